@@ -1,0 +1,198 @@
+/**
+ * The one seam between navi-kit and the platform. Nothing else in the plugin
+ * touches `uni`, `plus`, `location`, `navigator`, `fetch` or `getCurrentPages`.
+ *
+ * Why every `uni.xxx` is spelled out as a member call: on H5 the uni compiler
+ * rewrites `uni.navigateTo` into an import from the uni-h5 runtime (tree
+ * shaking) and leaves `window.uni` empty, so holding `uni` in a variable and
+ * calling through it would fail in a production H5 build. Each call is made
+ * at call time, so tests can install globals late or override any part with
+ * `setPlatformSeam`.
+ */
+
+/** What uni hands to `success` / `fail`. */
+export interface UniCallbackResult {
+  errMsg?: string
+  [key: string]: unknown
+}
+
+/** The options object of uni's callback-style APIs. */
+export interface UniCallOptions {
+  success?: (result: UniCallbackResult) => void
+  fail?: (result: UniCallbackResult) => void
+  complete?: (result: UniCallbackResult) => void
+  [key: string]: unknown
+}
+
+/** An interceptor as `uni.addInterceptor` takes it. */
+export interface UniInterceptor {
+  invoke?: (options: UniCallOptions) => unknown
+  success?: (result: UniCallbackResult) => unknown
+  fail?: (result: UniCallbackResult) => unknown
+  complete?: (result: UniCallbackResult) => unknown
+  returnValue?: (value: unknown) => unknown
+}
+
+/** A page as `getCurrentPages()` lists it (the parts navi-kit reads). */
+export interface PageRecord {
+  route?: string
+  options?: Record<string, string | undefined>
+  $page?: { fullPath?: string; path?: string; options?: Record<string, string | undefined> }
+  $vm?: unknown
+  [key: string]: unknown
+}
+
+/** The uni calls navi-kit makes, named as uni names them. */
+export interface UniApi {
+  navigateTo(options: UniCallOptions): void
+  redirectTo(options: UniCallOptions): void
+  switchTab(options: UniCallOptions): void
+  reLaunch(options: UniCallOptions): void
+  navigateBack(options: UniCallOptions): void
+  addInterceptor(method: string, interceptor: UniInterceptor): void
+  removeInterceptor(method: string, interceptor?: UniInterceptor): void
+  navigateToMiniProgram(options: UniCallOptions): void
+  navigateBackMiniProgram(options: UniCallOptions): void
+  /** mp-weixin only; `undefined` where the platform has no half-screen open. */
+  openEmbeddedMiniProgram: ((options: UniCallOptions) => void) | undefined
+}
+
+/** The parts of HTML5+ (`plus`, App only) the launcher uses. */
+export interface PlusShareService {
+  id: string
+  nativeClient?: boolean
+  launchMiniProgram(
+    options: { id: string; path?: string; type?: number; webUrl?: string },
+    success?: () => void,
+    error?: (e: { code?: number; message?: string }) => void,
+  ): void
+}
+export interface PlusApi {
+  share: {
+    getServices(
+      success: (services: PlusShareService[]) => void,
+      error?: (e: { code?: number; message?: string }) => void,
+    ): void
+  }
+  runtime: {
+    openURL(url: string, error?: (e: { code?: number; message?: string }) => void, identity?: string): void
+  }
+}
+
+/** The parts of `window.location` the launcher uses. */
+export interface LocationLike {
+  href: string
+}
+
+/** A minimal fetch-shaped request, so the link client runs on H5 and in tests. */
+export interface SeamResponse {
+  status: number
+  json(): Promise<unknown>
+}
+export type RequestFn = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+) => Promise<SeamResponse>
+
+export interface PlatformSeam {
+  /** uni's platform id: 'h5', 'app', 'mp-weixin', 'mp-alipay', … */
+  platform(): string
+  uni: UniApi
+  getCurrentPages(): PageRecord[]
+  plus(): PlusApi | undefined
+  location(): LocationLike | undefined
+  userAgent(): string
+  /** Whether the document is hidden (the user left for another app). */
+  documentHidden(): boolean
+  request: RequestFn
+  /** setTimeout, so tests can drive time. */
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+type GlobalBag = Record<string, unknown>
+const globals = (): GlobalBag => globalThis as unknown as GlobalBag
+
+const defaultUni: UniApi = {
+  navigateTo: (o) => uni.navigateTo(o as unknown as UniNamespace.NavigateToOptions),
+  redirectTo: (o) => uni.redirectTo(o as unknown as UniNamespace.RedirectToOptions),
+  switchTab: (o) => uni.switchTab(o as unknown as UniNamespace.SwitchTabOptions),
+  reLaunch: (o) => uni.reLaunch(o as unknown as UniNamespace.ReLaunchOptions),
+  navigateBack: (o) => uni.navigateBack(o as unknown as UniNamespace.NavigateBackOptions),
+  addInterceptor: (m, i) => uni.addInterceptor(m, i as UniNamespace.InterceptorOptions),
+  // uni's types omit the second argument, which the runtime accepts: it removes
+  // just that interceptor instead of every one on the method.
+  removeInterceptor: (m, i) =>
+    (uni.removeInterceptor as (m: string, i?: UniInterceptor) => void)(m, i),
+  navigateToMiniProgram: (o) =>
+    uni.navigateToMiniProgram(o as unknown as UniNamespace.NavigateToMiniProgramOptions),
+  navigateBackMiniProgram: (o) =>
+    uni.navigateBackMiniProgram(o as unknown as UniNamespace.NavigateBackMiniProgramOptions),
+  get openEmbeddedMiniProgram() {
+    const open = (uni as unknown as GlobalBag).openEmbeddedMiniProgram
+    return typeof open === 'function'
+      ? (o: UniCallOptions) => (open as (o: UniCallOptions) => void).call(uni, o)
+      : undefined
+  },
+}
+
+const defaultSeam: PlatformSeam = {
+  platform: () => process.env.UNI_PLATFORM ?? 'h5',
+  uni: defaultUni,
+  getCurrentPages: () => getCurrentPages() as unknown as PageRecord[],
+  plus: () => globals().plus as PlusApi | undefined,
+  location: () => globals().location as LocationLike | undefined,
+  userAgent: () => {
+    const nav = globals().navigator as { userAgent?: string } | undefined
+    return nav?.userAgent ?? ''
+  },
+  documentHidden: () => {
+    const doc = globals().document as { hidden?: boolean } | undefined
+    return doc?.hidden === true
+  },
+  request: (url, init) => {
+    const fetchFn = globals().fetch as RequestFn | undefined
+    if (fetchFn) return fetchFn(url, init)
+    // Mini programs and the App have no fetch: go through uni.request.
+    return new Promise((resolve, reject) => {
+      uni.request({
+        url,
+        method: init.method,
+        header: init.headers,
+        data: init.body,
+        dataType: 'text',
+        success: (res) => {
+          const text = typeof res.data === 'string' ? res.data : JSON.stringify(res.data)
+          resolve({ status: res.statusCode, json: async () => JSON.parse(text) as unknown })
+        },
+        fail: (err) => reject(new Error(err.errMsg)),
+      })
+    })
+  },
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+let overrides: Partial<PlatformSeam> = {}
+
+/** The seam in force: defaults read from the globals, with any override on top. */
+export function seam(): PlatformSeam {
+  return { ...defaultSeam, ...overrides }
+}
+
+/**
+ * Replaces parts of the seam (tests, or hosts with unusual globals).
+ * Returns a function that restores what was there before.
+ */
+export function setPlatformSeam(parts: Partial<PlatformSeam>): () => void {
+  const before = overrides
+  overrides = { ...overrides, ...parts }
+  return () => {
+    overrides = before
+  }
+}
+
+/** The platforms whose page stack WeChat-style limits apply to. */
+export function isMiniProgram(platform: string): boolean {
+  return platform.startsWith('mp-') || platform === 'quickapp-webview'
+}
