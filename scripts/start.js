@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm start`: builds the H5 demo, serves it on 127.0.0.1, and starts the link
+// service beside it (sandbox mode against the built-in WeChat emulator unless
+// WECHAT_APPID / WECHAT_SECRET are set).
+'use strict'
+const { spawn, spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+const { serveStatic } = require('./serve-static')
+
+const root = path.resolve(__dirname, '..')
+const demoPort = Number(process.env.DEMO_PORT ?? 5173)
+
+async function main() {
+  console.log('Building the H5 demo …')
+  const build = spawnSync(process.execPath, ['scripts/uni.js', 'build'], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+
+  const children = []
+  const cli = path.join(root, 'src', 'cli.ts')
+  if (fs.existsSync(cli)) {
+    const service = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [cli], { cwd: root, stdio: 'inherit' })
+    service.on('exit', (code) => {
+      console.error(`The link service stopped (exit ${code}).`)
+      process.exit(code ?? 1)
+    })
+    children.push(service)
+  }
+
+  const demo = await serveStatic(path.join(root, 'dist', 'build', 'h5'), { port: demoPort })
+  console.log(`\nnavi-kit demo (H5): ${demo.url}`)
+  const stop = () => {
+    for (const child of children) child.kill('SIGTERM')
+    demo.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,39 @@
+// The Debian packages the tests need, installed when missing (as root, with
+// apt-get) or named in the exact command to run. Used by `npm test` and `.ci/run`.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+
+const needed = [
+  { pkg: 'chromium', present: () => onPath('chromium') },
+  { pkg: 'fonts-wqy-zenhei', present: () => fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc') },
+  { pkg: 'redis-server', present: () => onPath('redis-server') },
+]
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
+}
+
+/** Returns true when every package is there (installing them if it may). */
+function ensureSystemPackages() {
+  const missing = needed.filter((n) => !n.present()).map((n) => n.pkg)
+  if (missing.length === 0) return true
+  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot || !onPath('apt-get')) {
+    console.error(`The tests need these system packages: ${missing.join(', ')}. Install them, then run npm test again:\n  sudo ${command}`)
+    return false
+  }
+  console.log(`Installing system packages the tests need: ${missing.join(', ')}`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env })
+  const install =
+    update.status === 0 && spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env })
+  if (!install || install.status !== 0 || needed.some((n) => !n.present())) {
+    console.error(`Installing failed. Run it by hand, then npm test again:\n  ${command}`)
+    return false
+  }
+  return true
+}
+
+module.exports = { ensureSystemPackages }

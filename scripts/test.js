@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in one run, ending with one line
+// `N passed, N failed` that counts all of them (CI reads that line).
+//
+// Order: system packages → typecheck → unit → type tests → one build per
+// platform → compiled mp-weixin in miniprogram-simulate → H5 build in
+// Chromium → link service against the emulator and a real Redis.
+//
+//   npm test                     everything
+//   npm test -- --only unit,h5   some parts (names below); builds run when a part needs them
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+const { ensureSystemPackages } = require('./system-packages')
+
+const root = path.resolve(__dirname, '..')
+const resultsDir = path.join(root, 'test-results')
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+
+/** A part that vitest runs; its JSON report gives the counts. */
+const vitestPart = (name, config, needs = []) => ({ name, kind: 'vitest', config, needs })
+
+const parts = [
+  { name: 'typecheck', kind: 'command', command: [bin('vue-tsc'), '--noEmit', '-p', 'tsconfig.json'] },
+  vitestPart('unit', 'test/vitest.unit.config.ts'),
+  vitestPart('types', 'test/vitest.types.config.ts'),
+  { name: 'build:h5', kind: 'command', command: [process.execPath, 'scripts/uni.js', 'build'], build: 'h5' },
+  {
+    name: 'build:mp-weixin',
+    kind: 'command',
+    command: [process.execPath, 'scripts/uni.js', 'build', '-p', 'mp-weixin'],
+    build: 'mp-weixin',
+  },
+  vitestPart('mp-weixin', 'test/vitest.mp.config.ts', ['build:mp-weixin']),
+  vitestPart('h5', 'test/vitest.h5.config.ts', ['build:h5']),
+  vitestPart('server', 'test/vitest.server.config.ts'),
+]
+
+function selectedParts(argv) {
+  const at = argv.indexOf('--only')
+  if (at < 0) return parts
+  const wanted = new Set((argv[at + 1] ?? '').split(',').filter(Boolean))
+  const unknown = [...wanted].filter((name) => !parts.some((p) => p.name === name))
+  if (unknown.length) {
+    console.error(`Unknown part(s): ${unknown.join(', ')}. Parts: ${parts.map((p) => p.name).join(', ')}`)
+    process.exit(2)
+  }
+  // A chosen test part pulls in the build it runs on.
+  for (const p of parts) if (wanted.has(p.name)) for (const need of p.needs ?? []) wanted.add(need)
+  return parts.filter((p) => wanted.has(p.name))
+}
+
+function run(command, env) {
+  const started = Date.now()
+  const result = spawnSync(command[0], command.slice(1), { cwd: root, stdio: 'inherit', env })
+  return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 }
+}
+
+function readVitestReport(file) {
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'))
+    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests }
+  } catch {
+    return undefined
+  }
+}
+
+function runPart(part, env, failedBuilds) {
+  const blockedBy = (part.needs ?? []).filter((n) => failedBuilds.has(n))
+  if (blockedBy.length) {
+    console.log(`\n▶ ${part.name}: not run, ${blockedBy.join(', ')} failed`)
+    return { passed: 0, failed: 1, skipped: 0, seconds: 0, note: `${blockedBy.join(', ')} failed` }
+  }
+  console.log(`\n▶ ${part.name}`)
+  if (part.kind === 'command') {
+    const { status, seconds } = run(part.command, env)
+    return { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, seconds }
+  }
+  const reportFile = path.join(resultsDir, `${part.name}.json`)
+  fs.rmSync(reportFile, { force: true })
+  const { status, seconds } = run(
+    [bin('vitest'), 'run', '-c', part.config, '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`],
+    env,
+  )
+  const counts = readVitestReport(reportFile)
+  if (!counts) return { passed: 0, failed: 1, skipped: 0, seconds, note: 'vitest wrote no report' }
+  if (counts.passed + counts.failed === 0) return { ...counts, failed: 1, seconds, note: 'no test ran' }
+  // A non-zero exit with every test green (an unhandled error, a failed setup) still fails the part.
+  if (status !== 0 && counts.failed === 0) return { ...counts, failed: 1, seconds, note: `vitest exited ${status}` }
+  return { ...counts, seconds }
+}
+
+function main() {
+  const chosen = selectedParts(process.argv.slice(2))
+  if (!fs.existsSync(bin('vitest'))) {
+    console.error('Dependencies are missing. Run:  npm ci')
+    console.log('0 passed, 1 failed')
+    process.exit(1)
+  }
+  if (!ensureSystemPackages()) {
+    console.log('0 passed, 1 failed')
+    process.exit(1)
+  }
+  fs.mkdirSync(resultsDir, { recursive: true })
+  // The test parts reuse this run's builds instead of building again.
+  const env = { ...process.env, NAVI_BUILT: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' }
+  const rows = []
+  const failedBuilds = new Set()
+  for (const part of chosen) {
+    const result = runPart(part, env, failedBuilds)
+    if (part.build && result.failed) failedBuilds.add(part.name)
+    rows.push({ name: part.name, ...result })
+  }
+  const total = rows.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  })
+  console.log('\npart             passed  failed  skipped  seconds')
+  for (const r of rows) {
+    const line = `${r.name.padEnd(16)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}`
+    console.log(r.note ? `${line}  (${r.note})` : line)
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
+  process.exit(total.failed ? 1 : 0)
+}
+
+main()
