@@ -1,0 +1,83 @@
+/**
+ * App: WeChat mini programs through the WeChat share SDK
+ * (plus.share 'weixin' → launchMiniProgram), Alipay ones through the
+ * alipays:// scheme (plus.runtime.openURL).
+ */
+import { LaunchError } from '../errors'
+import { buildAlipayScheme, checkEnvVersion } from '../links'
+import { seam } from '../platform'
+import type { PlusApi, PlusShareService } from '../platform'
+import { pathWithQuery } from './shared'
+import type { LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
+
+type PlusError = { code?: number; message?: string }
+
+// HTML5+ share error codes: -2 the user cancelled, -8 the client is not installed.
+const PLUS_CANCELLED = -2
+const PLUS_NOT_INSTALLED = -8
+/** How long openURL may take to report that no app takes the URL. */
+export const OPEN_URL_GRACE_MS = 300
+
+const LAUNCH_TYPE = { release: 0, develop: 1, trial: 2 } as const
+
+const isAlipayAppId = (appId: string): boolean => /^20\d{14}$/.test(appId)
+
+function requirePlus(): PlusApi {
+  const plus = seam().plus()
+  if (!plus) throw new LaunchError('unsupported', 'plus (HTML5+) is not available: run inside the App')
+  return plus
+}
+
+const notInstalled = (app: string, errMsg?: string): LaunchError =>
+  new LaunchError('not-installed', `${app} is not installed on this device`, { errMsg })
+
+function openAlipay(target: MiniProgramTarget): Promise<LaunchResult> {
+  const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
+  const plus = requirePlus()
+  return new Promise((resolve, reject) => {
+    plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
+    seam().setTimeout(() => resolve({ via: 'plus.runtime.openURL', url }), OPEN_URL_GRACE_MS)
+  })
+}
+
+function weixinService(plus: PlusApi): Promise<PlusShareService> {
+  return new Promise((resolve, reject) =>
+    plus.share.getServices(
+      (services) => {
+        const weixin = services.find((service) => service.id === 'weixin')
+        if (weixin) return resolve(weixin)
+        reject(
+          new LaunchError(
+            'unsupported',
+            'The App has no WeChat share service: in manifest.json enable App模块配置 → Share(分享) → 微信分享 with your WeChat Open Platform appid, then rebuild the App (custom base or release)',
+          ),
+        )
+      },
+      (e) => reject(new LaunchError('platform', `plus.share.getServices failed: ${e.message}`, { errMsg: e.message })),
+    ),
+  )
+}
+
+export const launchFromApp: LaunchStrategy = async (target) => {
+  if (isAlipayAppId(target.appId ?? '')) return openAlipay(target)
+  if (!target.originalId?.startsWith('gh_')) {
+    throw new LaunchError('invalid', 'originalId is required in the App: the mini program\'s original id (gh_…, 设置 → 基本设置 → 原始ID)')
+  }
+  const service = await weixinService(requirePlus())
+  if (service.nativeClient === false) throw notInstalled('WeChat')
+  const options = { id: target.originalId, path: pathWithQuery(target), type: LAUNCH_TYPE[checkEnvVersion(target.envVersion) ?? 'release'] }
+  return new Promise((resolve, reject) =>
+    service.launchMiniProgram(
+      options,
+      () => resolve({ via: 'plus.share' }),
+      (e) => {
+        const errMsg = e.message ?? String(e.code)
+        if (e.code === PLUS_NOT_INSTALLED || /未安装|not install/i.test(errMsg)) return reject(notInstalled('WeChat', errMsg))
+        if (e.code === PLUS_CANCELLED) {
+          return reject(new LaunchError('cancelled', 'The user cancelled opening WeChat', { errMsg, via: 'plus.share' }))
+        }
+        reject(new LaunchError('platform', `launchMiniProgram failed: ${errMsg}`, { errMsg, via: 'plus.share' }))
+      },
+    ),
+  )
+}

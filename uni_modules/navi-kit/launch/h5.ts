@@ -1,0 +1,79 @@
+/**
+ * H5 outside WeChat: hand the browser a link WeChat answers — the plaintext
+ * scheme for pages declared for it, else a URL Scheme / URL Link minted by the
+ * link service (Android: the service's transit page). Inside the WeChat
+ * browser no script can open a mini program; only the open tag can.
+ */
+import { LaunchError } from '../errors'
+import { appendCustomQuery, buildWeixinScheme, checkEnvVersion, formatWeixinQuery, normalizePagePath } from '../links'
+import { seam } from '../platform'
+import { linkClientFor } from './linkClient'
+import type { LinkRequest } from './linkClient'
+import type { LaunchOptions, LaunchResult, LaunchStrategy, LaunchVia, MiniProgramTarget } from './shared'
+
+/** How long the page may stay visible after handing over to WeChat before we call it declined. */
+export const CANCEL_AFTER_MS = 2500
+const POLL_MS = 250
+
+async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: string): Promise<LaunchResult> {
+  if (target.plaintext) {
+    if (options.cq !== undefined) {
+      throw new LaunchError('invalid', 'cq only rides on minted links: put per-user data in query for a plaintext scheme')
+    }
+    return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '' }) }
+  }
+  if (!options.linkService) {
+    throw new LaunchError(
+      'invalid',
+      'H5 needs options.linkService (the link service URL) to mint a link, or target.plaintext for a page declared for plaintext schemes',
+    )
+  }
+  const request: LinkRequest = { path: target.path ? normalizePagePath(target.path) : '' }
+  if (target.query !== undefined) request.query = formatWeixinQuery(target.query, 1024)
+  const env = checkEnvVersion(target.envVersion)
+  if (env) request.envVersion = env
+  const cq = options.cq === undefined ? undefined : formatWeixinQuery(options.cq, 256, 'cq')
+  const client = linkClientFor(options.linkService)
+  const kind = options.linkKind ?? 'scheme'
+  // Android browsers open weixin:// reliably only from a page that does it on load.
+  if (kind === 'scheme' && /Android/i.test(ua)) return { via: 'transit-page', url: client.transitPageUrl(request, cq) }
+  const minted = await client.mint(kind, request)
+  const url = options.cq === undefined ? minted.url : appendCustomQuery(minted.url, options.cq)
+  return { via: kind === 'scheme' ? 'url-scheme' : 'url-link', url }
+}
+
+/** Resolves once the page is hidden (WeChat took over), rejects when it stays visible. */
+function watchHandover(result: LaunchResult): Promise<LaunchResult> {
+  return new Promise((resolve, reject) => {
+    let waited = 0
+    const check = (): void => {
+      if (seam().documentHidden()) return resolve(result)
+      waited += POLL_MS
+      if (waited < CANCEL_AFTER_MS) return void seam().setTimeout(check, POLL_MS)
+      reject(
+        new LaunchError(
+          'cancelled',
+          'The page is still showing after handing over to WeChat: the user declined, or WeChat is not installed. Show a fallback (QR code, copy link)',
+          { via: result.via as LaunchVia },
+        ),
+      )
+    }
+    seam().setTimeout(check, POLL_MS)
+  })
+}
+
+export const launchFromH5: LaunchStrategy = async (target, options) => {
+  const ua = seam().userAgent()
+  if (/MicroMessenger/i.test(ua)) {
+    throw new LaunchError(
+      'unsupported',
+      'Inside the WeChat browser a script cannot open a mini program: render <navi-launch-weapp> (the wx-open-launch-weapp open tag) instead',
+    )
+  }
+  const result = await pickLink(target, options, ua)
+  const location = seam().location()
+  if (!location) throw new LaunchError('unsupported', 'No location to open the link from: this is not a browser')
+  location.href = result.url as string
+  // http(s) pages (transit page, URL Link) take over the tab themselves; a scheme leaves us here to watch.
+  return result.url?.startsWith('weixin:') ? watchHandover(result) : result
+}

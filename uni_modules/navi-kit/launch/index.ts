@@ -1,0 +1,50 @@
+/**
+ * The launcher: one call opens another mini program from whatever platform
+ * the app runs on. Each platform family is a strategy in the table below.
+ */
+import { LaunchError } from '../errors'
+import { seam } from '../platform'
+import type { UniCallOptions } from '../platform'
+import { launchFromApp } from './app'
+import { launchFromH5 } from './h5'
+import { miniProgramFields, navigateToMiniProgramOn } from './miniPrograms'
+import { callUni, failure } from './shared'
+import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
+import { launchFromWeixin } from './weixin'
+
+const strategies: Record<string, LaunchStrategy> = {
+  'mp-weixin': launchFromWeixin,
+  app: launchFromApp,
+  'app-plus': launchFromApp,
+  h5: launchFromH5,
+  web: launchFromH5,
+}
+for (const platform in miniProgramFields) strategies[platform] = navigateToMiniProgramOn(miniProgramFields[platform])
+
+// uni documents navigateBackMiniProgram for these (not App, H5 or Lark).
+const CAN_NAVIGATE_BACK = /^mp-(weixin|alipay|baidu|toutiao|qq|kuaishou|jd)$/
+
+const unsupported = (what: string, platform: string): LaunchError =>
+  new LaunchError('unsupported', `${what} is not available on ${platform}: uni documents no API for it there`)
+
+/**
+ * Opens another mini program. Resolves with the route that opened it
+ * (`via`, and the link for H5); rejects with a LaunchError.
+ */
+export async function openMiniProgram(target: MiniProgramTarget, options: LaunchOptions = {}): Promise<LaunchResult> {
+  const platform = options.platform ?? seam().platform()
+  const strategy = strategies[platform]
+  if (!strategy) throw unsupported('Opening another mini program', platform)
+  return strategy(target, options)
+}
+
+/** Returns to the mini program that opened this one, handing it `extraData`. */
+export async function navigateBackMiniProgram(extraData?: Record<string, unknown>, platform = seam().platform()): Promise<void> {
+  if (!CAN_NAVIGATE_BACK.test(platform)) throw unsupported('navigateBackMiniProgram', platform)
+  const options: UniCallOptions = extraData ? { extraData } : {}
+  try {
+    await callUni((o) => seam().uni.navigateBackMiniProgram(o), options)
+  } catch (result) {
+    throw failure(result as UniCallOptions, 'navigateBackMiniProgram')
+  }
+}

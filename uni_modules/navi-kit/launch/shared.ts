@@ -1,0 +1,79 @@
+/** Types and helpers every launch strategy shares. */
+import { LaunchError } from '../errors'
+import type { EnvVersion, LinkQuery } from '../links'
+import { serializeQuery } from '../links'
+import type { UniCallbackResult, UniCallOptions } from '../platform'
+import type { LinkClient } from './linkClient'
+
+export interface MiniProgramTarget {
+  /** WeChat `wx…`, Alipay 16 digits, Baidu App Key, … */
+  appId: string
+  /** Page path; the query goes in `query`. */
+  path?: string
+  query?: LinkQuery
+  /** Handed to the target's App.onLaunch/onShow (mini programs only). */
+  extraData?: Record<string, unknown>
+  envVersion?: EnvVersion
+  /** mp-weixin: try the half-screen open first (default: when available). */
+  embedded?: boolean
+  /** mp-weixin: a 小程序链接 instead of appId + path. */
+  shortLink?: string
+  /** The original id `gh_…` (App via plus.share, WeChat open tag). */
+  originalId?: string
+  /** The page is declared for plaintext schemes, so H5 needs no link service. */
+  plaintext?: boolean
+}
+
+export interface LaunchOptions {
+  /** uni's platform id; default the build's. */
+  platform?: string
+  /** H5: the link service's base URL, or a client. */
+  linkService?: string | LinkClient
+  /** H5: mint a URL Scheme (default) or a URL Link. */
+  linkKind?: 'scheme' | 'urllink'
+  /** H5: per-user data appended to the minted link as `cq` (≤ 256). */
+  cq?: LinkQuery
+}
+
+export type LaunchVia =
+  | 'openEmbeddedMiniProgram'
+  | 'navigateToMiniProgram'
+  | 'plus.share'
+  | 'plus.runtime.openURL'
+  | 'plaintext-scheme'
+  | 'url-scheme'
+  | 'url-link'
+  | 'transit-page'
+
+export interface LaunchResult {
+  via: LaunchVia
+  url?: string
+}
+
+export type LaunchStrategy = (target: MiniProgramTarget, options: LaunchOptions) => Promise<LaunchResult>
+
+/** Calls a uni callback-style API; resolves on success, rejects with uni's result. */
+export function callUni(api: (options: UniCallOptions) => void, options: UniCallOptions): Promise<UniCallbackResult> {
+  return new Promise((resolve, reject) => api({ ...options, success: resolve, fail: reject }))
+}
+
+export const isCancel = (result: UniCallbackResult): boolean => / cancel/.test(result.errMsg ?? '')
+
+/** uni's `fail` as a LaunchError: the user's cancel, or the platform's refusal. */
+export function failure(result: UniCallbackResult, via: string): LaunchError {
+  const errMsg = result.errMsg ?? 'unknown error'
+  return isCancel(result)
+    ? new LaunchError('cancelled', `The user declined to open the mini program (${errMsg})`, { errMsg, via })
+    : new LaunchError('platform', `${via} failed: ${errMsg}`, { errMsg, via })
+}
+
+/** `path?query` for APIs that take the query inside the path. */
+export function pathWithQuery(target: MiniProgramTarget): string | undefined {
+  if (target.query === undefined) return target.path
+  const query = serializeQuery(target.query)
+  return query ? `${target.path ?? ''}?${query}` : target.path
+}
+
+export function requireAppId(target: MiniProgramTarget): void {
+  if (!target.appId) throw new LaunchError('invalid', 'appId is required: the AppID of the mini program to open')
+}

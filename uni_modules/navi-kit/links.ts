@@ -1,0 +1,146 @@
+/**
+ * Pure builders for the links that open a mini program from outside it.
+ * No platform access: the link service (src/) reuses them as they are.
+ *
+ * Encodings follow WeChat's and Alipay's worked examples:
+ *   weixin://dl/business/?appid=wx4e1ba651bbe36d01&path=mall/order/list&query=index%3D2
+ *   https://ds.alipay.com/?scheme=alipays%3A%2F%2F…%26query%3Dkey1%253Dvalue1%2526key2%253Dvalue2
+ */
+import { LaunchError } from './errors'
+
+export type EnvVersion = 'release' | 'trial' | 'develop'
+/** A query as an object (serialised `k=v&…`, each part percent-encoded) or a ready string. */
+export type LinkQuery = string | Record<string, string | number | boolean>
+
+export interface WeixinSchemeInput {
+  /** The mini program's AppID, `wx` + 16 characters. */
+  appId: string
+  /** A page declared for plaintext schemes; a leading '/' is dropped, no query. */
+  path: string
+  query?: LinkQuery
+  envVersion?: EnvVersion
+}
+
+export interface AlipaySchemeInput {
+  /** The Alipay mini program's 16-digit AppID. */
+  appId: string
+  /** As in app.json; page parameters after '?' must already be encoded (`a%3D1%26b%3D2`). */
+  page?: string
+  query?: LinkQuery
+}
+
+// WeChat's character set for `query` and `cq`: digits, letters and !#$&'()*+,/:;=?@-._~%
+const WEIXIN_QUERY_CHARS = /^[\w!#$&'()*+,/:;=?@.~%-]*$/
+const WEIXIN_APPID = /^wx[0-9a-zA-Z]{16}$/
+const ALIPAY_APPID = /^\d{16}$/
+const PAGE_PATH = /^[\w./~-]+$/
+const encode = encodeURIComponent
+
+const invalid = (message: string): LaunchError => new LaunchError('invalid', message)
+
+/** An object as `k=v&…` with each key and value percent-encoded; a string as it is. */
+export function serializeQuery(query: LinkQuery): string {
+  return typeof query === 'string'
+    ? query
+    : Object.keys(query)
+        .map((key) => `${encode(key)}=${encode(String(query[key]))}`)
+        .join('&')
+}
+
+/**
+ * `query` as WeChat wants it in the link-minting APIs: an object becomes
+ * `k=v&…` with each key and value percent-encoded; a string must already be
+ * within WeChat's character set. Either way at most `limit` characters.
+ */
+export function formatWeixinQuery(query: LinkQuery, limit: number, field = 'query'): string {
+  const text = serializeQuery(query)
+  if (!WEIXIN_QUERY_CHARS.test(text)) {
+    throw invalid(
+      `${field} "${text}" has characters WeChat does not accept: use digits, letters and !#$&'()*+,/:;=?@-._~% (pass an object to have it encoded)`,
+    )
+  }
+  if (text.length > limit) throw invalid(`${field} is ${text.length} characters; WeChat allows at most ${limit}`)
+  return text
+}
+
+/** Checks an envVersion and returns it, or undefined for release/absent. */
+export function checkEnvVersion(envVersion: string | undefined): EnvVersion | undefined {
+  if (envVersion === undefined || envVersion === 'release') return undefined
+  if (envVersion === 'trial' || envVersion === 'develop') return envVersion
+  throw invalid(`envVersion "${envVersion}" must be release, trial or develop`)
+}
+
+/** A mini-program page path without its leading '/'; a query in it is refused. */
+export function normalizePagePath(path: string, field = 'path'): string {
+  const trimmed = path.replace(/^\/+/, '')
+  if (trimmed.includes('?')) throw invalid(`${field} "${path}" must not carry a query: pass it as query`)
+  if (!PAGE_PATH.test(trimmed)) {
+    throw invalid(`${field} "${path}" must be a page path such as pages/index/index (letters, digits, / . _ - ~)`)
+  }
+  return trimmed
+}
+
+/**
+ * The plaintext URL Scheme (no API call; the page must be declared under
+ * MP 后台 → 设置 → 隐私与安全 → 明文 Scheme 拉起此小程序).
+ */
+export function buildWeixinScheme(input: WeixinSchemeInput): string {
+  if (!WEIXIN_APPID.test(input.appId ?? '')) {
+    throw invalid(`appId "${input.appId}" must be a WeChat AppID: wx followed by 16 letters or digits`)
+  }
+  if (!input.path) throw invalid('path is required for a plaintext scheme (the page declared for it)')
+  let link = `weixin://dl/business/?appid=${input.appId}&path=${normalizePagePath(input.path)}`
+  // The query string itself is percent-encoded once more ("需要url_encode").
+  if (input.query !== undefined) link += `&query=${encode(formatWeixinQuery(input.query, 512))}`
+  const env = checkEnvVersion(input.envVersion)
+  return env ? `${link}&env_version=${env}` : link
+}
+
+/** `alipays://platformapi/startapp?appId=…&page=…&query=…`, query encoded once. */
+export function buildAlipayScheme(input: AlipaySchemeInput): string {
+  if (!ALIPAY_APPID.test(input.appId ?? '')) {
+    throw invalid(`appId "${input.appId}" must be an Alipay AppID: 16 digits`)
+  }
+  let link = `alipays://platformapi/startapp?appId=${input.appId}`
+  if (input.page) {
+    if (/[&#\s]/.test(input.page)) {
+      throw invalid(`page "${input.page}" must not contain &, # or spaces: encode its parameters (pages/a/a?x%3D1%26y%3D2)`)
+    }
+    link += `&page=${input.page}`
+  }
+  if (input.query !== undefined) {
+    const query = input.query
+    const text =
+      typeof query === 'string'
+        ? query
+        : Object.keys(query)
+            .map((key) => {
+              const value = String(query[key])
+              if (/[&=]/.test(key + value)) throw invalid(`query "${key}" must not contain & or = (Alipay splits on them)`)
+              return `${key}=${value}`
+            })
+            .join('&')
+    if (text) link += `&query=${encode(text)}`
+  }
+  return link
+}
+
+/** The https form Alipay opens from anywhere: the whole scheme encoded once more. */
+export function alipayHttpsLink(scheme: string): string {
+  if (!/^alipays?:\/\//.test(scheme)) throw invalid(`scheme "${scheme}" must start with alipays://`)
+  return `https://ds.alipay.com/?scheme=${encode(scheme)}`
+}
+
+/**
+ * Adds per-user data (`cq`, ≤ 256) to an encrypted URL Scheme
+ * (`weixin://dl/business/?t=…` → `&cq=`) or a URL Link (`https://wxaurl.cn/…` → `?cq=`),
+ * so one cached link serves every user.
+ */
+export function appendCustomQuery(link: string, cq: LinkQuery): string {
+  const value = encode(formatWeixinQuery(cq, 256, 'cq'))
+  if (/^weixin:\/\/dl\/business\/\?t=[^&?#]+$/.test(link)) return `${link}&cq=${value}`
+  if (/^https:\/\/wxaurl\.cn\/[^?#]+$/.test(link)) return `${link}?cq=${value}`
+  throw invalid(
+    `link "${link}" must be an encrypted URL Scheme (weixin://dl/business/?t=…) or a URL Link (https://wxaurl.cn/…) without cq`,
+  )
+}
