@@ -3,3 +3,11 @@ export { NavigationError, LaunchError, isNavigationError, isLaunchError } from '
 export type { NavigationErrorCode, LaunchErrorCode } from './errors'
 export { setPlatformSeam } from './platform'
 export type { PlatformSeam } from './platform'
+
+// Launcher: other mini programs, from every platform.
+export { openMiniProgram, navigateBackMiniProgram } from './launch'
+export type { MiniProgramTarget, LaunchOptions, LaunchResult, LaunchVia } from './launch/shared'
+export { createLinkClient } from './launch/linkClient'
+export type { LinkClient, LinkRequest, MintedLink, JssdkConfig } from './launch/linkClient'
+export { buildWeixinScheme, buildAlipayScheme, alipayHttpsLink, appendCustomQuery } from './links'
+export type { EnvVersion, LinkQuery, WeixinSchemeInput, AlipaySchemeInput } from './links'
