@@ -1,0 +1,95 @@
+/**
+ * The fastify app of the link service, assembled from plugins:
+ * CORS (allowed origins only) → sandbox label → rate limit → the /v1 API (auth,
+ * schemas, allow-list) → transit page → healthz/metrics → one error shape.
+ *
+ * `buildApp` takes any `LinkService`, so the HTTP layer is testable on its own
+ * and `server.ts` wires the real core in.
+ */
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { HttpSettings } from '../config'
+import type { LinkService } from '../service/types'
+import { createOriginCheck } from './auth'
+import { HttpError, registerErrorHandling } from './errors'
+import { createHttpCounters, opsRoutes } from './ops'
+import { apiRoutes } from './routes'
+import { transitRoutes } from './transit/route'
+
+export interface BuildAppOptions {
+  service: LinkService
+  http: HttpSettings
+  sandbox: boolean
+  logger: FastifyBaseLogger
+  /** ioredis-compatible client: rate limits shared by every instance. Absent: per process. */
+  rateLimitRedis?: unknown
+}
+
+export const BODY_LIMIT_BYTES = 8 * 1024
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { service, http, sandbox } = options
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: http.trustProxy,
+    // Bodies are checked as sent: no coercion ("5" is not 5), unknown fields are errors, not silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  })
+
+  registerErrorHandling(app, sandbox)
+
+  if (sandbox) {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('x-navi-sandbox', '1')
+      return payload
+    })
+  }
+
+  const counters = createHttpCounters()
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label so scanners cannot blow up the label set.
+    counters.record(request.routeOptions.url ?? 'unmatched', reply.statusCode)
+  })
+
+  const isAllowedOrigin = createOriginCheck(http)
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['X-Navi-Sandbox', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    maxAge: 600,
+  })
+
+  await app.register(rateLimit, {
+    global: false,
+    redis: options.rateLimitRedis,
+    nameSpace: 'navi:ratelimit:',
+    // Keep serving when the shared store is briefly unreachable: the core still guards upstream quota.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate-limited', `Too many requests from this page; retry in ${context.after}.`),
+  })
+
+  await app.register(apiRoutes, {
+    service,
+    apiKeys: http.apiKeys,
+    allowedOrigins: http.allowedOrigins,
+    allowLoopbackOrigins: http.allowLoopbackOrigins,
+    allowedPaths: http.allowedPaths,
+    rateLimit: http.rateLimit,
+  })
+  await app.register(transitRoutes, {
+    service,
+    sandbox,
+    allowedPaths: http.allowedPaths,
+    originalId: http.originalId,
+    publicUrl: http.publicUrl,
+    rateLimit: http.rateLimit,
+  })
+  await app.register(opsRoutes, { service, sandbox, counters })
+
+  return app
+}

@@ -1,0 +1,72 @@
+/**
+ * Who is calling: a server with `Authorization: Bearer <key>` (NAVI_API_KEYS) or
+ * a web page from an allowed `Origin` (NAVI_ALLOWED_ORIGINS). Anyone else: 401.
+ *
+ * Keys are compared in constant time (SHA-256 digests, `timingSafeEqual`, every
+ * key checked) so response timing says nothing about how much of a guess matched.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import { HttpError } from './errors'
+
+export type Caller = { kind: 'key' } | { kind: 'origin'; origin: string }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller
+  }
+}
+
+export interface AuthSettings {
+  apiKeys: readonly string[]
+  allowedOrigins: readonly string[]
+  allowLoopbackOrigins: boolean
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
+
+/** Matches `http://127.0.0.1:5173`, `http://localhost`, `http://[::1]:8080`. */
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/
+
+export function createOriginCheck(settings: AuthSettings): (origin: string | undefined) => boolean {
+  const allowed = new Set(settings.allowedOrigins)
+  return (origin) => {
+    if (!origin) return false
+    return allowed.has(origin) || (settings.allowLoopbackOrigins && LOOPBACK_ORIGIN.test(origin))
+  }
+}
+
+export function createKeyCheck(apiKeys: readonly string[]): (candidate: string) => boolean {
+  const digests = apiKeys.map(digest)
+  return (candidate) => {
+    const theirs = digest(candidate)
+    let match = false
+    // No early exit: the time taken does not depend on which key (if any) matched.
+    for (const ours of digests) match = timingSafeEqual(ours, theirs) || match
+    return match
+  }
+}
+
+const UNAUTHORIZED_MESSAGE =
+  'Send Authorization: Bearer <key> (a key from NAVI_API_KEYS) or call from a page whose Origin is in NAVI_ALLOWED_ORIGINS.'
+
+/** Returns the caller or throws 401. A wrong key is refused even from an allowed origin. */
+export function createAuthenticator(settings: AuthSettings): (request: FastifyRequest) => Caller {
+  const isKey = createKeyCheck(settings.apiKeys)
+  const isAllowedOrigin = createOriginCheck(settings)
+  const refuse = (message: string): HttpError =>
+    new HttpError(401, 'unauthorized', message, { 'www-authenticate': 'Bearer realm="navi-link-service"' })
+
+  return (request) => {
+    const authorization = request.headers.authorization
+    if (authorization !== undefined) {
+      const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization)
+      if (!match) throw refuse(`The Authorization header must be 'Bearer <key>'. ${UNAUTHORIZED_MESSAGE}`)
+      if (!isKey(match[1])) throw refuse(`The API key is not valid. ${UNAUTHORIZED_MESSAGE}`)
+      return { kind: 'key' }
+    }
+    const origin = request.headers.origin
+    if (isAllowedOrigin(origin)) return { kind: 'origin', origin: origin as string }
+    throw refuse(origin ? `Origin ${origin.slice(0, 100)} is not allowed. ${UNAUTHORIZED_MESSAGE}` : UNAUTHORIZED_MESSAGE)
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The service's pino logger (fastify's logger). Two layers keep secrets out of logs:
+ * 1. pino `redact` removes known fields (Authorization, cookies, secrets, tokens, keys);
+ * 2. every finished line passes a scrubber that replaces the configured secret
+ *    values and any `access_token=…` wherever they appear — in messages, error
+ *    text, upstream URLs — because redaction by path cannot see inside strings.
+ */
+import pino, { type Logger } from 'pino'
+
+export interface LogOptions {
+  level: string
+  /** Values that must never be written (app secrets, API keys). */
+  secrets: readonly string[]
+  /** Where lines go; default stdout. Tests pass a collector. */
+  stream?: { write(line: string): unknown }
+}
+
+export const REDACTED = '[Redacted]'
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'secret',
+  'apiKeys',
+  'access_token',
+  'accessToken',
+  '*.secret',
+  '*.apiKeys',
+  '*.access_token',
+  '*.accessToken',
+  '*.authorization',
+  'config.service.wechat.secret',
+  'config.service.officialAccount.secret',
+  'config.http.apiKeys',
+]
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** A function that blanks secrets out of one serialised log line. */
+export function createScrubber(secrets: readonly string[]): (line: string) => string {
+  // Match the raw value and its JSON-escaped form (what appears inside a JSON log line).
+  const variants = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < 4) continue // too short to scrub without mangling ordinary text
+    variants.add(secret)
+    variants.add(JSON.stringify(secret).slice(1, -1))
+  }
+  const longestFirst = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  const secretPattern = longestFirst.length ? new RegExp(longestFirst.join('|'), 'g') : null
+  const tokenPattern = /(access_token|accessToken|jsapi_ticket|ticket)(\\?"?\s*[=:]\s*\\?"?)([^&\s"\\,}]+)/g
+  return (line) => {
+    let out = line.replace(tokenPattern, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    if (secretPattern) out = out.replace(secretPattern, REDACTED)
+    return out
+  }
+}
+
+export function createLogger(options: LogOptions): Logger {
+  const scrub = createScrubber(options.secrets)
+  const destination = options.stream ?? process.stdout
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      base: { service: 'navi-link-service' },
+    },
+    { write: (line: string) => destination.write(scrub(line)) },
+  )
+}

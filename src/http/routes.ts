@@ -1,0 +1,90 @@
+/**
+ * The authenticated JSON API under /v1/wechat. Order per request: auth (401) →
+ * browser-caller rate limit (429) → schema validation (400) → path allow-list
+ * (403) → the service core.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isPathAllowed } from '../config'
+import type { LinkRequest, LinkService } from '../service/types'
+import { createAuthenticator, type AuthSettings } from './auth'
+import { HttpError } from './errors'
+import {
+  jssdkQuerySchema,
+  jssdkResponseSchema,
+  linkBodySchema,
+  linkResponseSchema,
+  shortLinkBodySchema,
+  type LinkBody,
+  type ShortLinkBody,
+} from './schemas'
+
+export interface ApiOptions extends AuthSettings {
+  service: LinkService
+  allowedPaths: readonly string[] | null
+  rateLimit: { max: number; windowSeconds: number }
+}
+
+function assertPathAllowed(path: string, allowedPaths: readonly string[] | null): void {
+  if (!isPathAllowed(path, allowedPaths)) {
+    throw new HttpError(
+      403,
+      'path-not-allowed',
+      `path '${path}' is not in NAVI_ALLOWED_PATHS; add it there to allow minting links to it.`,
+    )
+  }
+}
+
+export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const authenticate = createAuthenticator(options)
+  app.addHook('onRequest', async (request) => {
+    request.caller = authenticate(request)
+  })
+
+  // Browser callers share one budget per origin + IP; servers with a key are not limited here.
+  const rateLimit = {
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowSeconds * 1000,
+    keyGenerator: (request: FastifyRequest) =>
+      `${request.caller?.kind === 'origin' ? request.caller.origin : 'no-origin'}|${request.ip}`,
+    allowList: (request: FastifyRequest) => request.caller?.kind === 'key',
+  }
+
+  const { service, allowedPaths } = options
+  const mintRoute = (kind: 'scheme' | 'urllink') =>
+    app.post<{ Body: LinkBody }>(
+      `/v1/wechat/${kind}`,
+      { schema: { body: linkBodySchema, response: linkResponseSchema }, config: { rateLimit } },
+      async (request) => {
+        const body = request.body
+        assertPathAllowed(body.path, allowedPaths)
+        const linkRequest: LinkRequest = { kind, path: body.path }
+        if (body.query !== undefined) linkRequest.query = body.query
+        if (body.envVersion !== undefined) linkRequest.envVersion = body.envVersion
+        if (body.expireDays !== undefined) linkRequest.expireDays = body.expireDays
+        if (body.cq !== undefined) linkRequest.cq = body.cq
+        return service.mint(linkRequest)
+      },
+    )
+  mintRoute('scheme')
+  mintRoute('urllink')
+
+  app.post<{ Body: ShortLinkBody }>(
+    '/v1/wechat/shortlink',
+    { schema: { body: shortLinkBodySchema, response: linkResponseSchema }, config: { rateLimit } },
+    async (request) => {
+      const body = request.body
+      assertPathAllowed(body.path, allowedPaths)
+      const linkRequest: LinkRequest = { kind: 'shortlink', path: body.path }
+      if (body.query !== undefined) linkRequest.query = body.query
+      if (body.pageTitle !== undefined) linkRequest.pageTitle = body.pageTitle
+      if (body.isPermanent !== undefined) linkRequest.isPermanent = body.isPermanent
+      return service.mint(linkRequest)
+    },
+  )
+
+  app.get<{ Querystring: { url: string } }>(
+    '/v1/wechat/jssdk-config',
+    { schema: { querystring: jssdkQuerySchema, response: jssdkResponseSchema }, config: { rateLimit } },
+    async (request) => service.jssdkConfig(request.query.url),
+  )
+}

@@ -1,0 +1,163 @@
+/**
+ * JSON schemas for every route: requests are checked by fastify (ajv) before a
+ * handler — and so before any upstream call — and responses are serialised by
+ * fast-json-stringify from the same definitions.
+ *
+ * Each rule that can fail also has a sentence in `describeRule` (errors.ts turns
+ * ajv's output into `{ error: { code, message } }` with it).
+ */
+
+/** WeChat's character set for `query` and `cq` (reference 001/002). */
+export const WECHAT_QUERY_CHARS = "0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ %"
+const QUERY_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~%]*$"
+const PATH_PATTERN = '^[A-Za-z0-9_\\-.][A-Za-z0-9_\\-./]*$'
+const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f\\u007f]*$'
+
+export const QUERY_MAX = 1024
+export const CQ_MAX = 256
+export const PATH_MAX = 256
+export const PAGE_TITLE_MAX = 64
+export const PAGE_URL_MAX = 2048
+
+const path = { type: 'string', maxLength: PATH_MAX, pattern: PATH_PATTERN } as const
+const query = { type: 'string', maxLength: QUERY_MAX, pattern: QUERY_PATTERN } as const
+const cq = { type: 'string', maxLength: CQ_MAX, pattern: QUERY_PATTERN } as const
+const envVersion = { type: 'string', enum: ['release', 'trial', 'develop'] } as const
+const expireDays = { type: 'integer', minimum: 1, maximum: 30 } as const
+
+export const linkBodySchema = {
+  type: 'object',
+  required: ['path'],
+  additionalProperties: false,
+  properties: { path, query, envVersion, expireDays, cq },
+} as const
+
+export const shortLinkBodySchema = {
+  type: 'object',
+  required: ['path'],
+  additionalProperties: false,
+  properties: {
+    path,
+    query,
+    pageTitle: { type: 'string', maxLength: PAGE_TITLE_MAX, pattern: NO_CONTROL_CHARS },
+    isPermanent: { type: 'boolean' },
+  },
+} as const
+
+export const jssdkQuerySchema = {
+  type: 'object',
+  required: ['url'],
+  properties: {
+    url: { type: 'string', maxLength: PAGE_URL_MAX, pattern: '^https?://[^#\\s]+$' },
+  },
+} as const
+
+/** The transit page ignores unknown parameters: marketing tools append their own (utm_…). */
+export const transitQuerySchema = {
+  type: 'object',
+  required: ['path'],
+  properties: { path, query, env: envVersion },
+} as const
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        field: { type: 'string' },
+        rule: { type: 'string' },
+      },
+      required: ['code', 'message'],
+    },
+    sandbox: { type: 'boolean' },
+  },
+  required: ['error'],
+} as const
+
+export const linkResponseSchema = {
+  200: {
+    type: 'object',
+    properties: {
+      url: { type: 'string' },
+      expiresAt: { type: ['string', 'null'] },
+      cached: { type: 'boolean' },
+      fallback: { type: 'string' },
+      sandbox: { type: 'boolean' },
+    },
+    required: ['url', 'expiresAt', 'cached', 'sandbox'],
+  },
+  '4xx': errorBody,
+  '5xx': errorBody,
+} as const
+
+export const jssdkResponseSchema = {
+  200: {
+    type: 'object',
+    properties: {
+      appId: { type: 'string' },
+      timestamp: { type: 'integer' },
+      nonceStr: { type: 'string' },
+      signature: { type: 'string' },
+      sandbox: { type: 'boolean' },
+    },
+    required: ['appId', 'timestamp', 'nonceStr', 'signature', 'sandbox'],
+  },
+  '4xx': errorBody,
+  '5xx': errorBody,
+} as const
+
+export interface LinkBody {
+  path: string
+  query?: string
+  envVersion?: 'release' | 'trial' | 'develop'
+  expireDays?: number
+  cq?: string
+}
+
+export interface ShortLinkBody {
+  path: string
+  query?: string
+  pageTitle?: string
+  isPermanent?: boolean
+}
+
+export interface TransitQuery {
+  path: string
+  query?: string
+  env?: 'release' | 'trial' | 'develop'
+}
+
+/** A sentence for a failed `pattern` rule, computed from the rejected value so it names the exact problem. */
+export function describePattern(field: string, value: unknown): { rule: string; message: string } {
+  const text = typeof value === 'string' ? value : ''
+  if (field === 'path') {
+    if (text.startsWith('/')) {
+      return { rule: 'no-leading-slash', message: "path must not start with '/': write e.g. 'pages/index/index'." }
+    }
+    if (text.includes('?')) {
+      return { rule: 'no-query', message: "path must not contain '?': send the query in the 'query' field." }
+    }
+    return {
+      rule: 'page-path-chars',
+      message: "path may contain only letters, digits and _ - . / (a page path from app.json, e.g. 'pages/index/index').",
+    }
+  }
+  if (field === 'query' || field === 'cq') {
+    const bad = [...text].find((char) => !new RegExp(QUERY_PATTERN).test(char))
+    const shown = bad === undefined ? '' : ` ${JSON.stringify(bad)} is not allowed;`
+    return {
+      rule: 'wechat-charset',
+      message: `${field} must use WeChat's character set:${shown} allowed are ${WECHAT_QUERY_CHARS} (percent-encode anything else).`,
+    }
+  }
+  if (field === 'url') {
+    return { rule: 'page-url', message: 'url must be the full http(s) URL of the page, without the #fragment.' }
+  }
+  if (field === 'pageTitle') {
+    return { rule: 'no-control-chars', message: 'pageTitle must not contain control characters.' }
+  }
+  return { rule: 'pattern', message: `${field} has an invalid format.` }
+}

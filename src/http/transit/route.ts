@@ -1,0 +1,115 @@
+/**
+ * GET /go/wechat?path=&query=&env= — the H5 page Android browsers need to open
+ * a mini program (a `weixin://` scheme only opens from a web page there).
+ *
+ * Phone browser: mint a scheme server-side and redirect to it. WeChat: the open
+ * tag with a signed JS-SDK config (or a URL Link when the open tag is not set
+ * up). Desktop: say to open it on a phone (nothing is minted).
+ */
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isPathAllowed } from '../../config'
+import type { LinkService } from '../../service/types'
+import { viewError } from '../errors'
+import { transitQuerySchema, type TransitQuery } from '../schemas'
+import { classifyUserAgent, contentSecurityPolicy, renderTransitPage, type TransitView } from './page'
+
+export interface TransitOptions {
+  service: LinkService
+  sandbox: boolean
+  allowedPaths: readonly string[] | null
+  /** `username` of the open tag (gh_…); without it WeChat users get a URL Link. */
+  originalId?: string
+  /** Public base URL to sign for when behind a proxy. */
+  publicUrl?: string
+  rateLimit: { max: number; windowSeconds: number }
+}
+
+function sendPage(reply: FastifyReply, status: number, view: TransitView, sandbox: boolean): FastifyReply {
+  const nonce = randomBytes(16).toString('base64')
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', contentSecurityPolicy(nonce))
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-frame-options', 'DENY')
+    .send(renderTransitPage(view, { nonce, sandbox }))
+}
+
+const ERROR_TITLES: Record<number, string> = {
+  400: '链接参数有误 · Invalid link',
+  403: '此页面不允许打开 · Page not allowed',
+  429: '请求太频繁 · Too many requests',
+}
+
+function pageUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  const base = publicUrl ?? `${request.protocol}://${request.host}`
+  return base + request.url
+}
+
+async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
+  const { path, query, env } = request.query
+  const client = classifyUserAgent(request.headers['user-agent'])
+  if (client === 'desktop') return { kind: 'desktop' }
+
+  if (client === 'wechat') {
+    if (options.originalId) {
+      try {
+        const config = await options.service.jssdkConfig(pageUrl(request, options.publicUrl))
+        return {
+          kind: 'wechat-tag',
+          username: options.originalId,
+          tagPath: `${path}.html${query ? `?${query}` : ''}`,
+          envVersion: env ?? 'release',
+          config: { appId: config.appId, timestamp: config.timestamp, nonceStr: config.nonceStr, signature: config.signature },
+        }
+      } catch (error) {
+        // No service account or no ticket: a URL Link still opens the mini program inside WeChat.
+        request.log.warn({ err: error }, 'transit page: JS-SDK config unavailable, answering a URL Link')
+      }
+    }
+    const link = await options.service.mint({ kind: 'urllink', path, query, envVersion: env })
+    return { kind: 'wechat-link', url: link.url }
+  }
+
+  const minted = await options.service.mint({ kind: 'scheme', path, query, envVersion: env })
+  return { kind: 'redirect', scheme: minted.url }
+}
+
+export async function transitRoutes(app: FastifyInstance, options: TransitOptions): Promise<void> {
+  app.get<{ Querystring: TransitQuery }>(
+    '/go/wechat',
+    {
+      schema: { querystring: transitQuerySchema },
+      config: {
+        rateLimit: {
+          max: options.rateLimit.max,
+          timeWindow: options.rateLimit.windowSeconds * 1000,
+          keyGenerator: (request: FastifyRequest) => `transit|${request.ip}`,
+        },
+      },
+      // A browser page answers errors as HTML, not JSON.
+      errorHandler: (error, request, reply) => {
+        const view = viewError(error, request)
+        if (view.unexpected) request.log.error({ err: error }, 'transit page failed')
+        const title = ERROR_TITLES[view.status] ?? '暂时无法打开 · Cannot open right now'
+        reply.headers(view.headers)
+        return sendPage(reply, view.status, { kind: 'error', title, message: view.body.error.message }, options.sandbox)
+      },
+    },
+    async (request, reply) => {
+      if (!isPathAllowed(request.query.path, options.allowedPaths)) {
+        return sendPage(
+          reply,
+          403,
+          { kind: 'error', title: ERROR_TITLES[403], message: 'This mini-program page may not be opened through this service.' },
+          options.sandbox,
+        )
+      }
+      const view = await viewFor(request, options)
+      return sendPage(reply, 200, view, options.sandbox)
+    },
+  )
+}
