@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_API_BASE, isPathAllowed, loadConfig, type Env } from '../../src/config'
+
+const KEY = 'k'.repeat(24)
+const normal: Env = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cr3t-value', NAVI_API_KEYS: KEY }
+
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('without credentials is SANDBOX with the documented defaults', () => {
+    const config = loadConfig({})
+    expect(config.sandbox).toBe(true)
+    expect(config.service.sandbox).toBe(true)
+    expect(config.http.port).toBe(8787)
+    expect(config.http.host).toBe('127.0.0.1')
+    expect(config.service.wechat.apiBase).toBe(DEFAULT_API_BASE)
+    expect(config.service.redisUrl).toBeUndefined()
+    expect(config.http.allowedPaths).toBeNull()
+    expect(config.http.allowLoopbackOrigins).toBe(true)
+    expect(config.service.ratePerSecond).toBeLessThanOrEqual(100)
+  })
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      ...normal,
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      WECHAT_API_BASE: 'http://127.0.0.1:4000/',
+      WECHAT_OA_APPID: 'wxfedcba9876543210',
+      WECHAT_OA_SECRET: 'oa-secret',
+      NAVI_API_KEYS: `${KEY}, ${'z'.repeat(20)}`,
+      NAVI_ALLOWED_ORIGINS: 'https://shop.example.com, http://localhost:5173/',
+      NAVI_ALLOWED_PATHS: 'pages/index/index,pages/goods/*',
+      NAVI_PLAINTEXT_PATHS: 'pages/index/index',
+      NAVI_REDIS_URL: 'redis://127.0.0.1:6390/0',
+    })
+    expect(config.sandbox).toBe(false)
+    expect(config.http).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      apiKeys: [KEY, 'z'.repeat(20)],
+      allowedOrigins: ['https://shop.example.com', 'http://localhost:5173'],
+      allowLoopbackOrigins: false,
+      allowedPaths: ['pages/index/index', 'pages/goods/*'],
+    })
+    expect(config.service.wechat).toMatchObject({
+      appId: 'wx0123456789abcdef',
+      secret: 's3cr3t-value',
+      apiBase: 'http://127.0.0.1:4000',
+    })
+    expect(config.service.officialAccount).toEqual({ appId: 'wxfedcba9876543210', secret: 'oa-secret' })
+    expect(config.service.plaintextPaths).toEqual(['pages/index/index'])
+    expect(config.service.redisUrl).toBe('redis://127.0.0.1:6390/0')
+  })
+
+  it('treats empty values as unset (NAVI_REDIS_URL= means memory)', () => {
+    const config = loadConfig({ ...normal, NAVI_REDIS_URL: '', PORT: ' ', NAVI_ALLOWED_PATHS: '' })
+    expect(config.service.redisUrl).toBeUndefined()
+    expect(config.http.port).toBe(8787)
+    expect(config.http.allowedPaths).toBeNull()
+  })
+
+  it.each([
+    [{ WECHAT_SECRET: '' }, 'WECHAT_SECRET', /set both or neither/],
+    [{ WECHAT_APPID: '' }, 'WECHAT_APPID', /set both or neither/],
+    [{ WECHAT_OA_APPID: 'wx0123456789abcdef' }, 'WECHAT_OA_SECRET', /set both or neither/],
+    [{ PORT: 'eighty' }, 'PORT', /not a whole number/],
+    [{ PORT: '70000' }, 'PORT', /out of range/],
+    [{ WECHAT_API_BASE: 'ftp://x' }, 'WECHAT_API_BASE', /http or https/],
+    [{ WECHAT_API_BASE: 'not a url' }, 'WECHAT_API_BASE', /not a URL/],
+    [{ NAVI_API_KEYS: 'short' }, 'NAVI_API_KEYS', /at least 16 characters/],
+    [{ NAVI_ALLOWED_ORIGINS: '*' }, 'NAVI_ALLOWED_ORIGINS', /list the origins/],
+    [{ NAVI_ALLOWED_ORIGINS: 'https://a.com/app' }, 'NAVI_ALLOWED_ORIGINS', /without a path/],
+    [{ NAVI_ALLOWED_PATHS: '/pages/index/index' }, 'NAVI_ALLOWED_PATHS', /without the leading '\/'/],
+    [{ NAVI_ALLOWED_PATHS: 'pages/a?x=1' }, 'NAVI_ALLOWED_PATHS', /not a mini-program page path/],
+    [{ NAVI_PLAINTEXT_PATHS: 'pages a' }, 'NAVI_PLAINTEXT_PATHS', /not a mini-program page path/],
+    [{ NAVI_REDIS_URL: 'localhost:6379' }, 'NAVI_REDIS_URL', /redis:\/\//],
+    [{ NAVI_UPSTREAM_RATE: '150' }, 'NAVI_UPSTREAM_RATE', /1–100/],
+    [{ NAVI_LOG_LEVEL: 'loud' }, 'NAVI_LOG_LEVEL', /not a level/],
+    [{ WECHAT_ORIGINAL_ID: 'wx123' }, 'WECHAT_ORIGINAL_ID', /original id/],
+    [{ NAVI_TRUST_PROXY: 'maybe' }, 'NAVI_TRUST_PROXY', /not a boolean/],
+  ])('rejects %j naming %s', (extra, variable, message) => {
+    const error = configError({ ...normal, ...extra } as Env)
+    expect(error.variable).toBe(variable)
+    expect(error.code).toBe('config')
+    expect(error.message).toMatch(message)
+    expect(error.message.startsWith(`${variable}:`)).toBe(true)
+  })
+
+  it('refuses a real deployment nobody could call', () => {
+    const error = configError({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 'abc' })
+    expect(error.variable).toBe('NAVI_API_KEYS')
+    expect(error.message).toMatch(/NAVI_ALLOWED_ORIGINS/)
+  })
+
+  it('never puts the secret into an error message', () => {
+    const error = configError({ WECHAT_APPID: 'not an appid!', WECHAT_SECRET: 'TOPSECRET123' })
+    expect(error.message).not.toContain('TOPSECRET123')
+  })
+})
+
+describe('isPathAllowed', () => {
+  it('allows everything without a list, exact paths and folder wildcards with one', () => {
+    expect(isPathAllowed('pages/x/x', null)).toBe(true)
+    const list = ['pages/index/index', 'pages/goods/*']
+    expect(isPathAllowed('pages/index/index', list)).toBe(true)
+    expect(isPathAllowed('pages/goods/detail', list)).toBe(true)
+    expect(isPathAllowed('pages/goods', list)).toBe(false)
+    expect(isPathAllowed('pages/index/index2', list)).toBe(false)
+    expect(isPathAllowed('pages/admin/admin', list)).toBe(false)
+  })
+})
