@@ -11,3 +11,24 @@ export { createLinkClient } from './launch/linkClient'
 export type { LinkClient, LinkRequest, MintedLink, JssdkConfig } from './launch/linkClient'
 export { buildWeixinScheme, buildAlipayScheme, alipayHttpsLink, appendCustomQuery } from './links'
 export type { EnvVersion, LinkQuery, WeixinSchemeInput, AlipaySchemeInput } from './links'
+export { createRouter } from './router'
+export { useRouter, useRoute } from './useApi'
+export { decodeQuery } from './query'
+export type {
+  JsonValue,
+  RouteQuery,
+  Route,
+  RouteName,
+  RoutePath,
+  RouteNamedMap,
+  RouteLocationRaw,
+  RouteLocationObject,
+  NavigationGuard,
+  NavigationHook,
+  GuardResult,
+  PagesJson,
+  PageEntry,
+  RouterOptions,
+  Router,
+  StackFullPolicy,
+} from './types'

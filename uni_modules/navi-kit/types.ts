@@ -1,0 +1,95 @@
+import type { App, Ref } from 'vue'
+import type { NavigationError } from './errors'
+
+/** A value that survives JSON: what a route query may hold, type included. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+
+export type RouteQuery = Record<string, JsonValue>
+
+/**
+ * Route names and paths of this app. Empty here; the build helper
+ * (`src/build/`) writes `navi-routes.d.ts`, which augments it from pages.json:
+ * `interface RouteNamedMap { detail: '/pages/detail/detail' }`.
+ * Augmented, a misspelt name is a type error; empty, any string is accepted.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface RouteNamedMap {}
+
+type Known = keyof RouteNamedMap extends never ? false : true
+/** A page name from pages.json (typed when navi-routes.d.ts is present). */
+export type RouteName = Known extends true ? keyof RouteNamedMap & string : string
+/** An absolute page path from pages.json, e.g. '/pages/detail/detail'. */
+export type RoutePath = Known extends true ? RouteNamedMap[keyof RouteNamedMap] & string : string
+
+/** A resolved location: what guards, `resolve()` and `useRoute()` give. */
+export interface Route {
+  /** '/pages/detail/detail': leading '/', no query, subpackage root joined. */
+  path: string
+  name: string
+  query: RouteQuery
+  /** path plus the query as navi-kit writes it into the URL. */
+  fullPath: string
+  isTab: boolean
+}
+
+export interface RouteLocationObject {
+  /** Absolute, or relative to the current page's folder (as uni resolves it). */
+  path?: RoutePath | (string & {})
+  name?: RouteName
+  query?: RouteQuery
+  /** navigateTo's EventChannel listeners. */
+  events?: Record<string, (...args: unknown[]) => void>
+  /** App only: uni's animationType / animationDuration. */
+  animation?: { type?: string; duration?: number }
+}
+
+/** A path string (absolute or relative, query allowed) or a location object. */
+export type RouteLocationRaw = string | RouteLocationObject
+
+/** What a beforeEach guard may answer: nothing/true go on, false aborts, a location redirects. */
+export type GuardResult = void | undefined | boolean | RouteLocationRaw
+export type NavigationGuard = (to: Route, from: Route) => GuardResult | Promise<GuardResult>
+export type NavigationHook = (to: Route, from: Route, failure?: NavigationError) => void
+
+/** The parts of pages.json the router reads. */
+export interface PageEntry {
+  path: string
+  name?: string
+}
+export interface PagesJson {
+  pages?: PageEntry[]
+  subPackages?: { root: string; pages?: PageEntry[] }[]
+  /** uni also accepts the lower-case spelling. */
+  subpackages?: { root: string; pages?: PageEntry[] }[]
+  tabBar?: { list?: { pagePath: string }[] }
+}
+
+export type StackFullPolicy = 'redirect' | 'relaunch' | 'error'
+
+export interface RouterOptions {
+  pages: PagesJson
+  /** Where back() goes when there is nothing below; default: the first page of pages.json. */
+  home?: string
+  /** Default 10 on mini-program platforms (WeChat's limit), unlimited elsewhere. */
+  maxStack?: number
+  /** What push() does on a full stack; default 'redirect'. */
+  onStackFull?: StackFullPolicy
+  /** Longest encoded query put in a URL; longer payloads travel in memory. Default 1024. */
+  queryLimit?: number
+}
+
+export interface Router {
+  /** The page on top, reactive. Works without an app. */
+  readonly currentRoute: Ref<Route>
+  push(to: RouteLocationRaw): Promise<Route>
+  replace(to: RouteLocationRaw): Promise<Route>
+  relaunch(to: RouteLocationRaw): Promise<Route>
+  back(delta?: number): Promise<void>
+  /** Throws NavigationError ('not-found' or 'invalid'). */
+  resolve(to: RouteLocationRaw): Route
+  /** Returns a function that removes the guard. */
+  beforeEach(guard: NavigationGuard): () => void
+  afterEach(hook: NavigationHook): () => void
+  /** `app.use(router)`: useRouter/useRoute, and guards for raw uni calls. */
+  install(app: App): void
+}
