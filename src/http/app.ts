@@ -40,6 +40,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
 
   registerErrorHandling(app, sandbox)
+  // JSON only: a text/plain body is refused with 415 instead of reaching the schema as a string.
+  app.removeContentTypeParser('text/plain')
 
   if (sandbox) {
     app.addHook('onSend', async (_request, reply, payload) => {

@@ -115,8 +115,21 @@ export interface ErrorView {
 }
 
 /** Classifies any thrown value; shared by the JSON API and the transit page. */
+/** instanceof, or the same shape from a second copy of the module (tsx may load ESM and CJS twins). */
+function isServiceError(error: unknown): error is ServiceError {
+  if (error instanceof ServiceError) return true
+  const candidate = error as Partial<ServiceError> | null
+  return (
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    candidate.name === 'ServiceError' &&
+    typeof candidate.code === 'string' &&
+    typeof candidate.status === 'number'
+  )
+}
+
 export function viewError(error: unknown, request: FastifyRequest): ErrorView {
-  if (error instanceof ServiceError) {
+  if (isServiceError(error)) {
     const status = error.status >= 400 && error.status <= 599 ? error.status : 500
     const headers: Record<string, string> = {}
     if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)))
