@@ -1,0 +1,227 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openMiniProgram } from '../../../uni_modules/navi-kit/index'
+import type { LaunchError } from '../../../uni_modules/navi-kit/errors'
+import type { LaunchResult, LinkClient } from '../../../uni_modules/navi-kit/index'
+import { FakeClock, fakeLinkService, flush, useSeam } from './fakes'
+import type { FakeService } from './fakes'
+
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1'
+const ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36'
+const WECHAT = `${IPHONE} MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN`
+
+let restore: () => void = () => {}
+let serviceNumber = 0
+let linkService = ''
+beforeEach(() => {
+  // A fresh base URL per test: the launcher keeps one client (and cache) per base URL.
+  linkService = `http://links-${++serviceNumber}.test`
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-22T12:00:00Z'))
+})
+afterEach(() => {
+  restore()
+  vi.useRealTimers()
+})
+
+interface Browser {
+  location: { href: string }
+  clock: FakeClock
+  service: FakeService
+  hidden: boolean
+}
+
+function inBrowser(userAgent = IPHONE): Browser {
+  const browser: Browser = { location: { href: 'http://shop.test/#/pages/launch/launch' }, clock: new FakeClock(), service: fakeLinkService(), hidden: false }
+  restore = useSeam({
+    platform: () => 'h5',
+    userAgent: () => userAgent,
+    location: () => browser.location,
+    documentHidden: () => browser.hidden,
+    request: browser.service.request,
+    setTimeout: browser.clock.setTimeout,
+    clearTimeout: browser.clock.clearTimeout,
+  })
+  return browser
+}
+
+/** Starts a launch and records how it settled, without awaiting it. */
+function start(promise: Promise<LaunchResult>): { result?: LaunchResult; error?: LaunchError } {
+  const outcome: { result?: LaunchResult; error?: LaunchError } = {}
+  promise.then(
+    (result) => (outcome.result = result),
+    (error) => (outcome.error = error),
+  )
+  return outcome
+}
+
+const declared = { appId: 'wx4e1ba651bbe36d01', path: '/mall/order/list', query: { index: 2 }, plaintext: true }
+const minted = { appId: 'wx4e1ba651bbe36d01', path: '/pages/goods/goods', query: { id: 42 }, envVersion: 'trial' as const }
+
+describe('openMiniProgram on H5: the plaintext scheme', () => {
+  it('hands the declared page to WeChat by location.href and resolves once the page is hidden', async () => {
+    const browser = inBrowser()
+    const outcome = start(openMiniProgram(declared))
+    await flush()
+    expect(browser.location.href).toBe('weixin://dl/business/?appid=wx4e1ba651bbe36d01&path=mall/order/list&query=index%3D2')
+    await browser.clock.advance(500)
+    expect(outcome).toEqual({})
+    browser.hidden = true // WeChat came to the front
+    await browser.clock.advance(250)
+    expect(outcome.result).toEqual({ via: 'plaintext-scheme', url: browser.location.href })
+    expect(browser.service.calls).toEqual([])
+  })
+
+  it('rejects cancelled when the page is still visible 2.5 s later (declined, or no WeChat)', async () => {
+    const browser = inBrowser()
+    const outcome = start(openMiniProgram(declared))
+    await browser.clock.advance(2499)
+    expect(outcome).toEqual({})
+    await browser.clock.advance(1)
+    expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'cancelled', via: 'plaintext-scheme' })
+    expect(browser.clock.pending).toBe(0)
+  })
+
+  it('refuses cq on a plaintext scheme (it only rides on minted links)', async () => {
+    const browser = inBrowser()
+    await expect(openMiniProgram(declared, { cq: 'u=1' })).rejects.toMatchObject({ code: 'invalid', message: /cq/ })
+    expect(browser.location.href).not.toMatch(/^weixin:/)
+  })
+})
+
+describe('openMiniProgram on H5: links from the link service', () => {
+  it('mints a URL Scheme (POST JSON), opens it and appends per-user cq client-side', async () => {
+    const browser = inBrowser()
+    const outcome = start(openMiniProgram(minted, { linkService, cq: { uid: 'u-1' } }))
+    await flush()
+    expect(browser.service.calls).toEqual([
+      {
+        url: `${linkService}/v1/wechat/scheme`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' },
+      },
+    ])
+    expect(browser.location.href).toMatch(/^weixin:\/\/dl\/business\/\?t=T\d+&cq=uid%3Du-1$/)
+    browser.hidden = true
+    await browser.clock.advance(250)
+    expect(outcome.result).toEqual({ via: 'url-scheme', url: browser.location.href })
+  })
+
+  it('keeps a minted link until it expires: same target, any cq → no second request', async () => {
+    const browser = inBrowser()
+    browser.hidden = true
+    const first = openMiniProgram(minted, { linkService, cq: 'a=1' })
+    await browser.clock.advance(250)
+    const firstUrl = (await first).url
+    vi.setSystemTime(new Date('2026-11-22T23:00:00Z')) // 11 h later, the link is valid for 24 h
+    const second = openMiniProgram(minted, { linkService, cq: 'a=2' })
+    await browser.clock.advance(250)
+    expect((await second).url).toBe(firstUrl?.replace('a%3D1', 'a%3D2'))
+    expect(browser.service.calls).toHaveLength(1)
+
+    vi.setSystemTime(new Date('2026-11-23T12:00:01Z')) // past expiresAt
+    const third = openMiniProgram(minted, { linkService })
+    await browser.clock.advance(250)
+    expect((await third).url).not.toBe(firstUrl?.split('&')[0])
+    expect(browser.service.calls).toHaveLength(2)
+  })
+
+  it('a different path, query or envVersion is a different link', async () => {
+    const browser = inBrowser()
+    browser.hidden = true
+    for (const target of [minted, { ...minted, query: { id: 43 } }, { ...minted, envVersion: 'develop' as const }, { ...minted, path: 'pages/b/b' }]) {
+      const opening = openMiniProgram(target, { linkService })
+      await browser.clock.advance(250)
+      await opening
+    }
+    expect(browser.service.calls).toHaveLength(4)
+  })
+
+  it('concurrent launches of one link make one request', async () => {
+    const browser = inBrowser()
+    browser.hidden = true
+    browser.service.hold = true
+    const launches = [openMiniProgram(minted, { linkService }), openMiniProgram(minted, { linkService })]
+    await flush()
+    browser.service.release()
+    await browser.clock.advance(250)
+    const [a, b] = await Promise.all(launches)
+    expect(a.url).toBe(b.url)
+    expect(browser.service.calls).toHaveLength(1)
+  })
+
+  it('mints a URL Link with linkKind urllink: ?cq=, and the tab is left to the link (no wait)', async () => {
+    const browser = inBrowser()
+    const result = await openMiniProgram(minted, { linkService, linkKind: 'urllink', cq: 'c=1' })
+    expect(browser.service.calls[0].url).toBe(`${linkService}/v1/wechat/urllink`)
+    expect(result).toEqual({ via: 'url-link', url: expect.stringMatching(/^https:\/\/wxaurl\.cn\/T\d+\?cq=c%3D1$/) })
+    expect(browser.location.href).toBe(result.url)
+    expect(browser.clock.pending).toBe(0)
+  })
+
+  it('on Android opens the service transit page instead of minting here', async () => {
+    const browser = inBrowser(ANDROID)
+    const result = await openMiniProgram(minted, { linkService, cq: { uid: 'u 1' } })
+    const url = `${linkService}/go/wechat?path=pages%2Fgoods%2Fgoods&query=id%3D42&env=trial&cq=uid%3Du%2520${1}`
+    expect(result).toEqual({ via: 'transit-page', url })
+    expect(browser.location.href).toBe(url)
+    expect(browser.service.calls).toEqual([])
+  })
+
+  it('the link service refusing → link-service with its code, message and status; nothing cached', async () => {
+    const browser = inBrowser()
+    browser.service.answers.push({ status: 403, body: { error: { code: 'path-not-allowed', message: 'pages/goods/goods is not in NAVI_ALLOWED_PATHS' } } })
+    const error: LaunchError = await openMiniProgram(minted, { linkService }).catch((e) => e)
+    expect(error).toMatchObject({ code: 'link-service', status: 403, errMsg: 'path-not-allowed' })
+    expect(error.message).toContain('not in NAVI_ALLOWED_PATHS')
+    expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+    browser.hidden = true
+    const retry = openMiniProgram(minted, { linkService })
+    await browser.clock.advance(250)
+    await expect(retry).resolves.toMatchObject({ via: 'url-scheme' })
+    expect(browser.service.calls).toHaveLength(2)
+  })
+
+  it('an unreachable service → link-service naming it', async () => {
+    inBrowser()
+    const restoreRequest = useSeam({ request: () => Promise.reject(new TypeError('Failed to fetch')) })
+    await expect(openMiniProgram(minted, { linkService })).rejects.toMatchObject({
+      code: 'link-service',
+      message: expect.stringContaining(linkService),
+    })
+    restoreRequest()
+  })
+
+  it('accepts a client object instead of a base URL', async () => {
+    const browser = inBrowser()
+    browser.hidden = true
+    const client: LinkClient = {
+      mint: vi.fn(async () => ({ url: 'weixin://dl/business/?t=CUSTOM', expiresAt: null })),
+      transitPageUrl: () => 'unused',
+      jssdkConfig: vi.fn(),
+    }
+    const opening = openMiniProgram(minted, { linkService: client })
+    await browser.clock.advance(250)
+    await expect(opening).resolves.toEqual({ via: 'url-scheme', url: 'weixin://dl/business/?t=CUSTOM' })
+    expect(client.mint).toHaveBeenCalledWith('scheme', { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' })
+  })
+
+  it('without a link service and without plaintext: invalid, saying what to pass', async () => {
+    const browser = inBrowser()
+    await expect(openMiniProgram(minted)).rejects.toMatchObject({ code: 'invalid', message: /linkService/ })
+    expect(browser.service.calls).toEqual([])
+  })
+})
+
+describe('openMiniProgram on H5: inside the WeChat browser', () => {
+  it('rejects unsupported and points to <navi-launch-weapp>; nothing is opened', async () => {
+    const browser = inBrowser(WECHAT)
+    await expect(openMiniProgram(minted, { linkService })).rejects.toMatchObject({
+      code: 'unsupported',
+      message: expect.stringContaining('<navi-launch-weapp>'),
+    })
+    await expect(openMiniProgram(declared)).rejects.toMatchObject({ code: 'unsupported' })
+    expect(browser.service.calls).toEqual([])
+    expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+  })
+})

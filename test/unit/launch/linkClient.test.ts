@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createLinkClient } from '../../../uni_modules/navi-kit/index'
+import { fakeLinkService, useSeam } from './fakes'
+import type { FakeService } from './fakes'
+
+let restore: () => void = () => {}
+let service: FakeService
+beforeEach(() => {
+  service = fakeLinkService()
+  restore = useSeam({ request: service.request })
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-22T12:00:00Z'))
+})
+afterEach(() => {
+  restore()
+  vi.useRealTimers()
+})
+
+const request = { path: 'pages/a/a', query: 'x=1' }
+
+describe('createLinkClient', () => {
+  it('stops handing out a link in its last minute, and keeps a permanent one (expiresAt null)', async () => {
+    const client = createLinkClient('http://svc.test/')
+    service.answers.push({ status: 200, body: { url: 'weixin://dl/business/?t=A', expiresAt: '2026-11-22T12:10:00Z' } })
+    await client.mint('scheme', request)
+    vi.setSystemTime(new Date('2026-11-22T12:08:59Z'))
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'weixin://dl/business/?t=A' })
+    expect(service.calls).toHaveLength(1)
+    vi.setSystemTime(new Date('2026-11-22T12:09:01Z'))
+    service.answers.push({ status: 200, body: { url: 'https://wxaurl.cn/P', expiresAt: null } })
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'https://wxaurl.cn/P' })
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'https://wxaurl.cn/P' })
+    expect(service.calls.map((call) => call.url)).toEqual(['http://svc.test/v1/wechat/scheme', 'http://svc.test/v1/wechat/scheme'])
+  })
+
+  it('sends the API key as a bearer token when given', async () => {
+    await createLinkClient('http://svc.test', { apiKey: 'k1' }).mint('urllink', request)
+    expect(service.calls[0].headers).toEqual({ authorization: 'Bearer k1', 'content-type': 'application/json' })
+  })
+
+  it('fetches the JS-SDK config with a GET, the page URL encoded, no content-type', async () => {
+    const config = { appId: 'wxoa', timestamp: 1795379600, nonceStr: 'n', signature: 's', sandbox: true }
+    service.answers.push({ status: 200, body: config })
+    await expect(createLinkClient('http://svc.test').jssdkConfig('http://shop.test/a?b=1&c=2')).resolves.toEqual(config)
+    expect(service.calls[0]).toMatchObject({
+      url: 'http://svc.test/v1/wechat/jssdk-config?url=http%3A%2F%2Fshop.test%2Fa%3Fb%3D1%26c%3D2',
+      method: 'GET',
+      headers: {},
+    })
+  })
+
+  it('a 503 without a JSON body still becomes link-service with the status', async () => {
+    service.answers.push({ status: 503, body: undefined })
+    await expect(createLinkClient('http://svc.test').mint('scheme', request)).rejects.toMatchObject({
+      code: 'link-service',
+      status: 503,
+    })
+  })
+})
