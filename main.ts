@@ -1,7 +1,30 @@
 import { createSSRApp } from 'vue'
+import { createRouter } from '@/uni_modules/navi-kit'
+import pages from './pages.json' // TEMP until virtual:navi-kit/pages lands
 import App from './App.vue'
+import { demoState } from './pages/demo-state'
+
+const SECRET = '/pages/secret/secret'
+const LOGIN = '/pages/login/login'
 
 export function createApp() {
   const app = createSSRApp(App)
+  const router = createRouter({ pages })
+
+  // Guard: the secret page needs a login. Applies to router calls, raw
+  // uni.navigateTo and (on H5 / App) <navigator> taps alike.
+  router.beforeEach((to) => {
+    if (to.path === SECRET && !demoState.loggedIn) {
+      return { path: LOGIN, query: { redirect: to.fullPath } }
+    }
+  })
+
+  // Record every navigation, shown by the guards, login and secret pages.
+  router.afterEach((to, from, failure) => {
+    demoState.navigations += 1
+    demoState.lastNavigation = `${from.path} → ${to.path}${failure ? ` ✗ ${failure.code}` : ''}`
+  })
+
+  app.use(router)
   return { app }
 }

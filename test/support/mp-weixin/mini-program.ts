@@ -93,6 +93,11 @@ export interface MiniProgram {
   waitFor<T>(check: () => T, timeoutMs?: number): Promise<T>
   /** Lets uni's deferred handlers and the fake router's callbacks run. */
   settle(ms?: number): Promise<void>
+  /**
+   * Restarts on `url` the way WeChat does for a share card or a scan: a
+   * reLaunch that no app code asked for, so no interceptor sees it.
+   */
+  relaunch(url: string): Promise<MpPage>
 }
 
 function readAppConfig(root: string): { pages: string[]; tabs: string[] } {
@@ -137,21 +142,25 @@ export function bootMiniProgram(root: string, entry?: string): MiniProgram {
   }
 
   const host: PageHost = {
-    open(route, rawQuery) {
+    create(route) {
       const id = simulate.load(path.join(root, route), { rootPath: root, compiler: 'official' })
       const node = simulate.render(id)
       // uni tells pages from components by `route` (isPage), read in `attached`.
       node.instance.route = route
       node.instance.__route__ = route
+      nodes.set(node.instance, node)
+      return { route, instance: node.instance }
+    },
+    load(page, rawQuery) {
+      const node = nodes.get(page.instance) as SimulatedNode
       mount.appendChild(node.dom)
       const exparserNode = (node as unknown as { _exparserNode: ExparserElement })._exparserNode
       exparser.Element.pretendAttached(exparserNode)
-      const call = (hook: string, ...args: unknown[]) => (node.instance[hook] as ((...a: unknown[]) => unknown) | undefined)?.apply(node.instance, args)
+      const call = (hook: string, ...args: unknown[]) =>
+        (node.instance[hook] as ((...a: unknown[]) => unknown) | undefined)?.apply(node.instance, args)
       call('onLoad', rawQuery)
       call('onShow')
       readyDeep(exparserNode)
-      nodes.set(node.instance, node)
-      return { route, instance: node.instance }
     },
     show(page) {
       ;(page.instance.onShow as (() => void) | undefined)?.call(page.instance)
@@ -237,6 +246,13 @@ export function bootMiniProgram(root: string, entry?: string): MiniProgram {
         return page
       }, timeoutMs),
     settle,
+    relaunch: async (url) => {
+      const outcome = await new Promise<{ errMsg?: unknown }>((resolve) => {
+        router.api().reLaunch({ url, complete: resolve })
+      })
+      if (outcome.errMsg !== 'reLaunch:ok') throw new Error(`relaunch ${url}: ${String(outcome.errMsg)}`)
+      return current()
+    },
   }
   return booted
 }

@@ -26,8 +26,10 @@ export interface HostedPage {
 
 /** Creates and destroys real pages (miniprogram-simulate in these tests). */
 export interface PageHost {
-  /** Creates the page and runs onLoad(rawQuery) then onShow. */
-  open(route: string, rawQuery: Record<string, string>): HostedPage
+  /** Creates the page's instance, before any lifecycle runs. */
+  create(route: string): HostedPage
+  /** Attaches it and runs onLoad(rawQuery), onShow, onReady. */
+  load(page: HostedPage, rawQuery: Record<string, string>): void
   show(page: HostedPage): void
   hide(page: HostedPage): void
   /** Runs onUnload and destroys the page. */
@@ -172,7 +174,7 @@ export class WechatRouter {
     if (this.stack.length >= MAX_PAGES) throw new WxFailure('webview count limit exceed')
     const below = this.top()
     if (below) this.host.hide(below)
-    this.stack.push(this.host.open(target.route, target.query))
+    this.openInto(target.route, target.query)
   }
 
   private redirectTo(url: string | undefined): void {
@@ -180,7 +182,7 @@ export class WechatRouter {
     if (this.isTab(target.route)) throw new WxFailure('can not redirectTo a tabbar page')
     const leaving = this.stack.pop()
     if (leaving) this.closePage(leaving)
-    this.stack.push(this.host.open(target.route, target.query))
+    this.openInto(target.route, target.query)
   }
 
   private switchTab(url: string | undefined): void {
@@ -218,11 +220,16 @@ export class WechatRouter {
     this.host.show(this.top() as HostedPage)
   }
 
-  /** Opens a page on top of the stack (the stack is empty or its top is hidden). */
+  /**
+   * Opens a page on top of the stack (the stack is empty or its top is
+   * hidden). As in WeChat, the page is already in getCurrentPages() while its
+   * onLoad and onShow run.
+   */
   private openInto(route: string, query: Record<string, string>): void {
-    const page = this.host.open(route, query)
+    const page = this.host.create(route)
     if (this.isTab(route)) this.tabPages.set(route, page)
     this.stack.push(page)
+    this.host.load(page, query)
   }
 
   private closePage(page: HostedPage): void {
