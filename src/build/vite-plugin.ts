@@ -1,0 +1,34 @@
+import type { Plugin } from 'vite'
+import path from 'node:path'
+import { writeRouteTypes } from './generate-routes'
+import { readPagesJson } from './pages'
+
+/** The module an app imports to hand the router its pages: `import pages from 'virtual:navi-kit/pages'`. */
+export const PAGES_MODULE = 'virtual:navi-kit/pages'
+const RESOLVED = '\0' + PAGES_MODULE
+
+/**
+ * navi-kit's build helper, beside uni() in vite.config.ts:
+ * - serves `virtual:navi-kit/pages`: this build's pages.json after uni's
+ *   #ifdef pass for the platform being built, reduced to what the router reads;
+ * - rewrites navi-routes.d.ts (typed route names) when pages.json changes.
+ */
+export function naviKit(options: { root?: string } = {}): Plugin {
+  let root = options.root ?? process.env.UNI_INPUT_DIR ?? process.cwd()
+  return {
+    name: 'navi-kit',
+    configResolved(config) {
+      root = options.root ?? process.env.UNI_INPUT_DIR ?? config.root
+    },
+    buildStart() {
+      writeRouteTypes(root)
+      this.addWatchFile(path.join(root, 'pages.json'))
+    },
+    resolveId: (id) => (id === PAGES_MODULE ? RESOLVED : undefined),
+    load(id) {
+      if (id !== RESOLVED) return
+      this.addWatchFile(path.join(root, 'pages.json'))
+      return `export default ${JSON.stringify(readPagesJson(root))}`
+    },
+  }
+}
