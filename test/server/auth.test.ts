@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createKeyCheck } from '../../src/http/auth'
+import { ALLOWED_ORIGIN, API_KEY, AUTH, startStack, type Stack } from './http-harness'
+
+const scheme = (headers: Record<string, string>, body: object = { path: 'pages/index/index' }) => ({
+  method: 'POST' as const,
+  url: '/v1/wechat/scheme',
+  headers,
+  payload: body,
+})
+
+describe('callers', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({ NAVI_ALLOWED_PATHS: 'pages/index/index,pages/goods/*' }, { sandbox: false })
+  })
+  afterAll(() => stack.close())
+
+  it('accepts a key from NAVI_API_KEYS', async () => {
+    const res = await stack.app.inject(scheme(AUTH))
+    expect(res.statusCode).toBe(200)
+    expect(res.json().url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+  })
+
+  it('accepts an allowed Origin without a key', async () => {
+    const res = await stack.app.inject(scheme({ origin: ALLOWED_ORIGIN }))
+    expect(res.statusCode).toBe(200)
+  })
+
+  it.each([
+    ['no credentials', {}],
+    ['an unknown origin', { origin: 'https://evil.example.com' }],
+    ['a look-alike origin', { origin: `${ALLOWED_ORIGIN}.evil.com` }],
+    ['a wrong key', { authorization: 'Bearer not-the-key-0123456789' }],
+    ['a key prefix', { authorization: `Bearer ${API_KEY.slice(0, -1)}` }],
+    ['a non-Bearer scheme', { authorization: `Basic ${API_KEY}` }],
+    ['a wrong key from an allowed origin', { authorization: 'Bearer wrong-key-000000000000', origin: ALLOWED_ORIGIN }],
+  ])('refuses %s with 401', async (_name, headers: Record<string, string>) => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(scheme(headers))
+    expect(res.statusCode).toBe(401)
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/)
+    const body = res.json()
+    expect(body.error.code).toBe('unauthorized')
+    expect(body.error.message).toMatch(/NAVI_API_KEYS/)
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it('in a real deployment loopback origins are not allowed by default', async () => {
+    const res = await stack.app.inject(scheme({ origin: 'http://127.0.0.1:5173' }))
+    expect(res.statusCode).toBe(401)
+  })
+
+  it('403s a path off NAVI_ALLOWED_PATHS, before any upstream call', async () => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(scheme(AUTH, { path: 'pages/admin/admin' }))
+    expect(res.statusCode).toBe(403)
+    expect(res.json().error).toMatchObject({ code: 'path-not-allowed' })
+    expect(res.json().error.message).toContain('pages/admin/admin')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+    const shortlink = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/wechat/shortlink',
+      headers: AUTH,
+      payload: { path: 'pages/admin/admin' },
+    })
+    expect(shortlink.statusCode).toBe(403)
+  })
+
+  it('allows listed paths and folder wildcards', async () => {
+    expect((await stack.app.inject(scheme(AUTH, { path: 'pages/goods/detail' }))).statusCode).toBe(200)
+    expect((await stack.app.inject({ method: 'POST', url: '/v1/wechat/urllink', headers: AUTH, payload: { path: 'pages/goods/list' } })).statusCode).toBe(200)
+  })
+
+  it('sends CORS headers to allowed origins only', async () => {
+    const allowed = await stack.app.inject(scheme({ origin: ALLOWED_ORIGIN }))
+    expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
+
+    const preflight = await stack.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/wechat/scheme',
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    })
+    expect(preflight.statusCode).toBe(204)
+    expect(preflight.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
+    expect(String(preflight.headers['access-control-allow-methods'])).toContain('POST')
+
+    for (const origin of ['https://evil.example.com', 'null']) {
+      const denied = await stack.app.inject(scheme({ origin }))
+      expect(denied.headers['access-control-allow-origin']).toBeUndefined()
+      const deniedPreflight = await stack.app.inject({
+        method: 'OPTIONS',
+        url: '/v1/wechat/scheme',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      })
+      expect(deniedPreflight.headers['access-control-allow-origin']).toBeUndefined()
+    }
+    // A key caller (no Origin) gets no CORS headers either: it is not a browser.
+    expect((await stack.app.inject(scheme(AUTH))).headers['access-control-allow-origin']).toBeUndefined()
+  })
+})
+
+describe('per-origin rate limit', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack(
+      { NAVI_ALLOWED_ORIGINS: `${ALLOWED_ORIGIN},https://other.example.com`, NAVI_RATE_LIMIT_MAX: '5' },
+      { sandbox: false },
+    )
+  })
+  afterAll(() => stack.close())
+
+  it('429s a browser origin over its budget with Retry-After, leaving other origins and key callers alone', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) statuses.push((await stack.app.inject(scheme({ origin: ALLOWED_ORIGIN }))).statusCode)
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429])
+
+    const limited = await stack.app.inject(scheme({ origin: ALLOWED_ORIGIN }))
+    expect(limited.statusCode).toBe(429)
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+    expect(limited.json().error.code).toBe('rate-limited')
+    // CORS headers still there, so the page can read the 429.
+    expect(limited.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
+
+    // Same IP, another origin: its own budget.
+    expect((await stack.app.inject(scheme({ origin: 'https://other.example.com' }))).statusCode).toBe(200)
+    // Another IP, same origin: its own budget.
+    expect((await stack.app.inject({ ...scheme({ origin: ALLOWED_ORIGIN }), remoteAddress: '10.0.0.7' })).statusCode).toBe(200)
+    // Server callers with a key are not counted against browser budgets.
+    for (let i = 0; i < 8; i++) expect((await stack.app.inject(scheme(AUTH))).statusCode).toBe(200)
+  })
+})
+
+describe('createKeyCheck', () => {
+  it('matches whole keys only, whatever their length', () => {
+    const check = createKeyCheck(['a'.repeat(20), 'b'.repeat(32)])
+    expect(check('a'.repeat(20))).toBe(true)
+    expect(check('b'.repeat(32))).toBe(true)
+    expect(check('a'.repeat(19))).toBe(false)
+    expect(check('a'.repeat(21))).toBe(false)
+    expect(check('')).toBe(false)
+    expect(createKeyCheck([])('anything')).toBe(false)
+  })
+})

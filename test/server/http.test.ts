@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ServiceError, type LinkService } from '../../src/service/types'
+import { API_KEY, AUTH, startStack, type Stack } from './http-harness'
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = AUTH) => ({
+  method: 'POST' as const,
+  url,
+  headers,
+  payload: payload as object,
+})
+
+describe('request validation (before any upstream call)', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({}, { sandbox: false })
+  })
+  afterAll(() => stack.close())
+
+  const cases: Array<[string, unknown, string, string, RegExp]> = [
+    ['path missing', {}, 'path', 'required', /path is required/],
+    ['leading slash', { path: '/pages/a/a' }, 'path', 'no-leading-slash', /must not start with '\/'/],
+    ['query in path', { path: 'pages/a/a?x=1' }, 'path', 'no-query', /must not contain '\?'/],
+    ['odd path chars', { path: 'pages/a a' }, 'path', 'page-path-chars', /only letters, digits/],
+    ['path not a string', { path: 42 }, 'path', 'type', /path must be a string/],
+    ['query charset', { path: 'p/a', query: 'a=中文' }, 'query', 'wechat-charset', /"中" is not allowed/],
+    ['query space', { path: 'p/a', query: 'a b' }, 'query', 'wechat-charset', /" " is not allowed/],
+    ['query too long', { path: 'p/a', query: 'a'.repeat(1025) }, 'query', 'max-length', /at most 1024/],
+    ['envVersion', { path: 'p/a', envVersion: 'beta' }, 'envVersion', 'enum', /release, trial, develop/],
+    ['expireDays 0', { path: 'p/a', expireDays: 0 }, 'expireDays', 'range', /between 1 and 30/],
+    ['expireDays 31', { path: 'p/a', expireDays: 31 }, 'expireDays', 'range', /between 1 and 30/],
+    ['expireDays 1.5', { path: 'p/a', expireDays: 1.5 }, 'expireDays', 'type', /integer/],
+    ['expireDays "5"', { path: 'p/a', expireDays: '5' }, 'expireDays', 'type', /integer/],
+    ['cq too long', { path: 'p/a', cq: 'c'.repeat(257) }, 'cq', 'max-length', /at most 256/],
+    ['cq charset', { path: 'p/a', cq: 'a<b' }, 'cq', 'wechat-charset', /"<" is not allowed/],
+    ['unknown field', { path: 'p/a', env_version: 'trial' }, 'env_version', 'unknown-field', /Unknown field 'env_version'/],
+    ['array body', [1, 2], 'body', 'type', /body must be an object/],
+  ]
+
+  it.each(cases)('%s → 400 naming the field and rule', async (_name, body, field, rule, message) => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(post('/v1/wechat/scheme', body))
+    expect(res.statusCode).toBe(400)
+    const { error } = res.json()
+    expect(error).toMatchObject({ code: 'invalid', field, rule })
+    expect(error.message).toMatch(message)
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it('accepts every character of WeChat\'s query set at the limits', async () => {
+    const set = "0123456789ABCXYZabcxyz!#$&'()*+,/:;=?@-._~%"
+    const res = await stack.app.inject(
+      post('/v1/wechat/urllink', { path: 'pages/a/a', query: set, cq: set, envVersion: 'trial', expireDays: 30 }),
+    )
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ cached: false })
+    const long = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/a/a', query: 'q'.repeat(1024), expireDays: 1 }))
+    expect(long.statusCode).toBe(200)
+  })
+
+  it('validates the shortlink and jssdk-config inputs', async () => {
+    const title = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', pageTitle: 't'.repeat(65) }))
+    expect(title.json().error).toMatchObject({ field: 'pageTitle', rule: 'max-length' })
+    const permanent = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', isPermanent: 'yes' }))
+    expect(permanent.json().error).toMatchObject({ field: 'isPermanent', rule: 'type' })
+    const cq = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', cq: 'x' }))
+    expect(cq.json().error).toMatchObject({ field: 'cq', rule: 'unknown-field' })
+
+    const noUrl = await stack.app.inject({ method: 'GET', url: '/v1/wechat/jssdk-config', headers: AUTH })
+    expect(noUrl.statusCode).toBe(400)
+    expect(noUrl.json().error).toMatchObject({ field: 'url', rule: 'required' })
+    const hash = await stack.app.inject({
+      method: 'GET',
+      url: `/v1/wechat/jssdk-config?url=${encodeURIComponent('https://a.example.com/p#frag')}`,
+      headers: AUTH,
+    })
+    expect(hash.json().error).toMatchObject({ field: 'url', rule: 'page-url' })
+    const js = await stack.app.inject({ method: 'GET', url: '/v1/wechat/jssdk-config?url=javascript:alert(1)', headers: AUTH })
+    expect(js.statusCode).toBe(400)
+  })
+
+  it('refuses malformed bodies with a stable code', async () => {
+    const json = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/wechat/scheme',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"path":',
+    })
+    expect(json.statusCode).toBe(400)
+    expect(json.json().error.code).toBe('invalid-json')
+    const text = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/wechat/scheme',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'path=pages/a/a',
+    })
+    expect(text.statusCode).toBe(415)
+    expect(text.json().error.code).toBe('unsupported-media-type')
+    const big = await stack.app.inject(post('/v1/wechat/scheme', { path: 'p/a', pad: 'x'.repeat(10_000) }))
+    expect(big.statusCode).toBe(413)
+    expect(big.json().error.code).toBe('body-too-large')
+    const proto = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/wechat/scheme',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"path":"p/a","__proto__":{"admin":true}}',
+    })
+    expect(proto.statusCode).toBe(400)
+  })
+
+  it('answers unknown routes with the same error shape', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/v1/wechat/nothing' })
+    expect(res.statusCode).toBe(404)
+    expect(res.json().error.code).toBe('not-found')
+  })
+})
+
+describe('errors from the service', () => {
+  const failing = (error: unknown): LinkService => ({
+    mint: async () => {
+      throw error
+    },
+    jssdkConfig: async () => {
+      throw error
+    },
+    health: async () => {
+      throw error
+    },
+    metrics: async () => '',
+    close: async () => undefined,
+  })
+
+  it('maps a ServiceError to its status and code, with Retry-After when known', async () => {
+    const stack = await startStack({}, { sandbox: false, service: failing(new ServiceError('upstream-busy', 503, 'WeChat is busy; retry shortly.', 2.2, 45009)) })
+    const res = await stack.app.inject(post('/v1/wechat/scheme', { path: 'p/a' }))
+    expect(res.statusCode).toBe(503)
+    expect(res.headers['retry-after']).toBe('3')
+    expect(res.json()).toEqual({ error: { code: 'upstream-busy', message: 'WeChat is busy; retry shortly.' }, sandbox: false })
+    const notFound = await startStack({}, { sandbox: false, service: failing(new ServiceError('page-not-found', 400, 'No such page.', undefined, 40165)) })
+    const res2 = await notFound.app.inject(post('/v1/wechat/urllink', { path: 'p/a' }))
+    expect(res2.statusCode).toBe(400)
+    expect(res2.headers['retry-after']).toBeUndefined()
+    expect(res2.json().error.code).toBe('page-not-found')
+    await stack.close()
+    await notFound.close()
+  })
+
+  it('turns anything unexpected into 500 internal: no stack, no inner message', async () => {
+    const inner = new TypeError("Cannot read properties of undefined (reading 'access_token') at /srv/app/token.ts:42")
+    const stack = await startStack({}, { sandbox: false, service: failing(inner) })
+    for (const request of [
+      post('/v1/wechat/scheme', { path: 'p/a' }),
+      post('/v1/wechat/shortlink', { path: 'p/a' }),
+      { method: 'GET' as const, url: '/v1/wechat/jssdk-config?url=https://a.example.com/', headers: AUTH },
+    ]) {
+      const res = await stack.app.inject(request)
+      expect(res.statusCode).toBe(500)
+      expect(Object.keys(res.json())).toEqual(['error', 'sandbox'])
+      expect(res.json().error.code).toBe('internal')
+      expect(res.body).not.toMatch(/TypeError|token\.ts|at \/|stack|access_token/)
+    }
+    // The log keeps the detail for the operator.
+    expect(stack.logLines.join('')).toContain('Cannot read properties of undefined')
+    await stack.close()
+  })
+
+  it('healthz is 503 when the service cannot report', async () => {
+    const stack = await startStack({}, { sandbox: false, service: failing(new Error('redis gone')) })
+    const res = await stack.app.inject({ method: 'GET', url: '/healthz' })
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toMatchObject({ status: 'down' })
+    await stack.close()
+  })
+})
+
+describe('sandbox label, logs, health and metrics', () => {
+  let sandbox: Stack
+  let real: Stack
+  beforeAll(async () => {
+    sandbox = await startStack({}, { sandbox: true })
+    real = await startStack({}, { sandbox: false })
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    await real.close()
+  })
+
+  it('labels every sandbox response: sandbox: true and X-Navi-Sandbox: 1', async () => {
+    const ok = await sandbox.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }))
+    expect(ok.json().sandbox).toBe(true)
+    expect(ok.headers['x-navi-sandbox']).toBe('1')
+    const bad = await sandbox.app.inject(post('/v1/wechat/scheme', { path: '/x' }))
+    expect(bad.json().sandbox).toBe(true)
+    expect(bad.headers['x-navi-sandbox']).toBe('1')
+    const health = await sandbox.app.inject({ method: 'GET', url: '/healthz' })
+    expect(health.json().sandbox).toBe(true)
+    expect(health.headers['x-navi-sandbox']).toBe('1')
+    const page = await sandbox.app.inject({ method: 'GET', url: '/go/wechat?path=pages/index/index' })
+    expect(page.headers['x-navi-sandbox']).toBe('1')
+    expect(page.body).toContain('SANDBOX')
+
+    const realOk = await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }))
+    expect(realOk.json().sandbox).toBe(false)
+    expect(realOk.headers['x-navi-sandbox']).toBeUndefined()
+  })
+
+  it('in sandbox, loopback origins may call without configuration (the demo app)', async () => {
+    const res = await sandbox.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }, { origin: 'http://127.0.0.1:5173' }))
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173')
+  })
+
+  it('never logs keys, secrets or Authorization headers', async () => {
+    await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }))
+    await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }, { authorization: `Bearer ${API_KEY}x` }))
+    // Anything that logs the request headers or a config object gets redacted too.
+    real.app.log.info({ req: { headers: { authorization: `Bearer ${API_KEY}` } } }, 'headers')
+    real.app.log.info({ secret: 'emulator-secret-0001', apiKeys: [API_KEY] }, 'config')
+    real.app.log.warn(`upstream said no for https://api.example/wxa?access_token=TOKEN123456 using emulator-secret-0001`)
+    const text = real.logLines.join('')
+    expect(real.logLines.length).toBeGreaterThan(4)
+    expect(text).not.toContain(API_KEY)
+    expect(text).not.toContain('emulator-secret-0001')
+    expect(text).not.toContain('TOKEN123456')
+    expect(text).toContain('[Redacted]')
+  })
+
+  it('healthz reports status, sandbox and parts', async () => {
+    const res = await real.app.inject({ method: 'GET', url: '/healthz' })
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body.status).toBe('ok')
+    expect(body.sandbox).toBe(false)
+    expect(Object.keys(body.parts).length).toBeGreaterThan(0)
+  })
+
+  it('metrics are Prometheus text with the service counters and HTTP counts', async () => {
+    await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/metrics/m' }))
+    const res = await real.app.inject({ method: 'GET', url: '/metrics' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
+    expect(res.body).toMatch(/^navi_http_requests_total\{route="\/v1\/wechat\/scheme",status="200"\} \d+$/m)
+    expect(res.body).toMatch(/^# TYPE navi_http_requests_total counter$/m)
+    for (const line of res.body.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-zA-Z_:][\w:]*(\{.*\})? [\d.eE+-]+(\s\d+)?)$/)
+  })
+})
