@@ -1,0 +1,159 @@
+/**
+ * The production H5 build of the demo in a real Chromium, driven through the
+ * UI. Every check reads what a page renders.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { H5App } from '../support/h5/app'
+import { type Browser, launchBrowser } from '../support/h5/browser'
+
+const TYPED_QUERY = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
+
+const HOME = 'pages/home/home'
+const PUSH = 'pages/push/push'
+const DETAIL = 'pages/detail/detail'
+const MINE = 'pages/mine/mine'
+const GUARDS = 'pages/guards/guards'
+const LOGIN = 'pages/login/login'
+const SECRET = 'pages/secret/secret'
+const DOUBLE = 'pages/double/double'
+
+let browser: Browser
+let app: H5App
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  app = new H5App(browser.page, inject('h5Url'))
+})
+afterAll(async () => {
+  await browser?.close()
+})
+afterEach(({ task }) => {
+  // Page errors explain a failure better than a timeout does.
+  if (task.result?.state === 'fail' && browser.errors.length) console.error(browser.errors.join('\n'))
+  browser.errors.length = 0
+})
+
+/** Polls until the JSON shown in `selector` on `route` equals `expected`. */
+async function expectJson(route: string, selector: string, expected: unknown): Promise<void> {
+  await expect.poll(() => app.json(route, selector).catch(() => undefined), { timeout: 5000 }).toEqual(expected)
+}
+
+describe('push with a typed query', () => {
+  it('the target page shows exact values and types, also after a reload', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-typed', DETAIL)
+    await expectJson(DETAIL, '#query-json', TYPED_QUERY)
+    expect(await app.text(DETAIL, '#t-id')).toBe('number')
+    expect(await app.text(DETAIL, '#t-ok')).toBe('boolean')
+    expect(await app.text(DETAIL, '#t-tags')).toBe('array')
+    expect(await app.text(DETAIL, '#t-note')).toBe('string')
+    expect(await app.text(DETAIL, '#q-text')).toBe(JSON.stringify(TYPED_QUERY.text))
+    // decodeQuery on uni's (already decoded) onLoad options agrees: decoded exactly once.
+    expect(await app.json(DETAIL, '#decoded-json')).toEqual(TYPED_QUERY)
+    await browser.screenshot('push-typed-query')
+
+    // The URL alone carries the typed query: a reload shows the same values.
+    await browser.page.reload()
+    await app.waitForPage(DETAIL)
+    await expectJson(DETAIL, '#query-json', TYPED_QUERY)
+    expect(await app.json(DETAIL, '#decoded-json')).toEqual(TYPED_QUERY)
+  })
+
+  it('a plain link opened from outside reads as strings', async () => {
+    await app.open('pages/detail/detail?id=abc&from=link')
+    await expectJson(DETAIL, '#query-json', { id: 'abc', from: 'link' })
+  })
+
+  it('a page name resolves, also in a subpackage', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-report', 'pkg/pages/report/report')
+    await expectJson('pkg/pages/report/report', '#query-json', { month: '2026-11' })
+    expect(await app.text('pkg/pages/report/report', '#name')).toBe('pkg/report')
+  })
+
+  it('an unknown page is refused with not-found, naming the closest page', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.pageLocator(PUSH).locator('#push-missing').click()
+    await expect.poll(() => app.text(PUSH, '#result')).toMatch(/^not-found: .*\/pages\/detail\/detail/)
+    expect(await app.currentRoute()).toBe(PUSH)
+  })
+})
+
+describe('tab pages', () => {
+  it('a tab page shows the query pushed to it', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-tab', MINE)
+    await expectJson(MINE, '#query-json', { from: 'push', n: 7 })
+    await browser.screenshot('tab-handoff')
+  })
+})
+
+describe('back', () => {
+  it('goes back one page', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-name', DETAIL)
+    await app.tapTo(DETAIL, '#back', PUSH)
+  })
+
+  it('after a page reload (no page below) relaunches home', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-name', DETAIL)
+    await browser.page.reload()
+    await app.waitForPage(DETAIL)
+    expect(await app.text(DETAIL, '#depth')).toBe('1')
+    await app.tapTo(DETAIL, '#back', HOME)
+    expect(await app.text(HOME, '#depth')).toBe('1')
+  })
+})
+
+describe('guards', () => {
+  it('redirects to the login page, and lets the user through after logging in', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-guards', GUARDS)
+    expect(await app.text(GUARDS, '#logged-in')).toBe('no')
+    await app.tapTo(GUARDS, '#push-secret', LOGIN)
+    expect(await app.text(LOGIN, '#redirect')).toBe('/pages/secret/secret')
+    expect(await app.text(LOGIN, '#last-nav')).toBe('/pages/guards/guards → /pages/login/login')
+    await browser.screenshot('guard-redirect')
+    await app.tapTo(LOGIN, '#login', SECRET)
+    expect(await app.text(SECRET, '#last-nav')).toBe('/pages/login/login → /pages/secret/secret')
+  })
+
+  it('a <navigator> tap passes the guards', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-guards', GUARDS)
+    await app.tapTo(GUARDS, '#nav-secret', LOGIN)
+    expect(await app.text(LOGIN, '#redirect')).toBe('/pages/secret/secret')
+    // And once logged in, the same tap opens the page.
+    await app.pageLocator(LOGIN).locator('#login').click()
+    await app.waitForPage(SECRET)
+  })
+
+  it('a raw uni.navigateTo passes the guards', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-guards', GUARDS)
+    await app.tapTo(GUARDS, '#raw-secret', LOGIN)
+    expect(await app.text(LOGIN, '#redirect')).toBe('/pages/secret/secret')
+  })
+})
+
+describe('double tap', () => {
+  it('two identical pushes in one tick open one page', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-double', DOUBLE)
+    expect(await app.text(DOUBLE, '#depth')).toBe('2')
+    await app.tapTo(DOUBLE, '#double-push', DETAIL)
+    // Give a second page the time it would need to appear.
+    await browser.page.waitForTimeout(300)
+    expect(await app.text(DETAIL, '#depth')).toBe('3')
+    await app.tapTo(DETAIL, '#back', DOUBLE)
+    expect(await app.text(DOUBLE, '#depth')).toBe('2')
+    await expect.poll(() => app.text(DOUBLE, '#outcome')).toMatch(/^ok,|,ok$/)
+  })
+})
