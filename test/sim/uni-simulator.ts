@@ -1,0 +1,294 @@
+/**
+ * A uni runtime in memory, faithful to uni-h5 and WeChat where navi-kit can
+ * tell the difference: page stack and its 10-page limit on mini programs
+ * (WeChat's errMsg), tab rules, navigateBack clamping, `getCurrentPages()`
+ * entries, how `onLoad` options arrive (H5: uni's encode → parse → decode
+ * pipeline, decoded once; mp: the raw text), `uni.addInterceptor` exactly as
+ * uni-h5 runs it, and callbacks that fire later, like the real thing.
+ *
+ * Fast path for benchmarks: no logging; observe calls through `onCall`.
+ */
+import { setPlatformSeam, type UniCallOptions, type UniCallbackResult, type UniInterceptor } from '../../uni_modules/navi-kit/platform'
+import type { PagesJson } from '../../uni_modules/navi-kit/types'
+
+export type Semantics = 'h5' | 'mp-weixin'
+type Method = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack'
+
+export interface SimPage {
+  /** 'pages/detail/detail': no leading '/', as uni lists it. */
+  route: string
+  options: Record<string, string>
+  $page: { fullPath: string }
+  isTab: boolean
+}
+
+export interface SimulatorOptions {
+  pages: PagesJson
+  platform: Semantics
+  /** 'macrotask' (default, like the real runtimes) or 'microtask' (benchmarks). */
+  callbacks?: 'macrotask' | 'microtask'
+}
+
+export interface UniSimulator {
+  readonly platform: Semantics
+  readonly uni: Record<Method, (options: UniCallOptions) => Promise<UniCallbackResult> | void> & {
+    addInterceptor(method: string, interceptor: UniInterceptor): void
+    removeInterceptor(method: string, interceptor?: UniInterceptor): void
+  }
+  getCurrentPages(): SimPage[]
+  /** Sees every call that reaches the API (after interceptors); null by default. */
+  onCall: ((method: Method, options: UniCallOptions) => void) | null
+  /** Sees pages load and show; null by default. */
+  onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
+  /** Opens the app on a URL, as a share card, a scan or an H5 refresh would: a stack of one page. */
+  launch(url: string): SimPage
+  /** Installs `uni`, `getCurrentPages` and the platform on the globals; returns the undo. */
+  install(): () => void
+  /** Resolves once every callback scheduled so far has fired. */
+  settle(): Promise<void>
+}
+
+const MP_STACK_LIMIT = 10
+
+// ——— uni-shared / uni-h5 query helpers, as uni-h5 3.0.0-5000720260410001 has them ———
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent('' + text)
+  } catch {
+    return '' + text
+  }
+}
+/** uni-h5 encodeQueryString: '+' → ' ', then each value percent-encoded once more. */
+function encodeQueryString(url: string): string {
+  const at = url.indexOf('?')
+  if (at === -1) return url
+  const query = url.slice(at + 1).trim().replace(/^(\?|#|&)/, '')
+  if (!query) return url
+  const params = query.split('&').map((param) => {
+    const parts = param.replace(/\+/g, ' ').split('=')
+    const key = parts.shift()
+    return key + '=' + encodeURIComponent(parts.length > 0 ? parts.join('=') : '')
+  })
+  return url.slice(0, at) + '?' + params.join('&')
+}
+/** uni-shared parseQuery (vue-router's): '+' → ' ', key and value decoded. */
+function parseQuery(search: string): Record<string, string> {
+  const query: Record<string, string> = Object.create(null)
+  if (search === '' || search === '?') return query
+  for (const raw of (search[0] === '?' ? search.slice(1) : search).split('&')) {
+    const param = raw.replace(/\+/g, ' ')
+    const eq = param.indexOf('=')
+    const key = safeDecode(eq < 0 ? param : param.slice(0, eq))
+    query[key] = eq < 0 ? '' : safeDecode(param.slice(eq + 1))
+  }
+  return query
+}
+/** uni-h5's onLoad options: the route's query decoded once more (decodedQuery). */
+const h5Options = (url: string): Record<string, string> => {
+  const encoded = encodeQueryString(url)
+  const at = encoded.indexOf('?')
+  const query = parseQuery(at < 0 ? '' : encoded.slice(at + 1))
+  return Object.fromEntries(Object.keys(query).map((key) => [key, safeDecode(query[key])]))
+}
+/** WeChat: the query text, split, untouched. */
+const mpOptions = (url: string): Record<string, string> => {
+  const at = url.indexOf('?')
+  if (at < 0) return {}
+  return Object.fromEntries(
+    url
+      .slice(at + 1)
+      .split('&')
+      .filter(Boolean)
+      .map((pair) => {
+        const eq = pair.indexOf('=')
+        return eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)]
+      }),
+  )
+}
+
+/** uni-h5 getRealRoute: relative to the current page's folder. */
+function realRoute(fromRoute: string, toRoute: string): string {
+  if (toRoute.indexOf('/') === 0) return toRoute
+  if (toRoute.indexOf('./') === 0) return realRoute(fromRoute, toRoute.slice(2))
+  const toParts = toRoute.split('/')
+  let ups = 0
+  while (ups < toParts.length && toParts[ups] === '..') ups++
+  toParts.splice(0, ups)
+  const fromParts = fromRoute.length > 0 ? fromRoute.split('/') : []
+  fromParts.splice(fromParts.length - ups - 1, ups + 1)
+  return '/' + fromParts.concat(toParts).join('/')
+}
+
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  !!value && typeof (value as { then?: unknown }).then === 'function'
+
+export function createUniSimulator(options: SimulatorOptions): UniSimulator {
+  const { platform } = options
+  const mp = platform !== 'h5'
+  const routes = new Map<string, boolean>() // '/path' → isTab
+  const tabs = new Set((options.pages.tabBar?.list ?? []).map((item) => '/' + item.pagePath.replace(/^\//, '')))
+  const add = (root: string, path: string) => {
+    const full = '/' + [root, path].filter(Boolean).join('/').replace(/^\/+/, '')
+    routes.set(full, tabs.has(full))
+  }
+  for (const page of options.pages.pages ?? []) add('', page.path)
+  for (const sub of options.pages.subPackages ?? options.pages.subpackages ?? []) for (const page of sub.pages ?? []) add(sub.root, page.path)
+
+  let stack: SimPage[] = []
+  /** Tab pages stay alive once opened (until reLaunch). */
+  let tabInstances = new Map<string, SimPage>()
+  const interceptors = new Map<string, UniInterceptor[]>()
+  let pendingCallbacks = 0
+  let idle: (() => void)[] = []
+
+  const later = (fn: () => void) => {
+    pendingCallbacks++
+    const run = () => {
+      try {
+        fn()
+      } finally {
+        if (--pendingCallbacks === 0) for (const resolve of idle.splice(0)) resolve()
+      }
+    }
+    if (options.callbacks === 'microtask') queueMicrotask(run)
+    else setTimeout(run, 0)
+  }
+
+  const makePage = (path: string, url: string): SimPage => ({
+    route: path.slice(1),
+    options: mp ? mpOptions(url) : h5Options(url),
+    $page: { fullPath: url },
+    isTab: routes.get(path) === true,
+  })
+  const load = (page: SimPage) => {
+    sim.onPage?.('load', page)
+    sim.onPage?.('show', page)
+    return page
+  }
+
+  /** Runs one API call; returns an errMsg for a failure, or undefined. */
+  function apply(method: Method, args: UniCallOptions): string | undefined {
+    if (method === 'navigateBack') {
+      const delta = typeof args.delta === 'number' ? args.delta : 1
+      if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
+      // Asking for more than the stack holds lands on the first page.
+      stack = stack.slice(0, Math.max(1, stack.length - delta))
+      sim.onPage?.('show', stack[stack.length - 1])
+      return
+    }
+    if (typeof args.url !== 'string' || !args.url) return `${method}:fail Missing required args: "url"`
+    const top = stack[stack.length - 1]
+    const url = realRoute(top?.route ?? '', args.url)
+    const path = url.split('?')[0]
+    const isTab = routes.get(path)
+    if (isTab === undefined) return mp ? `${method}:fail page "${path.slice(1)}" is not found` : `${method}:fail page \`${url}\` is not found`
+    if ((method === 'navigateTo' || method === 'redirectTo') && isTab) return `${method}:fail can not ${method} a tabbar page`
+    if (method === 'switchTab') {
+      if (!isTab) return 'switchTab:fail can not switch to no-tabBar page'
+      // WeChat refuses a query on switchTab; uni-h5 drops it.
+      if (mp && url.includes('?')) return 'switchTab:fail url not support query'
+      const existing = tabInstances.get(path)
+      stack = [existing ?? load(makePage(path, path))]
+      if (existing) sim.onPage?.('show', existing)
+      tabInstances.set(path, stack[0])
+      return
+    }
+    if (method === 'navigateTo' && mp && stack.length >= MP_STACK_LIMIT) return 'navigateTo:fail webview count limit exceed'
+    const page = makePage(path, url)
+    if (method === 'reLaunch') {
+      stack = []
+      tabInstances = new Map()
+    }
+    if (method === 'redirectTo') stack.pop()
+    stack.push(page)
+    if (page.isTab) tabInstances.set(path, page)
+    load(page)
+  }
+
+  function api(method: Method) {
+    return (callerArgs: UniCallOptions = {}) => {
+      const hasCallback = ['success', 'fail', 'complete'].some((name) => typeof callerArgs[name] === 'function')
+      let settle: { resolve: (r: UniCallbackResult) => void; reject: (r: UniCallbackResult) => void } | undefined
+      const promise = hasCallback
+        ? undefined
+        : new Promise<UniCallbackResult>((resolve, reject) => (settle = { resolve, reject }))
+      const args: UniCallOptions = { ...callerArgs }
+      if (settle) Object.assign(args, { success: settle.resolve, fail: settle.reject })
+      const run = (finalArgs: UniCallOptions) => {
+        sim.onCall?.(method, finalArgs)
+        const hooks = interceptors.get(method) ?? []
+        const wrap = (name: 'success' | 'fail' | 'complete', result: UniCallbackResult) => {
+          for (const hook of hooks) hook[name]?.(result)
+          ;(finalArgs[name] as ((r: UniCallbackResult) => void) | undefined)?.(result)
+        }
+        const errMsg = apply(method, finalArgs)
+        later(() => {
+          const result = { errMsg: errMsg ?? `${method}:ok` }
+          wrap(errMsg ? 'fail' : 'success', result)
+          wrap('complete', result)
+        })
+      }
+      // uni-h5 `queue`: a sync false cancels (no callback at all); a Promise's
+      // value becomes the options (false included: it does not cancel); hooks
+      // after a Promise-returning one are not called with the data.
+      const invokes = (interceptors.get(method) ?? []).map((hook) => hook.invoke).filter(Boolean) as ((
+        o: UniCallOptions,
+      ) => unknown)[]
+      let chained: Promise<unknown> | undefined
+      for (const invoke of invokes) {
+        if (chained) {
+          chained = Promise.resolve((data: unknown) => invoke(data as UniCallOptions) || data)
+          continue
+        }
+        const answer = invoke(args)
+        if (isPromise(answer)) chained = Promise.resolve(answer)
+        if (answer === false) return promise
+      }
+      if (chained) chained.then((value) => run(value as UniCallOptions))
+      else run(args)
+      return promise
+    }
+  }
+
+  const sim: UniSimulator = {
+    platform,
+    uni: {
+      navigateTo: api('navigateTo'),
+      redirectTo: api('redirectTo'),
+      switchTab: api('switchTab'),
+      reLaunch: api('reLaunch'),
+      navigateBack: api('navigateBack'),
+      addInterceptor(method, interceptor) {
+        interceptors.set(method, [...(interceptors.get(method) ?? []), interceptor])
+      },
+      removeInterceptor(method, interceptor) {
+        interceptors.set(method, interceptor ? (interceptors.get(method) ?? []).filter((i) => i !== interceptor) : [])
+      },
+    },
+    getCurrentPages: () => stack.slice(),
+    onCall: null,
+    onPage: null,
+    launch(url) {
+      const path = url.split('?')[0]
+      if (!routes.has(path)) throw new Error(`simulator: ${path} is not in the pages table`)
+      tabInstances = new Map()
+      stack = [makePage(path, url)]
+      if (stack[0].isTab) tabInstances.set(path, stack[0])
+      return load(stack[0])
+    },
+    install() {
+      const bag = globalThis as Record<string, unknown>
+      const before = { uni: bag.uni, getCurrentPages: bag.getCurrentPages }
+      bag.uni = sim.uni
+      bag.getCurrentPages = sim.getCurrentPages
+      const restoreSeam = setPlatformSeam({ platform: () => platform })
+      return () => {
+        bag.uni = before.uni
+        bag.getCurrentPages = before.getCurrentPages
+        restoreSeam()
+      }
+    },
+    settle: () => (pendingCallbacks === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve))),
+  }
+  return sim
+}

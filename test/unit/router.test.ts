@@ -1,0 +1,224 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { decodeQuery } from '../../uni_modules/navi-kit/query'
+import { NavigationError } from '../../uni_modules/navi-kit/errors'
+import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+
+let h: Harness
+afterEach(() => h?.restore())
+
+/** Resolves to the NavigationError a promise rejects with. */
+async function failure(promise: Promise<unknown>): Promise<NavigationError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(NavigationError)
+    return error as NavigationError
+  }
+  throw new Error('expected a rejection')
+}
+
+describe.each(SEMANTICS)('router on %s', (platform) => {
+  it('push opens a page with navigateTo and resolves to its route', async () => {
+    h = harness(platform)
+    const route = await h.router.push('/pages/detail/detail')
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
+    expect(route).toMatchObject({ path: '/pages/detail/detail', name: 'detail', isTab: false, query: {} })
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  })
+
+  it('push to a tab page uses switchTab without a query, and the tab reads the query from the handoff', async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail' })
+    const route = await h.router.push({ path: '/pages/mine/mine', query: { from: 'detail', n: 2 } })
+    expect(h.calls).toEqual(['switchTab /pages/mine/mine'])
+    expect(topPath(h.sim)).toBe('/pages/mine/mine')
+    expect(route.isTab).toBe(true)
+    const top = h.sim.getCurrentPages()[0]
+    expect(top.options).toEqual({})
+    expect(h.router.resolve('/pages/mine/mine').query).toEqual({})
+    expect(h.router.currentRoute.value.query).toEqual({ from: 'detail', n: 2 })
+  })
+
+  it('replace uses redirectTo, or switchTab for a tab; relaunch uses reLaunch', async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail' })
+    await h.router.replace('/pages/user/profile')
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/user/profile'])
+    await h.router.replace('/pages/home/home')
+    await h.router.push('/pages/detail/detail')
+    await h.router.relaunch({ name: 'settings', query: { a: 'b' } })
+    expect(h.calls).toEqual([
+      'redirectTo /pages/user/profile',
+      'switchTab /pages/home/home',
+      'navigateTo /pages/detail/detail',
+      'reLaunch /pages/user/settings?a=b',
+    ])
+    expect(h.sim.getCurrentPages()).toHaveLength(1)
+  })
+
+  it('resolves names: pages.json name, collapsed path, folder path, subpackage', () => {
+    h = harness(platform)
+    expect(h.router.resolve({ name: 'detail' }).path).toBe('/pages/detail/detail')
+    expect(h.router.resolve({ name: 'user/profile' }).path).toBe('/pages/user/profile')
+    expect(h.router.resolve({ name: 'settings' }).path).toBe('/pages/user/settings')
+    expect(h.router.resolve({ name: 'pkg/report' }).path).toBe('/pkg/pages/report/report')
+    expect(h.router.resolve('/pkg/pages/report/report?x=1')).toMatchObject({ path: '/pkg/pages/report/report', name: 'pkg/report' })
+  })
+
+  it('resolves paths relative to the current page folder, as uni does', async () => {
+    h = harness(platform, { launchUrl: '/pages/user/profile' })
+    await h.router.push('settings?tab=2')
+    expect(topPath(h.sim)).toBe('/pages/user/settings')
+    await h.router.push('../detail/detail')
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    await h.router.push('./../user/profile')
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+
+  it('rejects an unknown path with not-found naming the closest page, before calling uni', async () => {
+    h = harness(platform)
+    const error = await failure(h.router.push('/pages/detial/detial'))
+    expect(error.code).toBe('not-found')
+    expect(error.message).toContain('/pages/detail/detail')
+    expect(h.calls).toEqual([])
+  })
+
+  it.each([
+    ['undefined', undefined, /path/],
+    ['a number', 123, /path/],
+    ['an unknown name', { name: 'detial' }, /'detail'/],
+    ['a function in the query', { path: '/pages/detail/detail', query: { f: () => 1 } }, /query\.f holds a function/],
+    ['a Date in the query', { path: '/pages/detail/detail', query: { d: new Date(0) } }, /query\.d holds a Date/],
+    ['NaN in the query', { path: '/pages/detail/detail', query: { n: NaN } }, /query\.n holds number NaN/],
+    ['a reserved key', { path: '/pages/detail/detail', query: { _nkt: 'x' } }, /reserved/],
+  ])('rejects %s with invalid and a message that says what to fix', async (_, to, message) => {
+    h = harness(platform)
+    const error = await failure(h.router.push(to as never))
+    expect(error.code).toBe('invalid')
+    expect(error.message).toMatch(message)
+    expect(h.calls).toEqual([])
+  })
+
+  it('rejects a query with a cycle as invalid', async () => {
+    h = harness(platform)
+    const loop: Record<string, unknown> = { a: 1 }
+    loop.self = { back: loop }
+    const error = await failure(h.router.push({ path: '/pages/detail/detail', query: loop as never }))
+    expect(error.code).toBe('invalid')
+    expect(error.message).toMatch(/query\.self\.back\S* holds a cycle/)
+  })
+
+  it('keeps uni\'s errMsg when the platform fails', async () => {
+    h = harness(platform, { maxStack: 50 })
+    for (let i = 0; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    const next = h.router.push('/pages/user/profile')
+    if (platform === 'h5') {
+      await next
+      expect(h.sim.getCurrentPages()).toHaveLength(11)
+    } else {
+      const error = await failure(next)
+      expect(error.code).toBe('platform')
+      expect(error.errMsg).toBe('navigateTo:fail webview count limit exceed')
+      expect(error.message).toContain('webview count limit exceed')
+    }
+  })
+
+  it('a double tap opens the page once and rejects the second call as duplicated', async () => {
+    h = harness(platform)
+    const first = h.router.push({ path: '/pages/detail/detail', query: { id: 1 } })
+    const second = h.router.push({ path: '/pages/detail/detail', query: { id: 1 } })
+    expect((await failure(second)).code).toBe('duplicated')
+    await first
+    expect(h.calls).toHaveLength(1)
+    expect(h.sim.getCurrentPages()).toHaveLength(2)
+    // Once settled, the same navigation is allowed again.
+    await h.router.push({ path: '/pages/detail/detail', query: { id: 1 } })
+    expect(h.sim.getCurrentPages()).toHaveLength(3)
+  })
+
+  it('back() goes back; with fewer pages below than asked it relaunches home', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+    await h.router.back(5)
+    expect(h.calls.slice(-1)).toEqual(['reLaunch /pages/home/home'])
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home'])
+    expect((await failure(h.router.back(0))).code).toBe('invalid')
+  })
+
+  it('back() on a page opened from a share card relaunches home (or the configured home)', async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail', home: '/pages/mine/mine' })
+    await h.router.back()
+    expect(h.calls).toEqual(['reLaunch /pages/mine/mine'])
+    expect(topPath(h.sim)).toBe('/pages/mine/mine')
+  })
+
+  it('round-trips a typed query to the target page\'s options', async () => {
+    h = harness(platform)
+    const query = { id: 42, ok: true, tags: ['a'], note: '42', nil: null, text: 'a b&c=d?e#f%g+h 中文😀', deep: { x: [1, { y: '%' }] } }
+    await h.router.push({ path: '/pages/detail/detail', query })
+    const top = h.sim.getCurrentPages().slice(-1)[0]
+    expect(decodeQuery(top.options)).toEqual(query)
+    expect(h.router.currentRoute.value.query).toEqual(query)
+    // Plain strings stay readable in the URL.
+    expect(h.calls[0]).toContain('note=42')
+    expect(h.calls[0]).toContain('_nkt=id,ok,tags,nil,deep')
+  })
+
+  it('an external link reads as strings', () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail?id=42&name=abc' })
+    expect(decodeQuery(h.sim.getCurrentPages()[0].options)).toEqual({ id: '42', name: 'abc' })
+  })
+
+  it('a payload longer than queryLimit travels beside the URL', async () => {
+    h = harness(platform, { queryLimit: 64 })
+    const query = { text: 'x'.repeat(200), n: 1 }
+    await h.router.push({ path: '/pages/detail/detail', query })
+    expect(h.calls[0]).toMatch(/^navigateTo \/pages\/detail\/detail\?_nkh=\w+$/)
+    expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual(query)
+    await h.router.push({ path: '/pages/user/profile', query: { short: 1 } })
+    expect(h.calls[1]).toBe('navigateTo /pages/user/profile?short=1&_nkt=short')
+  })
+})
+
+describe.each(SEMANTICS)('stack policy on %s', (platform) => {
+  const fill = async (h: Harness) => {
+    for (let i = 1; i < 10; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+  }
+
+  it(`'redirect' (default) ${platform === 'h5' ? 'does not apply: no limit on H5' : 'replaces the top page when 10 are open'}`, async () => {
+    h = harness(platform)
+    await fill(h)
+    await h.router.push('/pages/user/profile')
+    expect(h.calls.slice(-1)[0]).toBe(platform === 'h5' ? 'navigateTo /pages/user/profile' : 'redirectTo /pages/user/profile')
+    expect(h.sim.getCurrentPages()).toHaveLength(platform === 'h5' ? 11 : 10)
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+
+  it("'relaunch' and 'error' on a full stack", async () => {
+    h = harness(platform, { onStackFull: 'relaunch', maxStack: 10 })
+    await fill(h)
+    await h.router.push('/pages/user/profile')
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/user/profile'])
+    h.restore()
+    h = harness(platform, { onStackFull: 'error', maxStack: 10 })
+    await fill(h)
+    const error = await failure(h.router.push('/pages/user/profile'))
+    expect(error.code).toBe('stack-full')
+    expect(error.message).toMatch(/replace\(\)/)
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+  })
+})
+
+describe('currentRoute without an app', () => {
+  it('starts at home and follows navigations', async () => {
+    h = harness('mp-weixin')
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/home/home', name: 'home', isTab: true })
+    await h.router.push({ name: 'detail', query: { id: 7 } })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 7 } })
+    expect(h.router.currentRoute.value.fullPath).toBe('/pages/detail/detail?id=7&_nkt=id')
+  })
+})
