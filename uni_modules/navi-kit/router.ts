@@ -60,7 +60,10 @@ export function createRouter(options: RouterOptions): Router {
     return { path, name: record.name, query, fullPath: search ? path + '?' + search : path, isTab: record.isTab }
   }
 
-  function pageRoute(route = topRoute(), pageOptions?: Record<string, string | undefined>): Route {
+  /** A page's route from its uni route and onLoad options; by default the top page's. */
+  function pageRoute(route?: string, pageOptions?: Record<string, string | undefined>): Route {
+    const top = pageStack().slice(-1)[0]
+    if (route === undefined) [route, pageOptions] = [top?.route ?? '', pageOptions ?? top?.options]
     const path = normalizePath('/' + route)
     const hasQuery = pageOptions && Object.keys(pageOptions).length
     return routeOf(path, hasQuery ? decodeQuery(pageOptions) : getTabQuery(path) ?? {})

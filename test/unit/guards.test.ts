@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { NavigationError } from '../../uni_modules/navi-kit/errors'
+import type { Route } from '../../uni_modules/navi-kit/types'
+import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+
+let h: Harness
+afterEach(() => h?.restore())
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: NavigationError) => error.code,
+  )
+
+describe.each(SEMANTICS)('guards on %s', (platform) => {
+  it('sees to and from as routes', async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail?id=3' })
+    const seen: [Route, Route][] = []
+    h.router.beforeEach((to, from) => void seen.push([to, from]))
+    await h.router.push({ name: 'settings', query: { tab: 'a' } })
+    expect(seen[0][0]).toEqual({
+      path: '/pages/user/settings',
+      name: 'settings',
+      query: { tab: 'a' },
+      fullPath: '/pages/user/settings?tab=a',
+      isTab: false,
+    })
+    expect(seen[0][1]).toMatchObject({ path: '/pages/detail/detail', name: 'detail', query: { id: '3' }, isTab: false })
+  })
+
+  it('false aborts before uni is called; afterEach hears the failure', async () => {
+    h = harness(platform)
+    const after: (string | undefined)[] = []
+    h.router.beforeEach(() => false)
+    h.router.afterEach((to, _from, failure) => void after.push(`${to.path} ${failure?.code}`))
+    expect(await codeOf(h.router.push('/pages/detail/detail'))).toBe('aborted')
+    expect(h.calls).toEqual([])
+    expect(after).toEqual(['/pages/detail/detail aborted'])
+  })
+
+  it('async guards run in order and may pass', async () => {
+    h = harness(platform)
+    const order: string[] = []
+    h.router.beforeEach(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      order.push('first')
+    })
+    h.router.beforeEach(() => {
+      order.push('second')
+      return true
+    })
+    await h.router.push('/pages/detail/detail')
+    expect(order).toEqual(['first', 'second'])
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+  })
+
+  it('a returned location (or a Promise of one) redirects; afterEach hears only the final navigation', async () => {
+    h = harness(platform)
+    const after: string[] = []
+    h.router.beforeEach((to) => (to.name === 'settings' ? Promise.resolve({ name: 'user/profile', query: { next: to.fullPath } }) : undefined))
+    h.router.afterEach((to, _from, failure) => void after.push(to.path + (failure ? ' ' + failure.code : '')))
+    const route = await h.router.push({ name: 'settings' })
+    expect(route).toMatchObject({ path: '/pages/user/profile', query: { next: '/pages/user/settings' } })
+    expect(h.calls).toEqual(['navigateTo /pages/user/profile?next=/pages/user/settings'])
+    expect(after).toEqual(['/pages/user/profile'])
+  })
+
+  it('a redirect loop ends with invalid instead of hanging', async () => {
+    h = harness(platform)
+    h.router.beforeEach((to) => (to.name === 'detail' ? '/pages/user/profile' : '/pages/detail/detail'))
+    expect(await codeOf(h.router.push('/pages/detail/detail'))).toBe('invalid')
+    expect(h.calls).toEqual([])
+  })
+
+  it('a guard that throws aborts with its message', async () => {
+    h = harness(platform)
+    h.router.beforeEach(() => {
+      throw new Error('no session')
+    })
+    const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
+    expect(error).toMatchObject({ code: 'aborted' })
+    expect((error as Error).message).toContain('no session')
+  })
+
+  it('unregistering removes exactly that guard', async () => {
+    h = harness(platform)
+    const stop = h.router.beforeEach(() => false)
+    let afterCalls = 0
+    const stopAfter = h.router.afterEach(() => void afterCalls++)
+    h.router.beforeEach(() => true)
+    stop()
+    await h.router.push('/pages/detail/detail')
+    stopAfter()
+    await h.router.push('/pages/user/profile')
+    expect(afterCalls).toBe(1)
+    expect(h.sim.getCurrentPages()).toHaveLength(3)
+  })
+})
