@@ -31,12 +31,10 @@ export interface AlipaySchemeInput {
 
 // WeChat's character set for `query` and `cq`: digits, letters and !#$&'()*+,/:;=?@-._~%
 const WEIXIN_QUERY_CHARS = /^[\w!#$&'()*+,/:;=?@.~%-]*$/
-const WEIXIN_APPID = /^wx[0-9a-zA-Z]{16}$/
-const ALIPAY_APPID = /^\d{16}$/
-const PAGE_PATH = /^[\w./~-]+$/
 const encode = encodeURIComponent
 
-const invalid = (message: string): LaunchError => new LaunchError('invalid', message)
+/** LaunchError 'invalid' naming the field and the rule it broke. */
+export const invalid = (field: string, rule: string): LaunchError => new LaunchError('invalid', `${field} ${rule}`)
 
 /** An object as `k=v&…` with each key and value percent-encoded; a string as it is. */
 export function serializeQuery(query: LinkQuery): string {
@@ -55,28 +53,23 @@ export function serializeQuery(query: LinkQuery): string {
 export function formatWeixinQuery(query: LinkQuery, limit: number, field = 'query'): string {
   const text = serializeQuery(query)
   if (!WEIXIN_QUERY_CHARS.test(text)) {
-    throw invalid(
-      `${field} "${text}" has characters WeChat does not accept: use digits, letters and !#$&'()*+,/:;=?@-._~% (pass an object to have it encoded)`,
-    )
+    throw invalid(field, "allows only digits, letters and !#$&'()*+,/:;=?@-._~% (or pass an object)")
   }
-  if (text.length > limit) throw invalid(`${field} is ${text.length} characters; WeChat allows at most ${limit}`)
+  if (text.length > limit) throw invalid(field, `is ${text.length} long, max ${limit}`)
   return text
 }
 
 /** Checks an envVersion and returns it, or undefined for release/absent. */
 export function checkEnvVersion(envVersion: string | undefined): EnvVersion | undefined {
-  if (envVersion === undefined || envVersion === 'release') return undefined
   if (envVersion === 'trial' || envVersion === 'develop') return envVersion
-  throw invalid(`envVersion "${envVersion}" must be release, trial or develop`)
+  if (envVersion && envVersion !== 'release') throw invalid('envVersion', 'must be release, trial or develop')
 }
 
 /** A mini-program page path without its leading '/'; a query in it is refused. */
 export function normalizePagePath(path: string, field = 'path'): string {
   const trimmed = path.replace(/^\/+/, '')
-  if (trimmed.includes('?')) throw invalid(`${field} "${path}" must not carry a query: pass it as query`)
-  if (!PAGE_PATH.test(trimmed)) {
-    throw invalid(`${field} "${path}" must be a page path such as pages/index/index (letters, digits, / . _ - ~)`)
-  }
+  if (trimmed.includes('?')) throw invalid(field, 'must not carry a query')
+  if (!/^[\w./~-]+$/.test(trimmed)) throw invalid(field, 'must be a page path like pages/a/a')
   return trimmed
 }
 
@@ -85,10 +78,8 @@ export function normalizePagePath(path: string, field = 'path'): string {
  * MP 后台 → 设置 → 隐私与安全 → 明文 Scheme 拉起此小程序).
  */
 export function buildWeixinScheme(input: WeixinSchemeInput): string {
-  if (!WEIXIN_APPID.test(input.appId ?? '')) {
-    throw invalid(`appId "${input.appId}" must be a WeChat AppID: wx followed by 16 letters or digits`)
-  }
-  if (!input.path) throw invalid('path is required for a plaintext scheme (the page declared for it)')
+  if (!/^wx[0-9a-zA-Z]{16}$/.test(input.appId)) throw invalid('appId', 'must be wx + 16 letters/digits')
+  if (!input.path) throw invalid('path', 'is required')
   let link = `weixin://dl/business/?appid=${input.appId}&path=${normalizePagePath(input.path)}`
   // The query string itself is percent-encoded once more ("需要url_encode").
   if (input.query !== undefined) link += `&query=${encode(formatWeixinQuery(input.query, 512))}`
@@ -98,36 +89,32 @@ export function buildWeixinScheme(input: WeixinSchemeInput): string {
 
 /** `alipays://platformapi/startapp?appId=…&page=…&query=…`, query encoded once. */
 export function buildAlipayScheme(input: AlipaySchemeInput): string {
-  if (!ALIPAY_APPID.test(input.appId ?? '')) {
-    throw invalid(`appId "${input.appId}" must be an Alipay AppID: 16 digits`)
-  }
+  if (!/^\d{16}$/.test(input.appId)) throw invalid('appId', 'must be 16 digits')
   let link = `alipays://platformapi/startapp?appId=${input.appId}`
   if (input.page) {
-    if (/[&#\s]/.test(input.page)) {
-      throw invalid(`page "${input.page}" must not contain &, # or spaces: encode its parameters (pages/a/a?x%3D1%26y%3D2)`)
-    }
+    if (/[&#\s]/.test(input.page)) throw invalid('page', 'must have its parameters encoded')
     link += `&page=${input.page}`
   }
-  if (input.query !== undefined) {
-    const query = input.query
+  const query = input.query
+  if (query) {
+    // Alipay splits the decoded query on & and =, so they cannot appear inside keys or values.
     const text =
       typeof query === 'string'
         ? query
         : Object.keys(query)
             .map((key) => {
-              const value = String(query[key])
-              if (/[&=]/.test(key + value)) throw invalid(`query "${key}" must not contain & or = (Alipay splits on them)`)
-              return `${key}=${value}`
+              if (/[&=]/.test(key + query[key])) throw invalid('query', 'keys and values must not contain & or =')
+              return `${key}=${query[key]}`
             })
             .join('&')
-    if (text) link += `&query=${encode(text)}`
+    link += `&query=${encode(text)}`
   }
   return link
 }
 
 /** The https form Alipay opens from anywhere: the whole scheme encoded once more. */
 export function alipayHttpsLink(scheme: string): string {
-  if (!/^alipays?:\/\//.test(scheme)) throw invalid(`scheme "${scheme}" must start with alipays://`)
+  if (!scheme.startsWith('alipays://')) throw invalid('scheme', 'must start with alipays://')
   return `https://ds.alipay.com/?scheme=${encode(scheme)}`
 }
 
@@ -140,7 +127,5 @@ export function appendCustomQuery(link: string, cq: LinkQuery): string {
   const value = encode(formatWeixinQuery(cq, 256, 'cq'))
   if (/^weixin:\/\/dl\/business\/\?t=[^&?#]+$/.test(link)) return `${link}&cq=${value}`
   if (/^https:\/\/wxaurl\.cn\/[^?#]+$/.test(link)) return `${link}?cq=${value}`
-  throw invalid(
-    `link "${link}" must be an encrypted URL Scheme (weixin://dl/business/?t=…) or a URL Link (https://wxaurl.cn/…) without cq`,
-  )
+  throw invalid('link', 'must be weixin://dl/business/?t=… or https://wxaurl.cn/… without cq')
 }

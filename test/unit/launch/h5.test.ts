@@ -198,7 +198,6 @@ describe('openMiniProgram on H5: links from the link service', () => {
     const client: LinkClient = {
       mint: vi.fn(async () => ({ url: 'weixin://dl/business/?t=CUSTOM', expiresAt: null })),
       transitPageUrl: () => 'unused',
-      jssdkConfig: vi.fn(),
     }
     const opening = openMiniProgram(minted, { linkService: client })
     await browser.clock.advance(250)

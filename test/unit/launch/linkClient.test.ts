@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createLinkClient } from '../../../uni_modules/navi-kit/index'
+import { fetchJssdkConfig } from '../../../uni_modules/navi-kit/launch/linkClient'
 import { fakeLinkService, useSeam } from './fakes'
 import type { FakeService } from './fakes'
 
@@ -42,7 +43,7 @@ describe('createLinkClient', () => {
   it('fetches the JS-SDK config with a GET, the page URL encoded, no content-type', async () => {
     const config = { appId: 'wxoa', timestamp: 1795379600, nonceStr: 'n', signature: 's', sandbox: true }
     service.answers.push({ status: 200, body: config })
-    await expect(createLinkClient('http://svc.test').jssdkConfig('http://shop.test/a?b=1&c=2')).resolves.toEqual(config)
+    await expect(fetchJssdkConfig('http://svc.test/', 'http://shop.test/a?b=1&c=2')).resolves.toEqual(config)
     expect(service.calls[0]).toMatchObject({
       url: 'http://svc.test/v1/wechat/jssdk-config?url=http%3A%2F%2Fshop.test%2Fa%3Fb%3D1%26c%3D2',
       method: 'GET',

@@ -4,7 +4,7 @@
  * alipays:// scheme (plus.runtime.openURL).
  */
 import { LaunchError } from '../errors'
-import { buildAlipayScheme, checkEnvVersion } from '../links'
+import { buildAlipayScheme, checkEnvVersion, invalid } from '../links'
 import { seam } from '../platform'
 import type { PlusApi, PlusShareService } from '../platform'
 import { pathWithQuery } from './shared'
@@ -24,12 +24,12 @@ const isAlipayAppId = (appId: string): boolean => /^20\d{14}$/.test(appId)
 
 function requirePlus(): PlusApi {
   const plus = seam().plus()
-  if (!plus) throw new LaunchError('unsupported', 'plus (HTML5+) is not available: run inside the App')
+  if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
   return plus
 }
 
 const notInstalled = (app: string, errMsg?: string): LaunchError =>
-  new LaunchError('not-installed', `${app} is not installed on this device`, { errMsg })
+  new LaunchError('not-installed', `${app} is not installed`, { errMsg })
 
 function openAlipay(target: MiniProgramTarget): Promise<LaunchResult> {
   const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
@@ -46,23 +46,16 @@ function weixinService(plus: PlusApi): Promise<PlusShareService> {
       (services) => {
         const weixin = services.find((service) => service.id === 'weixin')
         if (weixin) return resolve(weixin)
-        reject(
-          new LaunchError(
-            'unsupported',
-            'The App has no WeChat share service: in manifest.json enable App模块配置 → Share(分享) → 微信分享 with your WeChat Open Platform appid, then rebuild the App (custom base or release)',
-          ),
-        )
+        reject(new LaunchError('unsupported', 'no weixin share service: in manifest.json enable App模块配置 → Share → 微信分享 (appid), then rebuild'))
       },
-      (e) => reject(new LaunchError('platform', `plus.share.getServices failed: ${e.message}`, { errMsg: e.message })),
+      (e) => reject(new LaunchError('platform', `getServices: ${e.message}`, { errMsg: e.message })),
     ),
   )
 }
 
 export const launchFromApp: LaunchStrategy = async (target) => {
   if (isAlipayAppId(target.appId ?? '')) return openAlipay(target)
-  if (!target.originalId?.startsWith('gh_')) {
-    throw new LaunchError('invalid', 'originalId is required in the App: the mini program\'s original id (gh_…, 设置 → 基本设置 → 原始ID)')
-  }
+  if (!target.originalId?.startsWith('gh_')) throw invalid('originalId', 'is required in the App: the original id gh_…')
   const service = await weixinService(requirePlus())
   if (service.nativeClient === false) throw notInstalled('WeChat')
   const options = { id: target.originalId, path: pathWithQuery(target), type: LAUNCH_TYPE[checkEnvVersion(target.envVersion) ?? 'release'] }
@@ -73,10 +66,8 @@ export const launchFromApp: LaunchStrategy = async (target) => {
       (e) => {
         const errMsg = e.message ?? String(e.code)
         if (e.code === PLUS_NOT_INSTALLED || /未安装|not install/i.test(errMsg)) return reject(notInstalled('WeChat', errMsg))
-        if (e.code === PLUS_CANCELLED) {
-          return reject(new LaunchError('cancelled', 'The user cancelled opening WeChat', { errMsg, via: 'plus.share' }))
-        }
-        reject(new LaunchError('platform', `launchMiniProgram failed: ${errMsg}`, { errMsg, via: 'plus.share' }))
+        const code = e.code === PLUS_CANCELLED ? 'cancelled' : 'platform'
+        reject(new LaunchError(code, `plus.share: ${errMsg}`, { errMsg, via: 'plus.share' }))
       },
     ),
   )

@@ -5,11 +5,11 @@
  * browser no script can open a mini program; only the open tag can.
  */
 import { LaunchError } from '../errors'
-import { appendCustomQuery, buildWeixinScheme, checkEnvVersion, formatWeixinQuery, normalizePagePath } from '../links'
+import { appendCustomQuery, buildWeixinScheme, checkEnvVersion, formatWeixinQuery, invalid, normalizePagePath } from '../links'
 import { seam } from '../platform'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
-import type { LaunchOptions, LaunchResult, LaunchStrategy, LaunchVia, MiniProgramTarget } from './shared'
+import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 
 /** How long the page may stay visible after handing over to WeChat before we call it declined. */
 export const CANCEL_AFTER_MS = 2500
@@ -17,17 +17,10 @@ const POLL_MS = 250
 
 async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: string): Promise<LaunchResult> {
   if (target.plaintext) {
-    if (options.cq !== undefined) {
-      throw new LaunchError('invalid', 'cq only rides on minted links: put per-user data in query for a plaintext scheme')
-    }
+    if (options.cq !== undefined) throw invalid('cq', 'needs a minted link: use query with plaintext')
     return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '' }) }
   }
-  if (!options.linkService) {
-    throw new LaunchError(
-      'invalid',
-      'H5 needs options.linkService (the link service URL) to mint a link, or target.plaintext for a page declared for plaintext schemes',
-    )
-  }
+  if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
   const request: LinkRequest = { path: target.path ? normalizePagePath(target.path) : '' }
   if (target.query !== undefined) request.query = formatWeixinQuery(target.query, 1024)
   const env = checkEnvVersion(target.envVersion)
@@ -50,13 +43,8 @@ function watchHandover(result: LaunchResult): Promise<LaunchResult> {
       if (seam().documentHidden()) return resolve(result)
       waited += POLL_MS
       if (waited < CANCEL_AFTER_MS) return void seam().setTimeout(check, POLL_MS)
-      reject(
-        new LaunchError(
-          'cancelled',
-          'The page is still showing after handing over to WeChat: the user declined, or WeChat is not installed. Show a fallback (QR code, copy link)',
-          { via: result.via as LaunchVia },
-        ),
-      )
+      // The user declined the prompt, or WeChat is missing: the page shows its fallback.
+      reject(new LaunchError('cancelled', 'WeChat did not open', { via: result.via }))
     }
     seam().setTimeout(check, POLL_MS)
   })
@@ -65,14 +53,11 @@ function watchHandover(result: LaunchResult): Promise<LaunchResult> {
 export const launchFromH5: LaunchStrategy = async (target, options) => {
   const ua = seam().userAgent()
   if (/MicroMessenger/i.test(ua)) {
-    throw new LaunchError(
-      'unsupported',
-      'Inside the WeChat browser a script cannot open a mini program: render <navi-launch-weapp> (the wx-open-launch-weapp open tag) instead',
-    )
+    throw new LaunchError('unsupported', 'in WeChat only the open tag can: use <navi-launch-weapp>')
   }
   const result = await pickLink(target, options, ua)
   const location = seam().location()
-  if (!location) throw new LaunchError('unsupported', 'No location to open the link from: this is not a browser')
+  if (!location) throw new LaunchError('unsupported', 'no location: not a browser')
   location.href = result.url as string
   // http(s) pages (transit page, URL Link) take over the tab themselves; a scheme leaves us here to watch.
   return result.url?.startsWith('weixin:') ? watchHandover(result) : result

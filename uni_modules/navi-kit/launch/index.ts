@@ -4,20 +4,18 @@
  */
 import { LaunchError } from '../errors'
 import { seam } from '../platform'
-import type { UniCallOptions } from '../platform'
+import type { UniCallbackResult } from '../platform'
 import { launchFromApp } from './app'
 import { launchFromH5 } from './h5'
 import { miniProgramFields, navigateToMiniProgramOn } from './miniPrograms'
-import { callUni, failure } from './shared'
+import { callUni, defined, failure } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 import { launchFromWeixin } from './weixin'
 
 const strategies: Record<string, LaunchStrategy> = {
   'mp-weixin': launchFromWeixin,
   app: launchFromApp,
-  'app-plus': launchFromApp,
   h5: launchFromH5,
-  web: launchFromH5,
 }
 for (const platform in miniProgramFields) strategies[platform] = navigateToMiniProgramOn(miniProgramFields[platform])
 
@@ -25,7 +23,7 @@ for (const platform in miniProgramFields) strategies[platform] = navigateToMiniP
 const CAN_NAVIGATE_BACK = /^mp-(weixin|alipay|baidu|toutiao|qq|kuaishou|jd)$/
 
 const unsupported = (what: string, platform: string): LaunchError =>
-  new LaunchError('unsupported', `${what} is not available on ${platform}: uni documents no API for it there`)
+  new LaunchError('unsupported', `${what}: none on ${platform}`)
 
 /**
  * Opens another mini program. Resolves with the route that opened it
@@ -41,10 +39,9 @@ export async function openMiniProgram(target: MiniProgramTarget, options: Launch
 /** Returns to the mini program that opened this one, handing it `extraData`. */
 export async function navigateBackMiniProgram(extraData?: Record<string, unknown>, platform = seam().platform()): Promise<void> {
   if (!CAN_NAVIGATE_BACK.test(platform)) throw unsupported('navigateBackMiniProgram', platform)
-  const options: UniCallOptions = extraData ? { extraData } : {}
   try {
-    await callUni((o) => seam().uni.navigateBackMiniProgram(o), options)
+    await callUni((o) => seam().uni.navigateBackMiniProgram(o), defined({ extraData }))
   } catch (result) {
-    throw failure(result as UniCallOptions, 'navigateBackMiniProgram')
+    throw failure(result as UniCallbackResult, 'navigateBackMiniProgram')
   }
 }

@@ -35,7 +35,6 @@ export interface LinkClient {
   mint(kind: 'scheme' | 'urllink', request: LinkRequest): Promise<MintedLink>
   /** The service's H5 transit page, which opens the scheme itself (Android). */
   transitPageUrl(request: LinkRequest, cq?: string): string
-  jssdkConfig(pageUrl: string): Promise<JssdkConfig>
 }
 
 /** A cached link is not handed out during its last minute. */
@@ -45,40 +44,41 @@ interface ErrorBody {
   error?: { code?: string; message?: string }
 }
 
+/** One JSON call to the link service; its `{ error }` answers become LaunchError 'link-service'. */
+async function callService<T>(base: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let status: number
+  let answer: unknown
+  try {
+    // GET goes without content-type, so the browser needs no CORS preflight for it.
+    const init = body
+      ? { method: 'POST' as const, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : { method: 'GET' as const, headers }
+    const response = await seam().request(base + path, init)
+    status = response.status
+    answer = await response.json().catch(() => undefined)
+  } catch (e) {
+    throw new LaunchError('link-service', `${base}: ${(e as Error).message}`)
+  }
+  if (status >= 200 && status < 300 && answer) return answer as T
+  const error = (answer as ErrorBody | undefined)?.error ?? {}
+  throw new LaunchError('link-service', `${status} ${error.code}: ${error.message}`, { status, errMsg: error.code })
+}
+
+/** The JS-SDK signature for `pageUrl` (without its #hash), for the WeChat open tag. */
+export const fetchJssdkConfig = (baseUrl: string, pageUrl: string): Promise<JssdkConfig> =>
+  callService(baseUrl.replace(/\/+$/, ''), `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`)
+
 export function createLinkClient(baseUrl: string, options: { apiKey?: string } = {}): LinkClient {
   const base = baseUrl.replace(/\/+$/, '')
   const cache = new Map<string, { link: Promise<MintedLink>; until: number }>()
   const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}
-
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let status: number
-    let answer: unknown
-    try {
-      // GET goes without content-type, so the browser needs no CORS preflight for it.
-      const init = body
-        ? { method, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }
-        : { method, headers: auth }
-      const response = await seam().request(base + path, init)
-      status = response.status
-      answer = await response.json().catch(() => undefined)
-    } catch (e) {
-      throw new LaunchError('link-service', `Could not reach the link service at ${base}: ${(e as Error).message}`)
-    }
-    if (status >= 200 && status < 300 && answer) return answer as T
-    const error = (answer as ErrorBody | undefined)?.error ?? {}
-    throw new LaunchError(
-      'link-service',
-      `The link service answered ${status} ${error.code ?? ''}: ${error.message ?? 'no details'}`,
-      { status, errMsg: error.code },
-    )
-  }
 
   return {
     mint(kind, request) {
       const key = JSON.stringify([kind, request.path, request.query, request.envVersion])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
-      const link = call<MintedLink>('POST', `/v1/wechat/${kind}`, request)
+      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request, auth)
       // Concurrent callers share one request; a link is kept until it nears expiry.
       cache.set(key, { link, until: Infinity })
       link.then(
@@ -90,14 +90,12 @@ export function createLinkClient(baseUrl: string, options: { apiKey?: string } =
       )
       return link
     },
-    transitPageUrl(request, cq) {
-      const params = [`path=${encodeURIComponent(request.path)}`]
-      if (request.query) params.push(`query=${encodeURIComponent(request.query)}`)
-      if (request.envVersion) params.push(`env=${request.envVersion}`)
-      if (cq) params.push(`cq=${encodeURIComponent(cq)}`)
-      return `${base}/go/wechat?${params.join('&')}`
-    },
-    jssdkConfig: (pageUrl) => call<JssdkConfig>('GET', `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`),
+    transitPageUrl: (request, cq) =>
+      `${base}/go/wechat?` +
+      Object.entries({ path: request.path, query: request.query, env: request.envVersion, cq })
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+        .join('&'),
   }
 }
 

@@ -3,44 +3,38 @@
  * platform's field names. uni passes the options through to my./swan./tt./…,
  * so the names below are the native ones.
  */
-import { seam } from '../platform'
-import type { UniCallOptions } from '../platform'
-import { callUni, failure, pathWithQuery, requireAppId } from './shared'
+import { defined, navigateToMiniProgram, pathWithQuery, requireAppId } from './shared'
 import type { LaunchStrategy } from './shared'
 
-interface PlatformFields {
-  /** The field that names the target. */
-  id: 'appId' | 'appKey'
-  /** Whether the platform documents envVersion. */
-  envVersion: boolean
-}
+/** [the field naming the target, whether the platform documents envVersion] */
+type PlatformFields = [id: 'appId' | 'appKey', envVersion?: 1]
 
 /**
  * Baidu names the target by its App Key (swan.navigateToSmartProgram).
  * envVersion: documented by uni for Alipay, WeChat and Douyin; QQ's own docs
  * list it too. Kuaishou, JD and Lark document appId/path/extraData only.
+ * Not here (no API uni documents): mp-xhs, mp-360, quickapp-webview, mp-harmony.
  */
 export const miniProgramFields: Record<string, PlatformFields> = {
-  'mp-alipay': { id: 'appId', envVersion: true },
-  'mp-baidu': { id: 'appKey', envVersion: false },
-  'mp-toutiao': { id: 'appId', envVersion: true },
-  'mp-qq': { id: 'appId', envVersion: true },
-  'mp-kuaishou': { id: 'appId', envVersion: false },
-  'mp-jd': { id: 'appId', envVersion: false },
-  'mp-lark': { id: 'appId', envVersion: false },
+  'mp-alipay': ['appId', 1],
+  'mp-baidu': ['appKey'],
+  'mp-toutiao': ['appId', 1],
+  'mp-qq': ['appId', 1],
+  'mp-kuaishou': ['appId'],
+  'mp-jd': ['appId'],
+  'mp-lark': ['appId'],
 }
 
-export function navigateToMiniProgramOn(fields: PlatformFields): LaunchStrategy {
-  return async (target) => {
+export const navigateToMiniProgramOn =
+  ([id, withEnvVersion]: PlatformFields): LaunchStrategy =>
+  async (target) => {
     requireAppId(target)
-    const options: UniCallOptions = { [fields.id]: target.appId, path: pathWithQuery(target) }
-    if (target.extraData) options.extraData = target.extraData
-    if (fields.envVersion && target.envVersion) options.envVersion = target.envVersion
-    try {
-      await callUni((o) => seam().uni.navigateToMiniProgram(o), options)
-    } catch (result) {
-      throw failure(result as UniCallOptions, 'navigateToMiniProgram')
-    }
-    return { via: 'navigateToMiniProgram' }
+    return navigateToMiniProgram(
+      defined({
+        [id]: target.appId,
+        path: pathWithQuery(target),
+        extraData: target.extraData,
+        envVersion: withEnvVersion && target.envVersion,
+      }),
+    )
   }
-}

@@ -1,7 +1,8 @@
 /** Types and helpers every launch strategy shares. */
 import { LaunchError } from '../errors'
 import type { EnvVersion, LinkQuery } from '../links'
-import { serializeQuery } from '../links'
+import { invalid, serializeQuery } from '../links'
+import { seam } from '../platform'
 import type { UniCallbackResult, UniCallOptions } from '../platform'
 import type { LinkClient } from './linkClient'
 
@@ -61,11 +62,24 @@ export const isCancel = (result: UniCallbackResult): boolean => / cancel/.test(r
 
 /** uni's `fail` as a LaunchError: the user's cancel, or the platform's refusal. */
 export function failure(result: UniCallbackResult, via: string): LaunchError {
-  const errMsg = result.errMsg ?? 'unknown error'
-  return isCancel(result)
-    ? new LaunchError('cancelled', `The user declined to open the mini program (${errMsg})`, { errMsg, via })
-    : new LaunchError('platform', `${via} failed: ${errMsg}`, { errMsg, via })
+  const errMsg = result.errMsg
+  return new LaunchError(isCancel(result) ? 'cancelled' : 'platform', `${via}: ${errMsg}`, { errMsg, via })
 }
+
+/** Drops undefined fields: not every native API tolerates them. */
+export function defined(options: UniCallOptions): UniCallOptions {
+  for (const key in options) if (options[key] === undefined) delete options[key]
+  return options
+}
+
+/** uni.navigateToMiniProgram, settled as a LaunchResult or a LaunchError. */
+export const navigateToMiniProgram = (options: UniCallOptions): Promise<LaunchResult> =>
+  callUni((o) => seam().uni.navigateToMiniProgram(o), options).then(
+    () => ({ via: 'navigateToMiniProgram' }),
+    (result) => {
+      throw failure(result, 'navigateToMiniProgram')
+    },
+  )
 
 /** `path?query` for APIs that take the query inside the path. */
 export function pathWithQuery(target: MiniProgramTarget): string | undefined {
@@ -75,5 +89,5 @@ export function pathWithQuery(target: MiniProgramTarget): string | undefined {
 }
 
 export function requireAppId(target: MiniProgramTarget): void {
-  if (!target.appId) throw new LaunchError('invalid', 'appId is required: the AppID of the mini program to open')
+  if (!target.appId) throw invalid('appId', 'is required')
 }

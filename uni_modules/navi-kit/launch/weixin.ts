@@ -4,34 +4,23 @@
  * not met; we fall back only when the call is refused or missing, and never
  * after the user cancelled (a second prompt would be rude).
  */
-import { LaunchError } from '../errors'
 import { seam } from '../platform'
-import type { UniCallOptions } from '../platform'
-import { callUni, failure, isCancel, pathWithQuery } from './shared'
+import type { UniCallbackResult } from '../platform'
+import { callUni, defined, failure, isCancel, navigateToMiniProgram, pathWithQuery, requireAppId } from './shared'
 import type { LaunchStrategy } from './shared'
 
 export const launchFromWeixin: LaunchStrategy = async (target) => {
-  if (!target.appId && !target.shortLink) {
-    throw new LaunchError('invalid', 'appId (or shortLink) is required: the AppID of the mini program to open')
-  }
-  const options: UniCallOptions = { appId: target.appId, path: pathWithQuery(target) }
-  for (const key of ['extraData', 'envVersion', 'shortLink'] as const) {
-    if (target[key] !== undefined) options[key] = target[key]
-  }
-  const { uni } = seam()
-  const embedded = uni.openEmbeddedMiniProgram
+  if (!target.shortLink) requireAppId(target)
+  const { appId, extraData, envVersion, shortLink } = target
+  const options = defined({ appId, path: pathWithQuery(target), extraData, envVersion, shortLink })
+  const embedded = seam().uni.openEmbeddedMiniProgram
   if (embedded && target.embedded !== false) {
     try {
       await callUni(embedded, options)
       return { via: 'openEmbeddedMiniProgram' }
     } catch (result) {
-      if (isCancel(result as UniCallOptions)) throw failure(result as UniCallOptions, 'openEmbeddedMiniProgram')
+      if (isCancel(result as UniCallbackResult)) throw failure(result as UniCallbackResult, 'openEmbeddedMiniProgram')
     }
   }
-  try {
-    await callUni(uni.navigateToMiniProgram, options)
-  } catch (result) {
-    throw failure(result as UniCallOptions, 'navigateToMiniProgram')
-  }
-  return { via: 'navigateToMiniProgram' }
+  return navigateToMiniProgram(options)
 }
