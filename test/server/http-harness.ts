@@ -13,12 +13,24 @@ export const API_KEY = 'test-key-0123456789abcdef'
 export const AUTH = { authorization: `Bearer ${API_KEY}` } as const
 export const ALLOWED_ORIGIN = 'https://shop.example.com'
 
+/** User agents the transit page tells apart. */
+export const ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36'
+export const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+export const DESKTOP_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+export const WECHAT_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64'
+
 export interface Stack {
   app: FastifyInstance
   sandbox: boolean
   logLines: string[]
   /** Link-generation calls that reached upstream so far. */
   upstreamLinkCalls(): Promise<number>
+  /** Listens on a free loopback port; returns the base URL. */
+  listen(): Promise<string>
   close(): Promise<void>
 }
 
@@ -67,7 +79,7 @@ export interface StackOptions {
 export async function startStack(env: Env = {}, options: StackOptions = {}): Promise<Stack> {
   const sandbox = options.sandbox ?? true
   const fullEnv: Env = sandbox
-    ? { NAVI_API_KEYS: API_KEY, ...env }
+    ? { NAVI_API_KEYS: API_KEY, WECHAT_ORIGINAL_ID: 'gh_5a4db0c0ffee', ...env }
     : {
         WECHAT_APPID: 'wx0000000000000001',
         WECHAT_SECRET: 'emulator-secret-0001',
@@ -88,6 +100,7 @@ export async function startStack(env: Env = {}, options: StackOptions = {}): Pro
     sandbox: config.sandbox,
     logLines,
     upstreamLinkCalls: async () => standIn.calls,
+    listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
     close: () => app.close(),
   }
 }

@@ -1,0 +1,182 @@
+/**
+ * The transit page in a real Chromium: what a phone, a desktop and the WeChat
+ * browser see, and that hostile links execute nothing.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ANDROID_UA, DESKTOP_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Stands in for res.wx.qq.com's JS-SDK: records the config the page passes. */
+const FAKE_JSSDK = `window.wx={config:function(c){window.__naviWxConfig=c},error:function(){},ready:function(){}};`
+
+interface Visit {
+  page: Page
+  /** Alerts, confirms, prompts: none may appear. */
+  dialogs: string[]
+  /** Page errors and console messages (a CSP violation shows up here). */
+  console: string[]
+  /** Requests for weixin:// URLs (the navigation Chromium hands to the OS). */
+  schemes: string[]
+  /** Outside http(s) requests, answered locally. */
+  outside: string[]
+  close(): Promise<void>
+}
+
+async function open(url: string, userAgent: string): Promise<Visit> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-transit-'))
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    userAgent,
+    viewport: { width: 390, height: 800 },
+    locale: 'zh-CN',
+  })
+  const visit: Visit = {
+    page: context.pages()[0] ?? (await context.newPage()),
+    dialogs: [],
+    console: [],
+    schemes: [],
+    outside: [],
+    close: async () => {
+      await context.close()
+      fs.rmSync(profile, { recursive: true, force: true })
+    },
+  }
+  await context.route('**/*', async (route) => {
+    const requestUrl = route.request().url()
+    const { hostname } = new URL(requestUrl)
+    if (hostname === '127.0.0.1') return route.continue()
+    visit.outside.push(requestUrl)
+    if (requestUrl === 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js') {
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: FAKE_JSSDK })
+    }
+    return route.fulfill({ status: 204, body: '' })
+  })
+  const { page } = visit
+  page.on('dialog', (dialog) => {
+    visit.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+  page.on('console', (message) => visit.console.push(`${message.type()}: ${message.text()}`))
+  page.on('pageerror', (error) => visit.console.push(`pageerror: ${error.message}`))
+  page.on('request', (request) => {
+    if (request.url().startsWith('weixin:')) visit.schemes.push(request.url())
+  })
+  try {
+    // 'commit': the page itself navigates away (to weixin://) before it would count as loaded.
+    await page.goto(url, { waitUntil: 'commit' })
+  } catch (error) {
+    await visit.close()
+    throw error
+  }
+  return visit
+}
+
+/** Elements or globals an injected payload would have created. */
+async function injectedTraces(page: Page): Promise<{ scripts: number; svgs: number; imgs: number; pwned: unknown }> {
+  return page.evaluate(() => ({
+    scripts: document.querySelectorAll('script:not([type="application/json"])').length,
+    svgs: document.querySelectorAll('svg').length,
+    imgs: document.querySelectorAll('img').length,
+    pwned: (window as unknown as { pwned?: unknown }).pwned,
+  }))
+}
+
+describe('transit page in Chromium', () => {
+  let stack: Stack
+  let base: string
+  beforeAll(async () => {
+    stack = await startStack({}, { sandbox: true })
+    base = await stack.listen()
+  })
+  afterAll(() => stack.close())
+
+  it('an Android phone is sent to a weixin://dl/business/?t= scheme, even for a javascript: query', async () => {
+    const visit = await open(`${base}/go/wechat?path=pages/index/index&query=${encodeURIComponent('x=javascript:alert(1)')}`, ANDROID_UA)
+    try {
+      await expect.poll(() => visit.schemes.length, { timeout: 5000 }).toBeGreaterThan(0)
+      expect(visit.schemes[0]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+      expect(visit.schemes.every((url) => url.startsWith('weixin://dl/business/?t='))).toBe(true)
+      // The button stays for browsers that block the redirect.
+      await expect.poll(() => visit.page.locator('#navi-open').getAttribute('href')).toBe(visit.schemes[0])
+      expect(await visit.page.locator('#navi-open').innerText()).toBe('打开小程序')
+      expect(visit.dialogs).toEqual([])
+      expect(visit.console.filter((line) => /Content Security Policy|pageerror/.test(line))).toEqual([])
+    } finally {
+      await visit.close()
+    }
+  })
+
+  it.each([
+    ['markup in path', `path=${encodeURIComponent('"><script>window.pwned=1;alert(1)</script>')}`],
+    ['a javascript: path', `path=${encodeURIComponent('javascript:alert(1)')}`],
+    ['</script> in the query', `path=pages/index/index&query=${encodeURIComponent('</script><script>window.pwned=1;alert(1)</script>')}`],
+    ['an event handler in env', `path=pages/index/index&env=${encodeURIComponent('"><img src=x onerror="window.pwned=1;alert(1)">')}`],
+  ])('%s executes nothing and navigates nowhere', async (_name, query) => {
+    const visit = await open(`${base}/go/wechat?${query}`, ANDROID_UA)
+    try {
+      await visit.page.waitForLoadState('load')
+      await visit.page.waitForTimeout(300)
+      expect(await visit.page.locator('#navi-error').isVisible()).toBe(true)
+      expect(visit.dialogs).toEqual([])
+      expect(visit.schemes).toEqual([])
+      expect(await injectedTraces(visit.page)).toEqual({ scripts: 0, svgs: 0, imgs: 0, pwned: undefined })
+      expect(new URL(visit.page.url()).pathname).toBe('/go/wechat')
+    } finally {
+      await visit.close()
+    }
+  })
+
+  it('a desktop browser is told to open the link on a phone', async () => {
+    const visit = await open(`${base}/go/wechat?path=pages/index/index`, DESKTOP_UA)
+    try {
+      expect(await visit.page.locator('#navi-desktop').innerText()).toBe('请在手机上打开此链接')
+      await visit.page.waitForTimeout(300)
+      expect(visit.schemes).toEqual([])
+      expect(visit.dialogs).toEqual([])
+    } finally {
+      await visit.close()
+    }
+  })
+
+  it('the WeChat browser gets <wx-open-launch-weapp> and a JS-SDK config from res.wx.qq.com', async () => {
+    const visit = await open(`${base}/go/wechat?path=pages/index/index&query=${encodeURIComponent("id=7&t='x'")}`, WECHAT_UA)
+    try {
+      const tag = visit.page.locator('wx-open-launch-weapp#navi-launch')
+      expect(await tag.count()).toBe(1)
+      expect(await tag.getAttribute('username')).toMatch(/^gh_/)
+      expect(await tag.getAttribute('path')).toBe("pages/index/index.html?id=7&t='x'")
+      expect(await tag.locator('script[type="text/wxtag-template"]').count()).toBe(1)
+      expect(visit.outside).toContain('https://res.wx.qq.com/open/js/jweixin-1.6.0.js')
+      const config = await visit.page.waitForFunction(() => (window as unknown as { __naviWxConfig?: unknown }).__naviWxConfig)
+      expect(await config.jsonValue()).toMatchObject({
+        debug: false,
+        appId: expect.any(String),
+        timestamp: expect.any(Number),
+        nonceStr: expect.any(String),
+        signature: expect.stringMatching(/^[0-9a-f]{40}$/),
+        openTagList: ['wx-open-launch-weapp'],
+      })
+      expect(visit.schemes).toEqual([])
+      expect(visit.dialogs).toEqual([])
+      expect(visit.console.filter((line) => /Content Security Policy|pageerror/.test(line))).toEqual([])
+    } finally {
+      await visit.close()
+    }
+  })
+})

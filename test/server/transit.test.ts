@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { classifyUserAgent, escapeHtml, jsonForScript, renderTransitPage } from '../../src/http/transit/page'
+import type { LinkService } from '../../src/service/types'
+import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
+
+const go = (query: string, ua: string) => ({ method: 'GET' as const, url: `/go/wechat?${query}`, headers: { 'user-agent': ua } })
+
+function nonceOf(csp: string): string {
+  const match = /script-src 'nonce-([^']+)'/.exec(csp)
+  if (!match) throw new Error(`no nonce in ${csp}`)
+  return match[1]
+}
+
+describe('transit page (HTTP)', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({ NAVI_ALLOWED_PATHS: 'pages/index/index,pages/goods/*' }, { sandbox: true })
+  })
+  afterAll(() => stack.close())
+
+  it('on an Android phone mints a scheme and redirects to it, under a nonce CSP', async () => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(go('path=pages/goods/detail&query=id%3D42', ANDROID_UA))
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(res.headers['cache-control']).toBe('no-store')
+    const csp = String(res.headers['content-security-policy'])
+    expect(csp).toMatch(/default-src 'none'/)
+    const nonce = nonceOf(csp)
+    expect(nonce.length).toBeGreaterThanOrEqual(16)
+    // Every executable script carries the nonce; no inline handlers.
+    const scripts = [...res.body.matchAll(/<script([^>]*)>/g)].map((m) => m[1])
+    for (const attrs of scripts) {
+      if (!/type="application\/json"/.test(attrs)) expect(attrs).toContain(`nonce="${nonce}"`)
+    }
+    expect(res.body).not.toMatch(/\son\w+=/i)
+    const scheme = /id="navi-open" href="([^"]+)"/.exec(res.body)?.[1]
+    expect(scheme).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+    expect(res.body).toContain('打开小程序')
+    expect(await stack.upstreamLinkCalls()).toBe(before + 1)
+
+    // Another visitor to the same link: served from the cache, no upstream call.
+    const again = await stack.app.inject(go('path=pages/goods/detail&query=id%3D42', IPHONE_UA))
+    expect(/id="navi-open" href="([^"]+)"/.exec(again.body)?.[1]).toBe(scheme)
+    expect(await stack.upstreamLinkCalls()).toBe(before + 1)
+    // A fresh nonce per response.
+    expect(nonceOf(String(again.headers['content-security-policy']))).not.toBe(nonce)
+  })
+
+  it('on a desktop says to open it on a phone and mints nothing', async () => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(go('path=pages/index/index', DESKTOP_UA))
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('请在手机上打开此链接')
+    expect(res.body).toContain('Open this link on your phone')
+    expect(res.body).not.toContain('weixin://')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it('inside WeChat renders the open tag with a signed JS-SDK config, every attribute escaped', async () => {
+    const query = encodeURIComponent("a='1'&b=(x)")
+    const res = await stack.app.inject(go(`path=pages/goods/detail&query=${query}&env=trial`, WECHAT_UA))
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('<wx-open-launch-weapp id="navi-launch" username="gh_')
+    expect(res.body).toContain('path="pages/goods/detail.html?a=&#39;1&#39;&amp;b=(x)"')
+    expect(res.body).toContain('env-version="trial"')
+    expect(res.body).toContain('src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"')
+    const data = JSON.parse(/<script type="application\/json" id="navi-data">(.*?)<\/script>/s.exec(res.body)?.[1] ?? 'null')
+    expect(data).toMatchObject({ appId: expect.any(String), timestamp: expect.any(Number), nonceStr: expect.any(String) })
+    expect(data.signature).toMatch(/^[0-9a-f]{40}$/)
+  })
+
+  it('inside WeChat without an original id (open tag not set up) offers a URL Link', async () => {
+    const plain = await startStack({}, { sandbox: false })
+    const res = await plain.app.inject(go('path=pages/index/index', WECHAT_UA))
+    expect(res.statusCode).toBe(200)
+    expect(res.body).not.toContain('wx-open-launch-weapp')
+    expect(/id="navi-open" href="([^"]+)"/.exec(res.body)?.[1]).toMatch(/^https:\/\//)
+    await plain.close()
+  })
+
+  it.each([
+    ['a path with markup', 'path=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'path'],
+    ['a javascript: path', 'path=javascript:alert(1)', 'path'],
+    ['</script> in the query', 'path=pages/index/index&query=%3C%2Fscript%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'query'],
+    ['a bad env', 'path=pages/index/index&env=%22%3E%3Csvg%20onload%3Dalert(1)%3E', 'env'],
+    ['no path', 'query=a%3D1', 'path'],
+  ])('refuses %s with an escaped HTML error page', async (_name, query, field) => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(go(query, ANDROID_UA))
+    expect(res.statusCode).toBe(400)
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/)
+    expect(res.body).toContain('id="navi-error"')
+    expect(res.body).toContain(field)
+    expect(res.body).not.toMatch(/<script>|<svg|onload=|alert\(1\)<\/script>/i)
+    expect(res.body).not.toContain('weixin://')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it('403s a path off the allow-list without minting', async () => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject(go('path=pages/admin/admin', ANDROID_UA))
+    expect(res.statusCode).toBe(403)
+    expect(res.body).toContain('id="navi-error"')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it('ignores extra parameters such as utm_source', async () => {
+    const res = await stack.app.inject(go('path=pages/index/index&utm_source=sms', ANDROID_UA))
+    expect(res.statusCode).toBe(200)
+  })
+})
+
+describe('transit page never navigates anywhere but weixin://', () => {
+  it('refuses a link from the service that is not a weixin:// scheme', async () => {
+    const hostile: LinkService = {
+      mint: async () => ({ url: 'javascript:alert(1)//weixin://dl/business/?t=x', expiresAt: null, cached: false, sandbox: true }),
+      jssdkConfig: async () => ({ appId: 'a', timestamp: 1, nonceStr: 'n', signature: 's', sandbox: true }),
+      health: async () => ({ status: 'ok', sandbox: true, parts: {} }),
+      metrics: async () => '',
+      close: async () => undefined,
+    }
+    const stack = await startStack({}, { sandbox: true, service: hostile })
+    const res = await stack.app.inject(go('path=pages/index/index', ANDROID_UA))
+    expect(res.statusCode).toBe(500)
+    expect(res.body).not.toContain('javascript:')
+    await stack.close()
+  })
+
+  it('escapes for HTML and for script-embedded JSON', () => {
+    expect(escapeHtml(`"><img src=x onerror='a'>&`)).toBe('&quot;&gt;&lt;img src=x onerror=&#39;a&#39;&gt;&amp;')
+    const json = jsonForScript({ s: '</script><script>alert(1)</script>&\u2028' })
+    expect(json).not.toMatch(/[<>&\u2028]/)
+    expect(JSON.parse(json)).toEqual({ s: '</script><script>alert(1)</script>&\u2028' })
+    expect(() => renderTransitPage({ kind: 'redirect', scheme: 'javascript:alert(1)' }, { nonce: 'n', sandbox: false })).toThrow()
+    expect(() => renderTransitPage({ kind: 'wechat-link', url: 'javascript:alert(1)' }, { nonce: 'n', sandbox: false })).toThrow()
+  })
+
+  it('classifies user agents', () => {
+    expect(classifyUserAgent(ANDROID_UA)).toBe('mobile')
+    expect(classifyUserAgent(IPHONE_UA)).toBe('mobile')
+    expect(classifyUserAgent(WECHAT_UA)).toBe('wechat')
+    expect(classifyUserAgent(DESKTOP_UA)).toBe('desktop')
+    expect(classifyUserAgent(undefined)).toBe('desktop')
+  })
+})
