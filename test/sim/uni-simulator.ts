@@ -188,9 +188,11 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // WeChat refuses a query on switchTab; uni-h5 drops it.
       if (mp && url.includes('?')) return 'switchTab:fail url not support query'
       const existing = tabInstances.get(path)
-      stack = [existing ?? load(makePage(path, path))]
-      if (existing) sim.onPage?.('show', existing)
+      // Like the real runtimes, a page is on the stack by the time its onLoad runs.
+      stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])
+      if (existing) sim.onPage?.('show', existing)
+      else load(stack[0])
       return
     }
     if (method === 'navigateTo' && mp && stack.length >= MP_STACK_LIMIT) return 'navigateTo:fail webview count limit exceed'

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { decodeQuery } from '../../uni_modules/navi-kit/query'
+import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
+import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+
+let h: Harness
+afterEach(() => h?.restore())
+
+/** A raw uni call with callbacks, as page code or H5 <navigator> makes it. */
+function raw(h: Harness, method: 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch', url: string) {
+  const heard: string[] = []
+  const note = (name: string) => (result: UniCallbackResult) => void heard.push(`${name} ${result.errMsg}`)
+  h.sim.uni[method]({ url, success: note('success'), fail: note('fail'), complete: note('complete') })
+  return heard
+}
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform) => {
+  it('pass the guards: a guard that says no keeps the page closed and stays silent, like a cancelling interceptor', async () => {
+    h = harness(platform, { withApp: true })
+    const seen: string[] = []
+    h.router.beforeEach((to, from) => {
+      seen.push(`${from.path} → ${to.fullPath}`)
+      return false
+    })
+    const heard = raw(h, 'navigateTo', '/pages/detail/detail?id=1')
+    await tick(5)
+    await h.sim.settle()
+    expect(seen).toEqual(['/pages/home/home → /pages/detail/detail?id=1'])
+    expect(h.calls).toEqual([])
+    expect(heard).toEqual([])
+    expect(h.sim.getCurrentPages()).toHaveLength(1)
+  })
+
+  it('are cancelled synchronously and re-issued once after an async guard, with callbacks answered', async () => {
+    h = harness(platform, { withApp: true })
+    h.router.beforeEach(() => tick(5).then(() => true))
+    const heard = raw(h, 'navigateTo', '/pages/detail/detail?id=1')
+    expect(h.calls).toEqual([]) // nothing reached uni while the guard was thinking
+    await tick(10)
+    await h.sim.settle()
+    await tick()
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail?id=1'])
+    expect(heard).toEqual(['success navigateTo:ok', 'complete navigateTo:ok'])
+    expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ id: '1' })
+  })
+
+  it('follow a guard redirect', async () => {
+    h = harness(platform, { withApp: true })
+    h.router.beforeEach((to) => (to.name === 'settings' ? { name: 'user/profile' } : true))
+    raw(h, 'redirectTo', '/pages/user/settings')
+    await tick(5)
+    await h.sim.settle()
+    expect(h.calls).toEqual(['redirectTo /pages/user/profile'])
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+
+  it('answer fail with an errMsg for a page that does not exist', async () => {
+    h = harness(platform, { withApp: true })
+    const heard = raw(h, 'navigateTo', '/pages/nope/nope')
+    await tick(5)
+    expect(heard).toHaveLength(2)
+    expect(heard[0]).toMatch(/^fail navigateTo:fail .*not in pages\.json/)
+    expect(h.calls).toEqual([])
+  })
+
+  it('keep uni\'s own errMsg when uni fails the re-issued call', async () => {
+    h = harness(platform, { withApp: true, maxStack: 99 })
+    for (let i = 0; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    const heard = raw(h, 'navigateTo', '/pages/user/profile')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe(platform === 'h5' ? 'success navigateTo:ok' : 'fail navigateTo:fail webview count limit exceed')
+  })
+
+  it('a raw switchTab with a query reaches the tab through the handoff', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const heard = raw(h, 'switchTab', '/pages/mine/mine?from=raw')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe('success switchTab:ok')
+    expect(h.calls).toEqual(['switchTab /pages/mine/mine'])
+    expect(h.router.currentRoute.value.query).toEqual({ from: 'raw' })
+  })
+
+  it('a raw reLaunch runs the guards too, and the Promise form resolves', async () => {
+    h = harness(platform, { withApp: true })
+    let guarded = 0
+    h.router.beforeEach(() => void guarded++)
+    const promise = h.sim.uni.reLaunch({ url: '/pages/detail/detail' }) as Promise<UniCallbackResult>
+    await expect(promise).resolves.toMatchObject({ errMsg: 'reLaunch:ok' })
+    expect(guarded).toBe(1)
+    expect(h.calls).toEqual(['reLaunch /pages/detail/detail'])
+  })
+
+  it('without app.use(router) raw calls are left alone', async () => {
+    h = harness(platform)
+    h.router.beforeEach(() => false)
+    raw(h, 'navigateTo', '/pages/detail/detail')
+    await h.sim.settle()
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
+  })
+})
