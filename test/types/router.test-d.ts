@@ -1,0 +1,64 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import {
+  createRouter,
+  decodeQuery,
+  useRoute,
+  useRouter,
+  type JsonValue,
+  type NavigationError,
+  type Route,
+  type RouteName,
+  type RoutePath,
+  type Router,
+} from '@/uni_modules/navi-kit'
+
+const router = createRouter({ pages: { pages: [{ path: 'pages/home/home' }] } })
+
+describe('route names from pages.json (navi-routes.d.ts)', () => {
+  it('accepts the names the generator wrote and rejects a typo', () => {
+    expectTypeOf<'detail'>().toMatchTypeOf<RouteName>()
+    expectTypeOf<'pkg/report'>().toMatchTypeOf<RouteName>()
+    expectTypeOf<'detial'>().not.toMatchTypeOf<RouteName>()
+    expectTypeOf<'/pages/detail/detail'>().toMatchTypeOf<RoutePath>()
+    void router.push({ name: 'detail', query: { id: 42 } })
+    void router.replace({ name: 'pkg/report' })
+    // @ts-expect-error a misspelt route name is a type error
+    void router.push({ name: 'detial' })
+  })
+
+  it('takes JSON queries only', () => {
+    void router.push({ path: '/pages/detail/detail', query: { id: 1, tags: ['a'], deep: { ok: true, none: null } } })
+    // @ts-expect-error a function is not JSON
+    void router.push({ name: 'detail', query: { f: () => 1 } })
+    // @ts-expect-error a Date is not JSON
+    void router.push({ name: 'detail', query: { when: new Date() } })
+    // @ts-expect-error a number is not a location
+    void router.push(123)
+  })
+})
+
+describe('the router API', () => {
+  it('returns Promises of routes, and unregister functions', () => {
+    expectTypeOf(router.push('/pages/home/home')).toEqualTypeOf<Promise<Route>>()
+    expectTypeOf(router.relaunch('/pages/home/home')).toEqualTypeOf<Promise<Route>>()
+    expectTypeOf(router.back()).toEqualTypeOf<Promise<void>>()
+    expectTypeOf(router.beforeEach(() => true)).toEqualTypeOf<() => void>()
+    expectTypeOf(router.currentRoute.value).toEqualTypeOf<Route>()
+    expectTypeOf(useRouter()).toEqualTypeOf<Router>()
+    expectTypeOf(useRoute()).toEqualTypeOf<Readonly<Route>>()
+    expectTypeOf(decodeQuery({ id: '1' })).toEqualTypeOf<Record<string, JsonValue>>()
+  })
+
+  it('lets guards answer with nothing, a boolean, a location or a Promise of those', () => {
+    router.beforeEach(() => {})
+    router.beforeEach(() => false)
+    router.beforeEach((to) => (to.isTab ? { name: 'home' } : '/pages/login/login'))
+    router.beforeEach(async () => ({ path: '/pages/login/login', query: { next: 1 } }))
+    // @ts-expect-error a guard cannot answer with a number
+    router.beforeEach(() => 1)
+    router.afterEach((to, from, failure) => {
+      expectTypeOf(failure).toEqualTypeOf<NavigationError | undefined>()
+      expectTypeOf(to.query).toEqualTypeOf<Record<string, JsonValue>>()
+    })
+  })
+})
