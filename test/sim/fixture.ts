@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import { createRouter } from '../../uni_modules/navi-kit/router'
-import type { PagesJson, Router, RouterOptions } from '../../uni_modules/navi-kit/types'
+import type { PagesJson, RouteName, Router, RouterOptions } from '../../uni_modules/navi-kit/types'
 import type { UniCallOptions } from '../../uni_modules/navi-kit/platform'
 import { createUniSimulator, type Semantics, type UniSimulator } from './uni-simulator'
 
@@ -48,3 +48,9 @@ export function harness(
 
 /** The top page's route ('/pages/x/x'). */
 export const topPath = (sim: UniSimulator) => '/' + sim.getCurrentPages().slice(-1)[0].route
+
+/**
+ * A name of this fixture's pages. Route names are typed from the demo's
+ * pages.json (navi-routes.d.ts); the fixture's own names go through here.
+ */
+export const n = (name: string) => name as RouteName

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import type { Route } from '../../uni_modules/navi-kit/types'
-import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -17,15 +17,15 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     h = harness(platform, { launchUrl: '/pages/detail/detail?id=3' })
     const seen: [Route, Route][] = []
     h.router.beforeEach((to, from) => void seen.push([to, from]))
-    await h.router.push({ name: 'settings', query: { tab: 'a' } })
+    await h.router.push({ name: n('settings'), query: { tab: 'a' } })
     expect(seen[0][0]).toEqual({
       path: '/pages/user/settings',
-      name: 'settings',
+      name: n('settings'),
       query: { tab: 'a' },
       fullPath: '/pages/user/settings?tab=a',
       isTab: false,
     })
-    expect(seen[0][1]).toMatchObject({ path: '/pages/detail/detail', name: 'detail', query: { id: '3' }, isTab: false })
+    expect(seen[0][1]).toMatchObject({ path: '/pages/detail/detail', name: n('detail'), query: { id: '3' }, isTab: false })
   })
 
   it('false aborts before uni is called; afterEach hears the failure', async () => {
@@ -57,9 +57,9 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
   it('a returned location (or a Promise of one) redirects; afterEach hears only the final navigation', async () => {
     h = harness(platform)
     const after: string[] = []
-    h.router.beforeEach((to) => (to.name === 'settings' ? Promise.resolve({ name: 'user/profile', query: { next: to.fullPath } }) : undefined))
+    h.router.beforeEach((to) => (to.name === 'settings' ? Promise.resolve({ name: n('user/profile'), query: { next: to.fullPath } }) : undefined))
     h.router.afterEach((to, _from, failure) => void after.push(to.path + (failure ? ' ' + failure.code : '')))
-    const route = await h.router.push({ name: 'settings' })
+    const route = await h.router.push({ name: n('settings') })
     expect(route).toMatchObject({ path: '/pages/user/profile', query: { next: '/pages/user/settings' } })
     expect(h.calls).toEqual(['navigateTo /pages/user/profile?next=/pages/user/settings'])
     expect(after).toEqual(['/pages/user/profile'])

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
-import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -48,7 +48,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
 
   it('follow a guard redirect', async () => {
     h = harness(platform, { withApp: true })
-    h.router.beforeEach((to) => (to.name === 'settings' ? { name: 'user/profile' } : true))
+    h.router.beforeEach((to) => (to.name === 'settings' ? { name: n('user/profile') } : true))
     raw(h, 'redirectTo', '/pages/user/settings')
     await tick(5)
     await h.sim.settle()

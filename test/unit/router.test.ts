@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import { NavigationError } from '../../uni_modules/navi-kit/errors'
-import { harness, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -22,7 +22,7 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     h = harness(platform)
     const route = await h.router.push('/pages/detail/detail')
     expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
-    expect(route).toMatchObject({ path: '/pages/detail/detail', name: 'detail', isTab: false, query: {} })
+    expect(route).toMatchObject({ path: '/pages/detail/detail', name: n('detail'), isTab: false, query: {} })
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
     expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
   })
@@ -45,7 +45,7 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/user/profile'])
     await h.router.replace('/pages/home/home')
     await h.router.push('/pages/detail/detail')
-    await h.router.relaunch({ name: 'settings', query: { a: 'b' } })
+    await h.router.relaunch({ name: n('settings'), query: { a: 'b' } })
     expect(h.calls).toEqual([
       'redirectTo /pages/user/profile',
       'switchTab /pages/home/home',
@@ -57,11 +57,11 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
 
   it('resolves names: pages.json name, collapsed path, folder path, subpackage', () => {
     h = harness(platform)
-    expect(h.router.resolve({ name: 'detail' }).path).toBe('/pages/detail/detail')
-    expect(h.router.resolve({ name: 'user/profile' }).path).toBe('/pages/user/profile')
-    expect(h.router.resolve({ name: 'settings' }).path).toBe('/pages/user/settings')
-    expect(h.router.resolve({ name: 'pkg/report' }).path).toBe('/pkg/pages/report/report')
-    expect(h.router.resolve('/pkg/pages/report/report?x=1')).toMatchObject({ path: '/pkg/pages/report/report', name: 'pkg/report' })
+    expect(h.router.resolve({ name: n('detail') }).path).toBe('/pages/detail/detail')
+    expect(h.router.resolve({ name: n('user/profile') }).path).toBe('/pages/user/profile')
+    expect(h.router.resolve({ name: n('settings') }).path).toBe('/pages/user/settings')
+    expect(h.router.resolve({ name: n('pkg/report') }).path).toBe('/pkg/pages/report/report')
+    expect(h.router.resolve('/pkg/pages/report/report?x=1')).toMatchObject({ path: '/pkg/pages/report/report', name: n('pkg/report') })
   })
 
   it('resolves paths relative to the current page folder, as uni does', async () => {
@@ -217,7 +217,7 @@ describe('currentRoute without an app', () => {
   it('starts at home and follows navigations', async () => {
     h = harness('mp-weixin')
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/home/home', name: 'home', isTab: true })
-    await h.router.push({ name: 'detail', query: { id: 7 } })
+    await h.router.push({ name: n('detail'), query: { id: 7 } })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 7 } })
     expect(h.router.currentRoute.value.fullPath).toBe('/pages/detail/detail?id=7&_nkt=id')
   })

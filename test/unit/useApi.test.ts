@@ -4,7 +4,7 @@ import { defineComponent, h as render, nextTick, watch, type ComponentInternalIn
 import { useRoute, useRouter } from '../../uni_modules/navi-kit/useApi'
 import type { Route } from '../../uni_modules/navi-kit/types'
 import type { SimPage } from '../sim/uni-simulator'
-import { harness, SEMANTICS, type Harness } from '../sim/fixture'
+import { harness, n, SEMANTICS, type Harness } from '../sim/fixture'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -58,12 +58,12 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h)
     const query = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
-    await h.router.push({ name: 'detail', query })
+    await h.router.push({ name: n('detail'), query })
     const seen = seenOf(top(h))
-    expect(seen.route).toMatchObject({ path: '/pages/detail/detail', name: 'detail', query, isTab: false })
+    expect(seen.route).toMatchObject({ path: '/pages/detail/detail', name: n('detail'), query, isTab: false })
     expect(seen.child).toBe(seen.route)
     // The page below keeps its own route.
-    await h.router.push({ name: 'user/profile', query: { other: 1 } })
+    await h.router.push({ name: n('user/profile'), query: { other: 1 } })
     expect(seen.route.query).toEqual(query)
   })
 
@@ -81,7 +81,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     const tab = top(h)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
     await h.router.push('/pages/detail/detail')
-    await h.router.push({ name: 'mine', query: { round: 2 } })
+    await h.router.push({ name: n('mine'), query: { round: 2 } })
     expect(top(h)).toBe(tab) // the same page instance, shown again
     await nextTick()
     expect(seenOf(tab).route.query).toEqual({ round: 2 })
@@ -92,8 +92,8 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it('a page shown again by back makes it the current route', async () => {
     h = harness(platform, { withApp: true })
     mountPages(h)
-    await h.router.push({ name: 'detail', query: { id: 1 } })
-    await h.router.push({ name: 'user/profile' })
+    await h.router.push({ name: n('detail'), query: { id: 1 } })
+    await h.router.push({ name: n('user/profile') })
     h.sim.uni.navigateBack({}) // the system back button, not the router
     await h.sim.settle()
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 1 } })
@@ -103,7 +103,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     h = harness(platform)
     const route = useRoute()
     expect(useRouter()).toBe(h.router)
-    await h.router.push({ name: 'detail', query: { id: 5 } })
+    await h.router.push({ name: n('detail'), query: { id: 5 } })
     expect(route.path).toBe('/pages/detail/detail')
     expect(route.query).toEqual({ id: 5 })
   })
