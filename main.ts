@@ -1,6 +1,6 @@
 import { createSSRApp } from 'vue'
 import { createRouter } from '@/uni_modules/navi-kit'
-import pages from './pages.json' // TEMP until virtual:navi-kit/pages lands
+import pages from 'virtual:navi-kit/pages'
 import App from './App.vue'
 import { demoState } from './pages/demo-state'
 
@@ -18,6 +18,9 @@ export function createApp() {
       return { path: LOGIN, query: { redirect: to.fullPath } }
     }
   })
+
+  // Guard: a query flag the guards demo uses to show an aborted navigation.
+  router.beforeEach((to) => (to.query.blocked === true ? false : undefined))
 
   // Record every navigation, shown by the guards, login and secret pages.
   router.afterEach((to, from, failure) => {

@@ -32,6 +32,9 @@ export const TYPED_QUERY = {
   text: 'a b&c=d?e#f%g+h 中文😀',
 }
 
+/** Far over the default queryLimit (1024 encoded characters): travels in memory, not in the URL. */
+export const LARGE_QUERY = { big: '数据'.repeat(600), size: 1200 }
+
 /** A short label for an error, shown by the demo pages and read by the tests. */
 export function describeError(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: string; message?: string }

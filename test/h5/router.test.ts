@@ -7,6 +7,7 @@ import { H5App } from '../support/h5/app'
 import { type Browser, launchBrowser } from '../support/h5/browser'
 
 const TYPED_QUERY = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
+const LARGE_QUERY = { big: '数据'.repeat(600), size: 1200 }
 
 const HOME = 'pages/home/home'
 const PUSH = 'pages/push/push'
@@ -16,6 +17,7 @@ const GUARDS = 'pages/guards/guards'
 const LOGIN = 'pages/login/login'
 const SECRET = 'pages/secret/secret'
 const DOUBLE = 'pages/double/double'
+const STACK = 'pages/stack/stack'
 
 let browser: Browser
 let app: H5App
@@ -89,6 +91,46 @@ describe('tab pages', () => {
     await app.tapTo(PUSH, '#push-tab', MINE)
     await expectJson(MINE, '#query-json', { from: 'push', n: 7 })
     await browser.screenshot('tab-handoff')
+
+    // Home (a tab push), then the same tab, alive already, with another query.
+    await app.tapTo(MINE, '#to-home', HOME)
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-tab-again', MINE)
+    await expectJson(MINE, '#query-json', { from: 'again', n: 8 })
+    expect(await app.text(MINE, '#shown')).toBe('2')
+  })
+
+  it('the tab bar switches tabs (uni-h5 sends switchTab with url "/" for the first tab)', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-tab', MINE)
+    await browser.page.locator('uni-tabbar .uni-tabbar__item').nth(0).click()
+    await app.waitForPage(HOME)
+    await browser.page.locator('uni-tabbar .uni-tabbar__item').nth(1).click()
+    await app.waitForPage(MINE)
+  })
+})
+
+describe('a query longer than queryLimit', () => {
+  it('arrives whole while the URL stays short', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-large', DETAIL)
+    await expectJson(DETAIL, '#query-json', LARGE_QUERY)
+    expect(browser.page.url().length).toBeLessThan(2048)
+  })
+})
+
+describe('page stack', () => {
+  it('has no 10-page limit on H5', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-stack', STACK)
+    for (let level = 2; level <= 11; level++) {
+      await app.pageLocator(STACK).locator('#push-self').click()
+      await expect.poll(() => app.text(STACK, '#level')).toBe(String(level))
+    }
+    expect(await app.text(STACK, '#depth')).toBe('12')
+    expect(await app.text(STACK, '#error')).toBe('')
   })
 })
 
@@ -133,6 +175,15 @@ describe('guards', () => {
     // And once logged in, the same tap opens the page.
     await app.pageLocator(LOGIN).locator('#login').click()
     await app.waitForPage(SECRET)
+  })
+
+  it('a guard answering false aborts the push, and afterEach sees the failure', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-guards', GUARDS)
+    await app.pageLocator(GUARDS).locator('#push-blocked').click()
+    await expect.poll(() => app.text(GUARDS, '#result')).toMatch(/^aborted: /)
+    expect(await app.text(GUARDS, '#last-nav')).toBe('/pages/guards/guards → /pages/detail/detail ✗ aborted')
+    expect(await app.currentRoute()).toBe(GUARDS)
   })
 
   it('a raw uni.navigateTo passes the guards', async () => {

@@ -9,6 +9,7 @@ import { bootMiniProgram, type MiniProgram, type MpPage } from '../support/mp-we
 import { MAX_PAGES } from '../support/mp-weixin/wechat-router'
 
 const TYPED_QUERY = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
+const LARGE_QUERY = { big: '数据'.repeat(600), size: 1200 }
 
 let mp: MiniProgram
 
@@ -99,6 +100,36 @@ describe('tab pages', () => {
     expect(switches).toEqual([{ api: 'switchTab', url: '/pages/mine/mine', delta: undefined, errMsg: 'switchTab:ok' }])
     // switchTab closed every non-tab page.
     expect(mp.depth()).toBe(1)
+
+    // The tab page stays alive (no second onLoad) and still receives the next query.
+    const homeAgain = await tapTo(mine, '#to-home', 'pages/home/home')
+    const pushAgain = await tapTo(homeAgain, '#to-push', 'pages/push/push')
+    const again = await tapTo(pushAgain, '#push-tab-again', 'pages/mine/mine')
+    expect(again.node).toBe(mine.node)
+    await mp.waitFor(() => expect(shownJson(again, '#query-json')).toEqual({ from: 'again', n: 8 }))
+    expect(again.text('#shown')).toBe('2')
+  })
+
+  it('the native tab bar switches tabs without any uni call', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    await tapTo(home, '#to-push', 'pages/push/push')
+    mp.router.tapTabBar('pages/mine/mine')
+    const mine = await mp.waitForPage('pages/mine/mine')
+    expect(mp.depth()).toBe(1)
+    expect(shownJson(mine, '#query-json')).toEqual({})
+  })
+})
+
+describe('a query longer than queryLimit', () => {
+  it('arrives whole while the URL WeChat sees stays short', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await tapTo(home, '#to-push', 'pages/push/push')
+    const mark = mp.router.calls.length
+    const detail = await tapTo(push, '#push-large', 'pages/detail/detail')
+    await mp.waitFor(() => expect(shownJson(detail, '#query-json')).toEqual(LARGE_QUERY))
+    const [navigation] = callsSince(mark).filter((call) => call.api === 'navigateTo')
+    expect(navigation?.url?.startsWith('/pages/detail/detail')).toBe(true)
+    expect(navigation?.url?.length).toBeLessThanOrEqual('/pages/detail/detail?'.length + 1024)
   })
 })
 
@@ -183,6 +214,16 @@ describe('guards', () => {
     await mp.waitFor(() => expect(secret.text('#last-nav')).toBe('/pages/login/login → /pages/secret/secret'))
     // replace: the login page is gone from the stack.
     expect(mp.depth()).toBe(3)
+  })
+
+  it('a guard answering false aborts: the push rejects with aborted and afterEach sees the failure', async () => {
+    const guards = await openGuards()
+    const mark = mp.router.calls.length
+    guards.tap('#push-blocked')
+    await mp.waitFor(() => expect(guards.text('#result')).toMatch(/^aborted: /))
+    expect(guards.text('#last-nav')).toBe('/pages/guards/guards → /pages/detail/detail ✗ aborted')
+    expect(callsSince(mark)).toEqual([])
+    expect(mp.current().route).toBe('pages/guards/guards')
   })
 
   it('runs the same guards on a raw uni.navigateTo', async () => {

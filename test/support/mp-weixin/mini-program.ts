@@ -136,7 +136,8 @@ export function bootMiniProgram(root: string, entry?: string): MiniProgram {
     // WeChat orders a page's lifecycle: attached → onLoad → onShow → ready.
     if (node instanceof exparser.Component) {
       node.triggerLifeTime('ready')
-      if (node.shadowRoot instanceof exparser.Element) readyDeep(node.shadowRoot)
+      const shadow = node.shadowRoot
+      if (shadow && shadow instanceof exparser.Element) readyDeep(shadow)
     }
     for (const child of node.childNodes) if (child instanceof exparser.Element) readyDeep(child)
   }
