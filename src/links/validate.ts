@@ -1,0 +1,65 @@
+/**
+ * The core checks every LinkRequest itself (the HTTP layer validates too, but
+ * the core is also used directly): WeChat's current limits, so a bad request
+ * is refused with 400 'invalid' before any upstream call or quota use.
+ */
+import { ServiceError, type LinkRequest } from '../service/types'
+
+/** WeChat's character set for query and cq: 0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ % */
+const QUERY_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/
+/** A page path: no leading '/', no query. */
+const PAGE_PATH = /^[A-Za-z0-9_\-.][A-Za-z0-9_\-./]*$/
+
+const invalid = (message: string): ServiceError => new ServiceError('invalid', 400, message)
+
+export function validateLinkRequest(request: LinkRequest): LinkRequest {
+  const { kind, path, query, envVersion, expireDays, cq, pageTitle } = request
+  if (kind !== 'scheme' && kind !== 'urllink' && kind !== 'shortlink') {
+    throw invalid('kind must be scheme, urllink or shortlink.')
+  }
+  if (typeof path !== 'string' || !PAGE_PATH.test(path) || path.length > 256) {
+    const hint = typeof path === 'string' && path.startsWith('/') ? " (drop the leading '/')" : ''
+    const query = typeof path === 'string' && path.includes('?') ? ' (pass the query separately)' : ''
+    throw invalid(`path must be a mini-program page path like pages/index/index${hint}${query}.`)
+  }
+  if (query !== undefined) {
+    if (typeof query !== 'string' || !QUERY_CHARS.test(query)) {
+      throw invalid("query may only use 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~% (percent-encode anything else).")
+    }
+    if (query.length > 1024) throw invalid(`query is ${query.length} characters; WeChat allows 1024.`)
+  }
+  if (envVersion !== undefined && envVersion !== 'release' && envVersion !== 'trial' && envVersion !== 'develop') {
+    throw invalid('envVersion must be release, trial or develop.')
+  }
+  if (kind === 'shortlink') {
+    if (expireDays !== undefined) throw invalid('expireDays does not apply to Short Links (they last 30 days, or forever with isPermanent).')
+    if (cq !== undefined) throw invalid('cq cannot be appended to a Short Link; use a URL Scheme or URL Link.')
+    if (envVersion !== undefined && envVersion !== 'release') throw invalid('Short Links open the release version only.')
+    if (pageTitle !== undefined && (typeof pageTitle !== 'string' || pageTitle.length > 64 || /[\u0000-\u001f]/.test(pageTitle))) {
+      throw invalid('pageTitle must be plain text of at most 64 characters.')
+    }
+  } else {
+    if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1 || expireDays > 30)) {
+      throw invalid('expireDays must be a whole number of days from 1 to 30.')
+    }
+    if (pageTitle !== undefined || request.isPermanent !== undefined) {
+      throw invalid('pageTitle and isPermanent apply to Short Links only.')
+    }
+  }
+  if (cq !== undefined) {
+    if (typeof cq !== 'string' || !QUERY_CHARS.test(cq)) {
+      throw invalid("cq may only use 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~%.")
+    }
+    if (cq.length > 256) throw invalid(`cq is ${cq.length} characters; WeChat allows 256.`)
+  }
+  return request
+}
+
+/**
+ * Appends per-user data to a minted link: `&cq=` on an encrypted scheme
+ * (`weixin://dl/business/?t=…`), `?cq=` on a URL Link. The value is
+ * percent-encoded ("需要url_encode").
+ */
+export function appendCq(url: string, cq: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}cq=${encodeURIComponent(cq)}`
+}

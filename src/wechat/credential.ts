@@ -1,0 +1,161 @@
+/**
+ * A short-lived credential WeChat hands out with `expires_in` (access token,
+ * jsapi_ticket): cached in the process and in the store, renewed once less
+ * than `renewBeforeMs` remains, fetched by one caller at a time — per process
+ * (single-flight promise) and across instances (a store lock; the others poll
+ * the shared value until the holder has written it).
+ */
+import { randomUUID } from 'node:crypto'
+import { ServiceError, type PartHealth } from '../service/types'
+import type { Store } from '../stores/store'
+import { sleep } from './client'
+
+export interface Fetched {
+  value: string
+  expiresInSeconds: number
+}
+
+export interface CredentialOptions {
+  /** Store key, e.g. `token:<appid>`. */
+  key: string
+  /** Human name for messages: 'access token', 'jsapi_ticket'. */
+  name: string
+  store: Store
+  fetch: () => Promise<Fetched>
+  now: () => number
+  /** Renew once less than this remains (WeChat: 5 minutes, when stable_token starts handing out the next token). */
+  renewBeforeMs?: number
+  /** How long a fetch may take before other instances stop waiting for its holder. */
+  fetchTimeoutMs: number
+  onFetch?: (outcome: 'ok' | 'error') => void
+}
+
+interface Held {
+  value: string
+  expiresAt: number
+  /** When to fetch the next one (normally expiresAt − renewBeforeMs). */
+  renewAt: number
+}
+
+const POLL_MS = 25
+
+export class SharedCredential {
+  private held: Held | null = null
+  private inflight: Promise<string> | null = null
+  private lastError: { at: number; error: unknown } | null = null
+  private readonly renewBeforeMs: number
+  private readonly lockKey: string
+
+  constructor(private readonly options: CredentialOptions) {
+    this.renewBeforeMs = options.renewBeforeMs ?? 5 * 60_000
+    this.lockKey = `${options.key}:lock`
+  }
+
+  private fresh(held: Held | null): held is Held {
+    return !!held && this.options.now() < held.renewAt && held.expiresAt > this.options.now()
+  }
+
+  private usable(held: Held | null): held is Held {
+    return !!held && held.expiresAt > this.options.now()
+  }
+
+  /** A valid credential; renews it first when under `renewBeforeMs` remains. */
+  async get(): Promise<string> {
+    const held = this.held
+    if (this.fresh(held)) return held.value
+    this.inflight ??= this.obtain().finally(() => {
+      this.inflight = null
+    })
+    try {
+      return await this.inflight
+    } catch (error) {
+      // Renewal failed but the old one still works (its last minutes): keep serving it.
+      const old = this.held as Held | null
+      if (this.usable(old)) return old.value
+      throw error
+    }
+  }
+
+  /**
+   * WeChat refused `rejected` (40001/42001/40014): drop it here and in the
+   * store (only if nobody replaced it yet) and get another. Callers holding an
+   * older value than the current one just get the current one.
+   */
+  async replace(rejected: string): Promise<string> {
+    const held = this.held
+    if (held && held.value !== rejected && held.expiresAt > this.options.now()) return held.value
+    if (held?.value === rejected) this.held = null
+    const shared = parse(await this.options.store.get(this.options.key))
+    if (shared?.value === rejected) await this.options.store.del(this.options.key)
+    return this.get()
+  }
+
+  private async obtain(): Promise<string> {
+    const { store, key, now, fetchTimeoutMs } = this.options
+    const deadline = now() + fetchTimeoutMs * 2 + 1000
+    const owner = randomUUID()
+    for (;;) {
+      const shared = parse(await store.get(key))
+      if (this.fresh(shared)) {
+        this.held = shared
+        return shared.value
+      }
+      if (await store.acquireLock(this.lockKey, owner, fetchTimeoutMs + 1000)) {
+        try {
+          // Someone may have written it between our read and our lock.
+          const again = parse(await store.get(key))
+          if (this.fresh(again)) {
+            this.held = again
+            return again.value
+          }
+          return await this.fetchAndShare()
+        } finally {
+          await store.releaseLock(this.lockKey, owner).catch(() => false)
+        }
+      }
+      if (now() > deadline) {
+        throw new ServiceError('token-unavailable', 503, `No ${this.options.name} could be obtained in time; retry shortly.`, 2)
+      }
+      await sleep(POLL_MS)
+    }
+  }
+
+  private async fetchAndShare(): Promise<string> {
+    let fetched: Fetched
+    try {
+      fetched = await this.options.fetch()
+      this.lastError = null
+      this.options.onFetch?.('ok')
+    } catch (error) {
+      this.lastError = { at: this.options.now(), error }
+      this.options.onFetch?.('error')
+      throw error
+    }
+    const ttlMs = fetched.expiresInSeconds * 1000
+    const now = this.options.now()
+    // A credential handed out with less than renewBeforeMs left (WeChat renews only in the last 5
+    // minutes) is used for half its remaining life before asking again, instead of asking on every call.
+    const renewAt = ttlMs > this.renewBeforeMs ? now + ttlMs - this.renewBeforeMs : now + Math.min(30_000, ttlMs / 2)
+    const held = { value: fetched.value, expiresAt: now + ttlMs, renewAt }
+    this.held = held
+    await this.options.store.set(this.options.key, JSON.stringify(held), ttlMs)
+    return held.value
+  }
+
+  health(): PartHealth {
+    if (!this.lastError) return 'ok'
+    return this.usable(this.held) ? 'degraded' : 'down'
+  }
+}
+
+function parse(raw: string | null): Held | null {
+  if (!raw) return null
+  try {
+    const held = JSON.parse(raw) as Held
+    return typeof held.value === 'string' && typeof held.expiresAt === 'number' && typeof held.renewAt === 'number'
+      ? held
+      : null
+  } catch {
+    return null
+  }
+}
