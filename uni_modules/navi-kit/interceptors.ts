@@ -21,30 +21,29 @@ const KINDS: Record<string, NavigationKind> = {
 /**
  * Makes raw `uni.navigateTo/redirectTo/switchTab/reLaunch` calls (and H5/App
  * `<navigator>` taps, which call them) pass the router's guards. uni awaits
- * an interceptor's Promise but cannot be cancelled by one (a Promise of false
+ * an interceptor's Promise but a Promise cannot cancel (a Promise of false
  * still navigates), so the hook cancels every raw call synchronously, runs
- * the navigation through the router, and the router re-issues the uni call,
- * marked with OWN_CALL. Mini-program `<navigator>` is native: no interceptor
- * sees it.
+ * it through the router, and the router re-issues the uni call marked with
+ * OWN_CALL. A mini program's `<navigator>` is native: no interceptor sees it.
+ * What a re-issued call's own success hands back (an eventChannel) is not
+ * passed on; `events` are.
  */
-export function interceptRawCalls(
-  navigate: (kind: NavigationKind, to: unknown, extra: UniCallOptions) => Promise<Route>,
-): void {
+export function interceptRawCalls(navigate: (kind: NavigationKind, to: unknown, extra: UniCallOptions) => Promise<Route>): void {
   for (const method in KINDS)
     seam().uni.addInterceptor(method, {
       invoke(options) {
         if (options[OWN_CALL]) return
         const { url, success, fail, complete, ...extra } = options
-        const answer = (callback: typeof success, result: UniCallbackResult) => {
+        const answer = (callback: typeof success, errMsg: string) => {
+          const result: UniCallbackResult = { errMsg }
           callback?.(result)
           complete?.(result)
         }
         navigate(KINDS[method], url, extra).then(
-          () => answer(success, { errMsg: method + ':ok' }),
-          (error: NavigationError) => {
-            // uni stays silent when an interceptor cancels a call; so does a guard's "no".
-            if (error.code !== 'aborted') answer(fail, { errMsg: error.errMsg ?? `${method}:fail ${error.message}` })
-          },
+          () => answer(success, method + ':ok'),
+          // uni stays silent when an interceptor cancels a call; so does a guard's "no".
+          (error: NavigationError) =>
+            error.code !== 'aborted' && answer(fail, error.errMsg || `${method}:fail ${error.message}`),
         )
         return false
       },

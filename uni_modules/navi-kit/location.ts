@@ -1,19 +1,11 @@
 /**
  * Turns what a caller wrote into an absolute page path, the way uni does
  * (uni-h5 `getRealRoute`): '/a/b' stays, 'c' and './c' sit beside the current
- * page, each '../' climbs one folder. The query is cut off.
+ * page ('pages/user/a' → folder 'pages/user'), each '../' climbs one folder.
+ * Query and hash are cut off; empty segments dropped.
  */
 export function normalizePath(raw: string, currentRoute = ''): string {
-  let path = raw.split('?')[0].split('#')[0]
-  if (path[0] !== '/') {
-    const folder = currentRoute.replace(/^\//, '').split('/')
-    folder.pop() // the current page's own file name
-    const parts = path.split('/')
-    for (const part of parts.splice(0)) {
-      if (part === '..') folder.pop()
-      else if (part !== '.') parts.push(part)
-    }
-    path = folder.concat(parts).join('/')
-  }
-  return '/' + path.split('/').filter(Boolean).join('/')
+  const path = raw[0] === '/' ? [] : currentRoute.split('/').slice(0, -1)
+  for (const part of raw.split(/[?#]/)[0].split('/')) part === '..' ? path.pop() : part && part !== '.' && path.push(part)
+  return '/' + path.filter(Boolean).join('/')
 }

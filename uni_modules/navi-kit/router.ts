@@ -1,13 +1,14 @@
 import { shallowRef } from 'vue'
-import { NavigationError } from './errors'
-import { runGuards, useCallbacks } from './guards'
-import { getTabQuery, putPayload, setTabQuery } from './handoff'
+import { NavigationError, type NavigationErrorCode } from './errors'
+import { useCallbacks } from './guards'
+import { putPayload, tabQueries } from './handoff'
 import { interceptRawCalls, OWN_CALL, type NavigationKind } from './interceptors'
 import { normalizePath } from './location'
 import { isMiniProgram, seam, type PageRecord, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable } from './routes'
 import type {
+  GuardResult,
   NavigationGuard,
   NavigationHook,
   Route,
@@ -21,100 +22,89 @@ import { setActiveRouter, type RouterInternals } from './useApi'
 
 type UniMethod = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack'
 
-const invalid = (message: string) => new NavigationError('invalid', message)
+const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
-/** uni's page stack, or none before the first page exists (or outside uni). */
+/** uni's page stack; none before the first page exists (or outside uni). */
 function pageStack(): PageRecord[] {
   try {
-    return seam().getCurrentPages() ?? []
+    // A copy: WeChat asks apps never to modify the page stack array.
+    return [...seam().getCurrentPages()]
   } catch {
     return []
   }
 }
 
-/** A uni call as a Promise; `fail` becomes NavigationError 'platform' with uni's errMsg. */
+/** A uni call as a Promise, marked as navi-kit's own; `fail` → 'platform' with uni's errMsg. */
 const callUni = (method: UniMethod, options: UniCallOptions) =>
   new Promise((resolve, reject) => {
     seam().uni[method]({
       ...options,
-      [OWN_CALL]: true,
+      [OWN_CALL]: 1,
       success: resolve,
-      fail: (result) =>
-        reject(new NavigationError('platform', `uni.${method} failed: ${result?.errMsg}`, { errMsg: result?.errMsg })),
+      fail: ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg)),
     })
   })
 
 export function createRouter(options: RouterOptions): Router {
   const table = createRouteTable(options.pages)
-  const paths = [...table.byPath.keys()]
   const before = useCallbacks<NavigationGuard>()
   const after = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
-  const topRoute = () => pageStack().slice(-1)[0]?.route ?? ''
+  const find = (key: 'path' | 'name', value: string) => table.find((record) => record[key] === value)
+  const near = (key: 'path' | 'name', value: string) => closest(value, table.map((record) => record[key]))
 
   function routeOf(path: string, query: RouteQuery): Route {
-    const record = table.byPath.get(path)
-    if (!record)
-      throw new NavigationError('not-found', `${path} is not in pages.json. Did you mean ${closest(path, paths)}?`)
+    const record = find('path', path)
+    if (!record) throw fail('not-found', `${path} is not in pages.json (did you mean ${near('path', path)}?)`)
     const search = encodeQuery(query)
-    return { path, name: record.name, query, fullPath: search ? path + '?' + search : path, isTab: record.isTab }
+    return { ...record, query, fullPath: search ? path + '?' + search : path }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
   function pageRoute(route?: string, pageOptions?: Record<string, string | undefined>): Route {
-    const top = pageStack().slice(-1)[0]
-    if (route === undefined) [route, pageOptions] = [top?.route ?? '', pageOptions ?? top?.options]
+    const top = pageStack().pop()
+    if (route === undefined) [route, pageOptions] = [top?.route, pageOptions || top?.options]
     const path = normalizePath('/' + route)
-    const hasQuery = pageOptions && Object.keys(pageOptions).length
-    return routeOf(path, hasQuery ? decodeQuery(pageOptions) : getTabQuery(path) ?? {})
+    // A tab page opened by switchTab has no options: its query waits in the handoff store.
+    return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
   }
 
   function resolve(raw: RouteLocationRaw): Route {
+    const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
-      const location = typeof raw === 'string' ? { path: raw } : raw
-      if (location && typeof location === 'object') {
-        const { name, path, query } = location
-        if (name != null) {
-          const record = table.byName.get(name)
-          if (!record) throw invalid(`No page is named '${name}'. Did you mean '${closest(name, table.byName.keys())}'?`)
-          return routeOf(record.path, query ?? {})
-        }
-        if (typeof path === 'string') {
-          const at = path.indexOf('?')
-          // A query written into the path is read like a URL's: strings, decoded once.
-          const inPath = at < 0 ? {} : decodeQuery(splitQuery(path.slice(at + 1)), true)
-          return routeOf(normalizePath(path, path[0] === '/' ? '' : topRoute()), { ...inPath, ...query })
-        }
+      if (name != null) {
+        if (!find('name', name)) throw fail('invalid', `no page is named '${name}' (did you mean '${near('name', name)}'?)`)
+        return routeOf(find('name', name)!.path, query || {})
+      }
+      if (typeof path === 'string') {
+        // A query written into the path reads like a URL's: strings, decoded once.
+        const inPath = decodeQuery(splitQuery(path.split('?')[1] || ''), true)
+        return routeOf(normalizePath(path, pageStack().pop()?.route), { ...inPath, ...query })
       }
     } catch (error) {
-      // encodeURIComponent's URIError (a lone surrogate) and the like are the caller's input too.
-      throw error instanceof NavigationError ? error : invalid(`Cannot navigate there: ${String(error)}`)
+      // e.g. JSON.stringify's TypeError on a cycle, encodeURIComponent's on a lone surrogate
+      throw error instanceof NavigationError ? error : fail('invalid', 'query is not JSON: ' + error)
     }
-    throw invalid(
-      `Cannot navigate to ${String(raw)}: pass a path ('/pages/detail/detail?id=1'), { name, query } or { path, query }`,
-    )
+    throw fail('invalid', `cannot navigate to ${raw}: pass a path or { name | path, query }`)
   }
 
-  const home = resolve(options.home ?? paths[0])
-  const currentRoute = shallowRef<Route>(home)
+  const home = resolve(options.home || table[0]?.path)
+  const currentRoute = shallowRef(home)
 
   function pickMethod(kind: NavigationKind, to: Route): UniMethod {
+    const maxStack = options.maxStack ?? (isMiniProgram(seam().platform()) ? 10 : 1 / 0)
+    const policy = options.onStackFull
     if (kind === 'relaunch') return 'reLaunch'
     if (to.isTab) return 'switchTab'
-    if (kind === 'replace') return 'redirectTo'
-    const maxStack = options.maxStack ?? (isMiniProgram(seam().platform()) ? 10 : Infinity)
-    if (pageStack().length < maxStack) return 'navigateTo'
-    const policy = options.onStackFull ?? 'redirect'
-    if (policy === 'error')
-      throw new NavigationError(
-        'stack-full',
-        `The page stack already holds ${maxStack} pages: use replace() or back(), or set onStackFull to 'redirect' or 'relaunch'`,
-        { to },
-      )
-    return policy === 'redirect' ? 'redirectTo' : 'reLaunch'
+    if (kind === 'replace' || pageStack().length >= maxStack) {
+      if (kind === 'push' && policy === 'error')
+        throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
+      return kind === 'push' && policy === 'relaunch' ? 'reLaunch' : 'redirectTo'
+    }
+    return 'navigateTo'
   }
 
-  async function navigate(kind: NavigationKind, raw: unknown, extra: UniCallOptions = {}, redirects = 0): Promise<Route> {
+  async function navigate(kind: NavigationKind, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
     const to = resolve(raw as RouteLocationRaw)
     let from = currentRoute.value
     try {
@@ -123,36 +113,32 @@ export function createRouter(options: RouterOptions): Router {
       // no page yet, or one outside pages.json: the last known route stands in
     }
     const key = kind + to.fullPath
-    if (inFlight.has(key))
-      throw new NavigationError('duplicated', `Already navigating to ${to.fullPath}; this repeated call was dropped`, { to, from })
+    if (inFlight.has(key)) throw fail('duplicated', `${to.fullPath} is already on its way`)
     inFlight.add(key)
     let failure: NavigationError | undefined
-    let redirected = false
+    let redirected
     try {
-      const answer = await runGuards(before.list(), to, from)
-      if (answer === false) throw new NavigationError('aborted', `A beforeEach guard stopped the navigation to ${to.fullPath}`, { to, from })
+      let answer: GuardResult = true
+      for (const guard of before.list()) if ((answer = await guard(to, from)) === false || (answer ?? true) !== true) break
+      if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
+      if (answer == null) answer = true
       if (answer !== true) {
-        if (redirects > 9) throw invalid(`Guards redirected 10 times in a row (last to ${to.fullPath}); look for a loop`)
+        if (redirects > 9) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
         inFlight.delete(key)
-        redirected = true
+        redirected = 1
         return await navigate(kind, answer, extra, redirects + 1)
       }
       const method = pickMethod(kind, to)
+      const { events, animation } = Object(raw) as RouteLocationObject
       let url = to.fullPath
-      // switchTab takes no query; the tab page reads it from the handoff store.
-      if (to.isTab) setTabQuery(to.path, to.query)
-      if (method === 'switchTab') url = to.path
-      else if (url.length - to.path.length - 1 > (options.queryLimit ?? 1024)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
-      const { events, animation } = (typeof raw === 'object' ? raw : {}) as RouteLocationObject
-      if (events) extra = { events, ...extra }
-      if (animation) extra = { animationType: animation.type, animationDuration: animation.duration, ...extra }
+      if (to.isTab) tabQueries.set(to.path, to.query)
+      if (method === 'switchTab') url = to.path // switchTab takes no query
+      else if (url.length - to.path.length > (options.queryLimit || 1024)) url = to.path + `?${HANDOFF_ID}=` + putPayload(to.query)
       router.pending = to
-      await callUni(method, { ...extra, url })
-      currentRoute.value = to
-      return to
+      await callUni(method, { events, animationType: animation?.type, animationDuration: animation?.duration, ...extra, url })
+      return (currentRoute.value = to)
     } catch (error) {
-      failure = error instanceof NavigationError ? error : new NavigationError('aborted', `A beforeEach guard threw: ${String(error)}`, { to, from })
-      throw failure
+      throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
     } finally {
       inFlight.delete(key)
       if (router.pending === to) router.pending = undefined
@@ -160,7 +146,7 @@ export function createRouter(options: RouterOptions): Router {
     }
   }
 
-  let intercepting = false
+  let intercepting = 0
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -169,9 +155,8 @@ export function createRouter(options: RouterOptions): Router {
     replace: (to) => navigate('replace', to),
     relaunch: (to) => navigate('relaunch', to),
     async back(delta = 1) {
-      if (!(delta >= 1)) throw invalid(`back(${String(delta)}): delta must be a number of pages, 1 or more`)
-      const stack = pageStack()
-      const below = stack[stack.length - 1 - delta]
+      if (!(delta >= 1)) throw fail('invalid', `back(${delta}): delta must be 1 or more`)
+      const below = pageStack().reverse()[delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
       if (!below) return void (await navigate('relaunch', home.path))
       const target = pageRoute(below.route, below.options)
@@ -182,8 +167,7 @@ export function createRouter(options: RouterOptions): Router {
     afterEach: after.add,
     install() {
       setActiveRouter(router)
-      if (!intercepting) interceptRawCalls(navigate)
-      intercepting = true
+      intercepting++ || interceptRawCalls(navigate)
     },
   }
   setActiveRouter(router)

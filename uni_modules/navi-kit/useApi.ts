@@ -1,27 +1,27 @@
 import { onLoad, onShow } from '@dcloudio/uni-app'
 import { getCurrentInstance, inject, provide, shallowReactive, shallowReadonly, toRaw, type InjectionKey } from 'vue'
 import { NavigationError } from './errors'
-import { getTabQuery } from './handoff'
+import { tabQueries } from './handoff'
 import type { Route, Router } from './types'
 
 /** What useRoute needs from the router beyond its public face. */
 export interface RouterInternals extends Router {
   /** The navigation being carried out: its target page reads it in setup. */
   pending?: Route
-  /** A page's route from its uni route ('pages/a/a') or the top page's, and its onLoad options. */
+  /** A page's route from its uni route ('pages/a/a') and onLoad options; by default the top page's. */
   pageRoute(route?: string, options?: Record<string, string | undefined>): Route
 }
 
 let active: RouterInternals | undefined
-const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol('navi-kit route')
+const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
 
 export function setActiveRouter(router: RouterInternals): void {
   active = router
 }
 
-/** The router created last (the app's router). */
+/** The app's router (the one created or installed last). */
 export function useRouter(): Router {
-  if (!active) throw new NavigationError('invalid', 'No router yet: call createRouter({ pages }) in main.ts before useRouter()/useRoute()')
+  if (!active) throw new NavigationError('invalid', 'call createRouter({ pages }) first (main.ts)')
   return active
 }
 
@@ -34,21 +34,18 @@ export function useRouter(): Router {
 export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
-  if (!getCurrentInstance())
-    return new Proxy({} as Route, { get: (_, key) => current.value[key as keyof Route] })
-  const inherited = inject(PAGE_ROUTE, null)
-  if (inherited) return inherited
-  // Shallow: a route is replaced field by field, never edited deep inside.
-  const route = shallowReactive<Route>({ ...(router.pending ?? current.value) })
-  const view = shallowReadonly(route)
-  provide(PAGE_ROUTE, view)
-  onLoad((options) => {
-    Object.assign(route, router.pageRoute(undefined, options as Record<string, string>))
-  })
-  onShow(() => {
-    // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
-    if (route.isTab && getTabQuery(route.path)) Object.assign(route, router.pageRoute(route.path.slice(1)))
-    current.value = { ...toRaw(route) }
-  })
-  return view
+  if (!getCurrentInstance()) return new Proxy({} as Route, { get: (_, key) => current.value[key as keyof Route] })
+  let route = inject(PAGE_ROUTE, null) as Route | null
+  if (!route) {
+    // Shallow: a route is replaced field by field, never edited deep inside.
+    const page = shallowReactive({ ...(router.pending || current.value) })
+    provide(PAGE_ROUTE, (route = shallowReadonly(page)))
+    onLoad((options) => Object.assign(page, router.pageRoute(undefined, options as Record<string, string>)))
+    onShow(() => {
+      // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
+      if (tabQueries.has(page.path)) Object.assign(page, router.pageRoute(page.path.slice(1)))
+      current.value = { ...toRaw(page) }
+    })
+  }
+  return route
 }
