@@ -1,0 +1,116 @@
+/**
+ * The WeChat browser's only way into a mini program: the open tag
+ * `<wx-open-launch-weapp>`, enabled by a JS-SDK config that the link service
+ * signs for the page URL. Used by <navi-launch-weapp>; not part of index.ts,
+ * so the kit's main entry carries none of it (nor the JS-SDK).
+ */
+import { LaunchError } from '../errors'
+import { serializeQuery } from '../links'
+import type { LinkQuery } from '../links'
+import { seam } from '../platform'
+import { fetchJssdkConfig } from './linkClient'
+
+/** The part of weixin-js-sdk used here (the component passes the real one in). */
+export interface WxSdk {
+  config(options: {
+    debug: boolean
+    appId: string
+    timestamp: number
+    nonceStr: string
+    signature: string
+    jsApiList: string[]
+    openTagList: string[]
+  }): void
+  ready(callback: () => void): void
+  error(callback: (result: { errMsg?: string }) => void): void
+}
+
+export const isWechatBrowser = (userAgent: string): boolean => /MicroMessenger/i.test(userAgent)
+
+/**
+ * The open tag's `path`: the page with `.html` (WeChat requires the suffix
+ * there), then the query, e.g. `pages/goods/goods.html?id=42`.
+ */
+export function openTagPath(path = '', query?: LinkQuery): string {
+  let page = path.replace(/^\/+/, '').replace(/\?.*/, '')
+  if (page && !page.endsWith('.html')) page += '.html'
+  const text = query === undefined ? '' : serializeQuery(query)
+  return text ? `${page}?${text}` : page
+}
+
+const escapeAttribute = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+
+/**
+ * The open tag's markup. Its content must be a `<script type="text/wxtag-template">`
+ * holding plain HTML: WeChat renders it in its own isolated frame, so page
+ * styles and Vue handlers do not reach it (use inline styles).
+ */
+export function openTagHtml(attributes: { username: string; path?: string; envVersion?: string }, content: string): string {
+  const pairs: [string, string | undefined][] = [
+    ['username', attributes.username],
+    ['path', attributes.path || undefined],
+    ['env-version', attributes.envVersion],
+  ]
+  const text = pairs
+    .filter((pair): pair is [string, string] => pair[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
+    .join('')
+  return `<wx-open-launch-weapp${text} style="display:block"><script type="text/wxtag-template">${content}</script></wx-open-launch-weapp>`
+}
+
+/**
+ * The URL to sign: the page URL without `#…`. WeChat on iOS checks the
+ * signature against the URL the SPA was entered with, Android against the
+ * current one.
+ */
+export function signatureUrl(href: string, userAgent: string, landingHref: string): string {
+  return (/iPhone|iPad|iPod/i.test(userAgent) ? landingHref : href).split('#')[0]
+}
+
+type NavigationTiming = { name?: string }
+const performanceApi = (globalThis as { performance?: { getEntriesByType?(type: string): NavigationTiming[] } }).performance
+/**
+ * The URL this H5 app was entered with: the document's navigation entry keeps
+ * it across pushState; this module itself may load later, with a page chunk.
+ */
+const landingHref = performanceApi?.getEntriesByType?.('navigation')[0]?.name || seam().location()?.href || ''
+let configured: { url: string; done: Promise<void> } | undefined
+
+/**
+ * Configures the JS-SDK with `openTagList: ['wx-open-launch-weapp']` for the
+ * current page URL, once per URL: several tags on a page, or SPA navigation
+ * that keeps the URL before '#', share one config.
+ */
+export function configureOpenTag(linkService: string, loadSdk: () => Promise<WxSdk>): Promise<void> {
+  const url = signatureUrl(seam().location()?.href ?? '', seam().userAgent(), landingHref)
+  if (configured?.url === url) return configured.done
+  const done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(
+    ([wx, config]) =>
+      new Promise<void>((resolve, reject) => {
+        wx.ready(resolve)
+        wx.error((result) => reject(new LaunchError('platform', `wx.config: ${result.errMsg}`, { errMsg: result.errMsg })))
+        wx.config({
+          debug: false,
+          appId: config.appId,
+          timestamp: config.timestamp,
+          nonceStr: config.nonceStr,
+          signature: config.signature,
+          // Some WeChat versions ignore openTagList when jsApiList is empty.
+          jsApiList: ['chooseImage'],
+          openTagList: ['wx-open-launch-weapp'],
+        })
+      }),
+  )
+  configured = { url, done }
+  // A failed config is tried again by the next tag that asks.
+  done.catch(() => {
+    if (configured?.done === done) configured = undefined
+  })
+  return done
+}
+
+/** The open tag's `error` event as a LaunchError. */
+export function openTagError(errMsg = 'launch:fail'): LaunchError {
+  return new LaunchError(/cancel/.test(errMsg) ? 'cancelled' : 'platform', `wx-open-launch-weapp: ${errMsg}`, { errMsg })
+}
