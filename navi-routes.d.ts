@@ -13,6 +13,7 @@ declare module './uni_modules/navi-kit/types' {
     "login": "/pages/login/login"
     "double": "/pages/double/double"
     "stack": "/pages/stack/stack"
+    "launch": "/pages/launch/launch"
     "pkg/report": "/pkg/pages/report/report"
   }
 }
