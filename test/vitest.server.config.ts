@@ -6,6 +6,8 @@ export default defineConfig({
   root: path.resolve(__dirname, '..'),
   test: {
     include: ['test/server/**/*.test.ts'],
+    // One real redis-server for the suite (inject('redisUrl') / NAVI_TEST_REDIS_URL).
+    globalSetup: ['test/server/setup/redis.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

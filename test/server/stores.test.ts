@@ -1,0 +1,81 @@
+/**
+ * One contract, two stores: the in-process MemoryStore and the RedisStore on
+ * the suite's real redis-server behave the same for every operation the core uses.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { MemoryStore } from '../../src/stores/memory'
+import { RedisStore } from '../../src/stores/redis'
+import type { Store } from '../../src/stores/store'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const redis = new RedisStore({ url: inject('redisUrl'), prefix: `test-${randomUUID()}:` })
+beforeAll(() => redis.connect())
+afterAll(() => redis.close())
+
+describe.each([
+  ['memory', () => new MemoryStore() as Store],
+  ['redis', () => redis as Store],
+])('%s store', (_name, make) => {
+  const key = (name: string) => `${name}:${randomUUID()}`
+
+  it('keeps a value for its TTL and then forgets it', async () => {
+    const store = make()
+    const k = key('v')
+    await store.set(k, 'hello', 80)
+    expect(await store.get(k)).toBe('hello')
+    await sleep(120)
+    expect(await store.get(k)).toBeNull()
+    await store.set(k, 'again', 10_000)
+    await store.del(k)
+    expect(await store.get(k)).toBeNull()
+  })
+
+  it('gives a lock to one owner at a time and lets only that owner release it', async () => {
+    const store = make()
+    const k = key('lock')
+    expect(await store.acquireLock(k, 'a', 10_000)).toBe(true)
+    expect(await store.acquireLock(k, 'b', 10_000)).toBe(false)
+    expect(await store.releaseLock(k, 'b')).toBe(false)
+    expect(await store.acquireLock(k, 'b', 10_000)).toBe(false)
+    expect(await store.releaseLock(k, 'a')).toBe(true)
+    expect(await store.acquireLock(k, 'b', 10_000)).toBe(true)
+  })
+
+  it('frees an expired lock for the next owner', async () => {
+    const store = make()
+    const k = key('lock')
+    expect(await store.acquireLock(k, 'a', 50)).toBe(true)
+    await sleep(90)
+    expect(await store.acquireLock(k, 'b', 10_000)).toBe(true)
+    expect(await store.releaseLock(k, 'a')).toBe(false)
+  })
+
+  it('hands out at most `limit` throttle slots and frees one only after its hold time', async () => {
+    const store = make()
+    const k = key('slots')
+    expect(await store.takeSlot(k, 's1', 2, 10_000)).toBe(-1)
+    expect(await store.takeSlot(k, 's2', 2, 10_000)).toBe(-1)
+    const wait = await store.takeSlot(k, 's3', 2, 10_000)
+    expect(wait).toBeGreaterThan(0)
+    await store.holdSlot(k, 's1', 100)
+    expect(await store.takeSlot(k, 's3', 2, 10_000)).toBeGreaterThan(0) // still held for the window
+    await sleep(150)
+    expect(await store.takeSlot(k, 's3', 2, 10_000)).toBe(-1)
+    expect(await store.takeSlot(k, 's4', 2, 10_000)).toBeGreaterThan(0)
+  })
+
+  it('counts and reads counters', async () => {
+    const store = make()
+    const k = key('count')
+    expect(await store.getCount(k)).toBe(0)
+    expect(await store.addCount(k, 1, 60_000)).toBe(1)
+    expect(await store.addCount(k, 2, 60_000)).toBe(3)
+    expect(await store.getCount(k)).toBe(3)
+  })
+
+  it('reports itself healthy while reachable', () => {
+    expect(make().health()).toBe('ok')
+  })
+})
