@@ -1,62 +1,18 @@
-import { mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
-import { defineComponent, h as render, nextTick, watch, type ComponentInternalInstance } from 'vue'
+import { nextTick } from 'vue'
 import { useRoute, useRouter } from '../../uni_modules/navi-kit/useApi'
-import type { Route } from '../../uni_modules/navi-kit/types'
-import type { SimPage } from '../sim/uni-simulator'
+import { mountPages } from '../sim/pages'
 import { harness, n, SEMANTICS, type Harness } from '../sim/fixture'
 
 let h: Harness
 afterEach(() => h?.restore())
-
-/** What a page's setup saw: its route object and every query it showed. */
-interface Seen {
-  route: Readonly<Route>
-  child?: Readonly<Route>
-  queries: unknown[]
-}
-
-const Child = defineComponent({
-  props: { seen: { type: Object, required: true } },
-  setup(props) {
-    ;(props.seen as Seen).child = useRoute()
-    return () => render('span')
-  },
-})
-
-const Page = defineComponent({
-  props: { seen: { type: Object, required: true } },
-  setup(props) {
-    const seen = props.seen as Seen
-    seen.route = useRoute()
-    watch(() => seen.route.query, (query) => seen.queries.push(query), { immediate: true })
-    return () => render('div', [render(Child, { seen })])
-  },
-})
-
-type Hooked = ComponentInternalInstance & Partial<Record<'onLoad' | 'onShow', ((arg?: unknown) => void)[]>>
-
-/** Mounts a page component per simulated page and fires onLoad/onShow as uni does. */
-function mountPages(h: Harness) {
-  const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
-  h.sim.onPage = (event, page) => {
-    if (event === 'load') {
-      const seen = { queries: [] } as unknown as Seen
-      mounted.set(page, { wrapper: mount(Page, { props: { seen } }), seen })
-    }
-    const instance = mounted.get(page)!.wrapper.vm.$ as Hooked
-    const hooks = event === 'load' ? instance.onLoad : instance.onShow
-    for (const hook of hooks ?? []) hook(event === 'load' ? page.options : undefined)
-  }
-  return (page: SimPage) => mounted.get(page)!.seen
-}
 
 const top = (h: Harness) => h.sim.getCurrentPages().slice(-1)[0]
 
 describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it("in a page's setup gives that page's typed route; a child component gets the same", async () => {
     h = harness(platform, { withApp: true })
-    const seenOf = mountPages(h)
+    const seenOf = mountPages(h.sim)
     const query = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
     await h.router.push({ name: n('detail'), query })
     const seen = seenOf(top(h))
@@ -69,14 +25,14 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
-    const seenOf = mountPages(h)
+    const seenOf = mountPages(h.sim)
     const page = h.sim.launch('/pages/detail/detail?id=abc&n=%2542')
     expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', n: '%42' } })
   })
 
   it('an open tab page receives the next query through onShow and updates reactively', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
-    const seenOf = mountPages(h)
+    const seenOf = mountPages(h.sim)
     await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
     const tab = top(h)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
@@ -91,7 +47,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('a page shown again by back makes it the current route', async () => {
     h = harness(platform, { withApp: true })
-    mountPages(h)
+    mountPages(h.sim)
     await h.router.push({ name: n('detail'), query: { id: 1 } })
     await h.router.push({ name: n('user/profile') })
     h.sim.uni.navigateBack({}) // the system back button, not the router

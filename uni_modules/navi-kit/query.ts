@@ -51,7 +51,7 @@ function assertJson(query: RouteQuery): void {
     )
       throw new NavigationError(
         'invalid',
-        `query: '${key}' holds ${proto ? proto.constructor.name : type === 'number' ? raw : type}; use JSON values (string, finite number, boolean, null, array, plain object)`,
+        `query: '${key}' holds ${proto ? proto.constructor.name : type === 'number' ? raw : type}; use JSON values`,
       )
     return value
   })
