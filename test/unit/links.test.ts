@@ -78,7 +78,7 @@ describe('buildWeixinScheme (plaintext URL Scheme)', () => {
   })
 
   it('refuses a string query outside the character set', () => {
-    invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: 'a=b c' }), /query.*only digits/)
+    invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: 'a=b c' }), /query may contain only/)
     invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: 'city=上海' }), /query/)
     invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: 'a=`' }), /query/)
   })

@@ -30,7 +30,8 @@ export interface AlipaySchemeInput {
 }
 
 // WeChat's character set for `query` and `cq`: digits, letters and !#$&'()*+,/:;=?@-._~%
-const WEIXIN_QUERY_CHARS = /^[\w!#$&'()*+,/:;=?@.~%-]*$/
+const WEIXIN_CHARS = "0-9A-Za-z!#$&'()*+,/:;=?@._~%-"
+const WEIXIN_QUERY = new RegExp(`^[${WEIXIN_CHARS}]*$`)
 const encode = encodeURIComponent
 
 /** LaunchError 'invalid' naming the field and the rule it broke. */
@@ -52,9 +53,7 @@ export function serializeQuery(query: LinkQuery): string {
  */
 export function formatWeixinQuery(query: LinkQuery, limit: number, field = 'query'): string {
   const text = serializeQuery(query)
-  if (!WEIXIN_QUERY_CHARS.test(text)) {
-    throw invalid(field, "allows only digits, letters and !#$&'()*+,/:;=?@-._~% (or pass an object)")
-  }
+  if (!WEIXIN_QUERY.test(text)) throw invalid(field, `may contain only ${WEIXIN_CHARS} (or pass an object)`)
   if (text.length > limit) throw invalid(field, `is ${text.length} long, max ${limit}`)
   return text
 }

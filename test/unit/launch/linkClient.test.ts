@@ -35,9 +35,14 @@ describe('createLinkClient', () => {
     expect(service.calls.map((call) => call.url)).toEqual(['http://svc.test/v1/wechat/scheme', 'http://svc.test/v1/wechat/scheme'])
   })
 
-  it('sends the API key as a bearer token when given', async () => {
-    await createLinkClient('http://svc.test', { apiKey: 'k1' }).mint('urllink', request)
-    expect(service.calls[0].headers).toEqual({ authorization: 'Bearer k1', 'content-type': 'application/json' })
+  it('posts JSON to /v1/wechat/<kind> with no credentials of its own (the browser sends Origin)', async () => {
+    await createLinkClient('http://svc.test').mint('urllink', request)
+    expect(service.calls[0]).toEqual({
+      url: 'http://svc.test/v1/wechat/urllink',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: request,
+    })
   })
 
   it('fetches the JS-SDK config with a GET, the page URL encoded, no content-type', async () => {
@@ -47,7 +52,7 @@ describe('createLinkClient', () => {
     expect(service.calls[0]).toMatchObject({
       url: 'http://svc.test/v1/wechat/jssdk-config?url=http%3A%2F%2Fshop.test%2Fa%3Fb%3D1%26c%3D2',
       method: 'GET',
-      headers: {},
+      headers: undefined,
     })
   })
 

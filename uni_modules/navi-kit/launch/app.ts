@@ -46,7 +46,7 @@ function weixinService(plus: PlusApi): Promise<PlusShareService> {
       (services) => {
         const weixin = services.find((service) => service.id === 'weixin')
         if (weixin) return resolve(weixin)
-        reject(new LaunchError('unsupported', 'no weixin share service: in manifest.json enable App模块配置 → Share → 微信分享 (appid), then rebuild'))
+        reject(new LaunchError('unsupported', 'no weixin share service: in manifest.json enable App模块配置 > Share > 微信分享 (appid), then rebuild'))
       },
       (e) => reject(new LaunchError('platform', `getServices: ${e.message}`, { errMsg: e.message })),
     ),

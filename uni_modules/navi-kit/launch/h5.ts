@@ -25,13 +25,13 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   if (target.query !== undefined) request.query = formatWeixinQuery(target.query, 1024)
   const env = checkEnvVersion(target.envVersion)
   if (env) request.envVersion = env
-  const cq = options.cq === undefined ? undefined : formatWeixinQuery(options.cq, 256, 'cq')
+  const cq = options.cq && formatWeixinQuery(options.cq, 256, 'cq')
   const client = linkClientFor(options.linkService)
   const kind = options.linkKind ?? 'scheme'
   // Android browsers open weixin:// reliably only from a page that does it on load.
   if (kind === 'scheme' && /Android/i.test(ua)) return { via: 'transit-page', url: client.transitPageUrl(request, cq) }
   const minted = await client.mint(kind, request)
-  const url = options.cq === undefined ? minted.url : appendCustomQuery(minted.url, options.cq)
+  const url = cq ? appendCustomQuery(minted.url, cq) : minted.url
   return { via: kind === 'scheme' ? 'url-scheme' : 'url-link', url }
 }
 

@@ -45,14 +45,14 @@ interface ErrorBody {
 }
 
 /** One JSON call to the link service; its `{ error }` answers become LaunchError 'link-service'. */
-async function callService<T>(base: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function callService<T>(base: string, path: string, body?: unknown): Promise<T> {
   let status: number
   let answer: unknown
   try {
     // GET goes without content-type, so the browser needs no CORS preflight for it.
     const init = body
-      ? { method: 'POST' as const, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : { method: 'GET' as const, headers }
+      ? { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : { method: 'GET' as const }
     const response = await seam().request(base + path, init)
     status = response.status
     answer = await response.json().catch(() => undefined)
@@ -68,17 +68,20 @@ async function callService<T>(base: string, path: string, body?: unknown, header
 export const fetchJssdkConfig = (baseUrl: string, pageUrl: string): Promise<JssdkConfig> =>
   callService(baseUrl.replace(/\/+$/, ''), `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`)
 
-export function createLinkClient(baseUrl: string, options: { apiKey?: string } = {}): LinkClient {
+/**
+ * A client for the link service at `baseUrl`. Browsers are let in by their
+ * Origin (NAVI_ALLOWED_ORIGINS); API keys belong on servers, not in pages.
+ */
+export function createLinkClient(baseUrl: string): LinkClient {
   const base = baseUrl.replace(/\/+$/, '')
   const cache = new Map<string, { link: Promise<MintedLink>; until: number }>()
-  const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}
 
   return {
     mint(kind, request) {
       const key = JSON.stringify([kind, request.path, request.query, request.envVersion])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
-      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request, auth)
+      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request)
       // Concurrent callers share one request; a link is kept until it nears expiry.
       cache.set(key, { link, until: Infinity })
       link.then(
