@@ -118,10 +118,13 @@ export function fakeLinkService(): FakeService {
       service.calls.push({ url, method: init.method, headers: init.headers, body: init.body && JSON.parse(init.body) })
       if (service.hold) await new Promise<void>((resolve) => waiting.push(resolve))
       const kind = url.includes('/urllink') ? 'urllink' : 'scheme'
+      // Like the real service: a fresh ticket, the caller's cq appended (&cq= on a scheme, ?cq= on a URL Link).
+      const cq = init.body && (JSON.parse(init.body) as { cq?: string }).cq
+      const cqPart = cq ? `${kind === 'urllink' ? '?' : '&'}cq=${encodeURIComponent(cq)}` : ''
       const answer = service.answers.shift() ?? {
         status: 200,
         body: {
-          url: kind === 'urllink' ? `https://wxaurl.cn/T${++ticket}` : `weixin://dl/business/?t=T${++ticket}`,
+          url: (kind === 'urllink' ? `https://wxaurl.cn/T${++ticket}` : `weixin://dl/business/?t=T${++ticket}`) + cqPart,
           expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
           cached: false,
           sandbox: true,

@@ -81,15 +81,19 @@ describe('openMiniProgram on H5: the plaintext scheme', () => {
     expect(browser.clock.pending).toBe(0)
   })
 
-  it('refuses cq on a plaintext scheme (it only rides on minted links)', async () => {
+  it('carries cq in the query of a plaintext scheme, as the link service does in its plaintext fallback', async () => {
     const browser = inBrowser()
-    await expect(openMiniProgram(declared, { cq: 'u=1' })).rejects.toMatchObject({ code: 'invalid', message: /cq/ })
-    expect(browser.location.href).not.toMatch(/^weixin:/)
+    start(openMiniProgram(declared, { cq: { uid: 'u 1' } }))
+    await flush()
+    // query "index=2&cq=uid%253Du%2520…" before its final encoding: cq's own value is encoded inside it.
+    expect(browser.location.href).toBe(
+      'weixin://dl/business/?appid=wx4e1ba651bbe36d01&path=mall/order/list&query=index%3D2%26cq%3Duid%253Du%2525201',
+    )
   })
 })
 
 describe('openMiniProgram on H5: links from the link service', () => {
-  it('mints a URL Scheme (POST JSON), opens it and appends per-user cq client-side', async () => {
+  it('mints a URL Scheme (POST JSON, cq for the service to append) and opens it', async () => {
     const browser = inBrowser()
     const outcome = start(openMiniProgram(minted, { linkService, cq: { uid: 'u-1' } }))
     await flush()
@@ -98,7 +102,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
         url: `${linkService}/v1/wechat/scheme`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' },
+        body: { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial', cq: 'uid=u-1' },
       },
     ])
     expect(browser.location.href).toMatch(/^weixin:\/\/dl\/business\/\?t=T\d+&cq=uid%3Du-1$/)
@@ -107,34 +111,41 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(outcome.result).toEqual({ via: 'url-scheme', url: browser.location.href })
   })
 
-  it('keeps a minted link until it expires: same target, any cq → no second request', async () => {
+  it('keeps a minted link until it expires: the same launch again makes no request', async () => {
     const browser = inBrowser()
     browser.hidden = true
     const first = openMiniProgram(minted, { linkService, cq: 'a=1' })
     await browser.clock.advance(250)
     const firstUrl = (await first).url
     vi.setSystemTime(new Date('2026-11-22T23:00:00Z')) // 11 h later, the link is valid for 24 h
-    const second = openMiniProgram(minted, { linkService, cq: 'a=2' })
+    const second = openMiniProgram(minted, { linkService, cq: 'a=1' })
     await browser.clock.advance(250)
-    expect((await second).url).toBe(firstUrl?.replace('a%3D1', 'a%3D2'))
+    expect((await second).url).toBe(firstUrl)
     expect(browser.service.calls).toHaveLength(1)
 
     vi.setSystemTime(new Date('2026-11-23T12:00:01Z')) // past expiresAt
-    const third = openMiniProgram(minted, { linkService })
+    const third = openMiniProgram(minted, { linkService, cq: 'a=1' })
     await browser.clock.advance(250)
-    expect((await third).url).not.toBe(firstUrl?.split('&')[0])
+    expect((await third).url).not.toBe(firstUrl)
     expect(browser.service.calls).toHaveLength(2)
   })
 
-  it('a different path, query or envVersion is a different link', async () => {
+  it('a different path, query, envVersion or cq is a different link', async () => {
     const browser = inBrowser()
     browser.hidden = true
-    for (const target of [minted, { ...minted, query: { id: 43 } }, { ...minted, envVersion: 'develop' as const }, { ...minted, path: 'pages/b/b' }]) {
-      const opening = openMiniProgram(target, { linkService })
+    const launches: [typeof minted, { cq?: string }][] = [
+      [minted, {}],
+      [{ ...minted, query: { id: 43 } }, {}],
+      [{ ...minted, envVersion: 'develop' as const }, {}],
+      [{ ...minted, path: 'pages/b/b' }, {}],
+      [minted, { cq: 'u=2' }],
+    ]
+    for (const [target, options] of launches) {
+      const opening = openMiniProgram(target, { linkService, ...options })
       await browser.clock.advance(250)
       await opening
     }
-    expect(browser.service.calls).toHaveLength(4)
+    expect(browser.service.calls).toHaveLength(5)
   })
 
   it('concurrent launches of one link make one request', async () => {
@@ -150,7 +161,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(browser.service.calls).toHaveLength(1)
   })
 
-  it('mints a URL Link with linkKind urllink: ?cq=, and the tab is left to the link (no wait)', async () => {
+  it('mints a URL Link with linkKind urllink, and leaves the tab to the link (no wait)', async () => {
     const browser = inBrowser()
     const result = await openMiniProgram(minted, { linkService, linkKind: 'urllink', cq: 'c=1' })
     expect(browser.service.calls[0].url).toBe(`${linkService}/v1/wechat/urllink`)
@@ -203,6 +214,18 @@ describe('openMiniProgram on H5: links from the link service', () => {
     await browser.clock.advance(250)
     await expect(opening).resolves.toEqual({ via: 'url-scheme', url: 'weixin://dl/business/?t=CUSTOM' })
     expect(client.mint).toHaveBeenCalledWith('scheme', { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' })
+  })
+
+  it('opens what the service answers when its quota ran out (a plaintext scheme)', async () => {
+    const browser = inBrowser()
+    const plaintext = 'weixin://dl/business/?appid=wx4e1ba651bbe36d01&path=pages/goods/goods&query=id%3D42%26cq%3Du%253D1'
+    browser.service.answers.push({ status: 200, body: { url: plaintext, expiresAt: null, cached: false, fallback: 'plaintext', sandbox: true } })
+    const outcome = start(openMiniProgram(minted, { linkService, cq: 'u=1' }))
+    await flush()
+    expect(browser.location.href).toBe(plaintext)
+    browser.hidden = true
+    await browser.clock.advance(250)
+    expect(outcome.result).toEqual({ via: 'plaintext-scheme', url: plaintext })
   })
 
   it('without a link service and without plaintext: invalid, saying what to pass', async () => {

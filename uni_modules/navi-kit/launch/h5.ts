@@ -5,7 +5,7 @@
  * browser no script can open a mini program; only the open tag can.
  */
 import { LaunchError } from '../errors'
-import { appendCustomQuery, buildWeixinScheme, checkEnvVersion, formatWeixinQuery, invalid, normalizePagePath } from '../links'
+import { buildWeixinScheme, checkEnvVersion, formatWeixinQuery, invalid, normalizePagePath, serializeQuery } from '../links'
 import { seam } from '../platform'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
@@ -16,23 +16,26 @@ export const CANCEL_AFTER_MS = 2500
 const POLL_MS = 250
 
 async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: string): Promise<LaunchResult> {
+  const cq = options.cq && formatWeixinQuery(options.cq, 256, 'cq')
   if (target.plaintext) {
-    if (options.cq !== undefined) throw invalid('cq', 'needs a minted link: use query with plaintext')
-    return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '' }) }
+    // As the link service does when it falls back to plaintext: cq joins the query.
+    const query = [target.query && serializeQuery(target.query), cq && `cq=${encodeURIComponent(cq)}`]
+      .filter(Boolean)
+      .join('&')
+    return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '', query: query || undefined }) }
   }
   if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
   const request: LinkRequest = { path: target.path ? normalizePagePath(target.path) : '' }
   if (target.query !== undefined) request.query = formatWeixinQuery(target.query, 1024)
   const env = checkEnvVersion(target.envVersion)
   if (env) request.envVersion = env
-  const cq = options.cq && formatWeixinQuery(options.cq, 256, 'cq')
+  if (cq) request.cq = cq
   const client = linkClientFor(options.linkService)
   const kind = options.linkKind ?? 'scheme'
   // Android browsers open weixin:// reliably only from a page that does it on load.
-  if (kind === 'scheme' && /Android/i.test(ua)) return { via: 'transit-page', url: client.transitPageUrl(request, cq) }
-  const minted = await client.mint(kind, request)
-  const url = cq ? appendCustomQuery(minted.url, cq) : minted.url
-  return { via: kind === 'scheme' ? 'url-scheme' : 'url-link', url }
+  if (kind === 'scheme' && /Android/i.test(ua)) return { via: 'transit-page', url: client.transitPageUrl(request) }
+  const { url, fallback } = await client.mint(kind, request)
+  return { via: fallback ? 'plaintext-scheme' : kind === 'scheme' ? 'url-scheme' : 'url-link', url }
 }
 
 /** Resolves once the page is hidden (WeChat took over), rejects when it stays visible. */

@@ -2,7 +2,8 @@
  * The client side of the link service (src/): mints URL Schemes / URL Links
  * and keeps each one in memory until shortly before it expires, so a page
  * that opens the same mini program again makes no request. Per-user data
- * rides in `cq`, outside the cache key.
+ * (`cq`) is sent along: the service appends it to its cached link, or folds it
+ * into the query when it answers a plaintext scheme (daily quota exhausted).
  */
 import { LaunchError } from '../errors'
 import type { EnvVersion } from '../links'
@@ -14,6 +15,8 @@ export interface LinkRequest {
   /** Query string within WeChat's character set. */
   query?: string
   envVersion?: EnvVersion
+  /** Per-user data for the link's `cq`, within WeChat's character set, ≤ 256. */
+  cq?: string
 }
 
 export interface MintedLink {
@@ -22,6 +25,8 @@ export interface MintedLink {
   expiresAt: string | null
   cached?: boolean
   sandbox?: boolean
+  /** 'plaintext' when the service's daily quota ran out and it answered a plaintext scheme. */
+  fallback?: 'plaintext'
 }
 
 export interface JssdkConfig {
@@ -34,7 +39,7 @@ export interface JssdkConfig {
 export interface LinkClient {
   mint(kind: 'scheme' | 'urllink', request: LinkRequest): Promise<MintedLink>
   /** The service's H5 transit page, which opens the scheme itself (Android). */
-  transitPageUrl(request: LinkRequest, cq?: string): string
+  transitPageUrl(request: LinkRequest): string
 }
 
 /** A cached link is not handed out during its last minute. */
@@ -78,7 +83,7 @@ export function createLinkClient(baseUrl: string): LinkClient {
 
   return {
     mint(kind, request) {
-      const key = JSON.stringify([kind, request.path, request.query, request.envVersion])
+      const key = JSON.stringify([kind, request.path, request.query, request.envVersion, request.cq])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
       const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request)
@@ -93,9 +98,9 @@ export function createLinkClient(baseUrl: string): LinkClient {
       )
       return link
     },
-    transitPageUrl: (request, cq) =>
+    transitPageUrl: (request) =>
       `${base}/go/wechat?` +
-      Object.entries({ path: request.path, query: request.query, env: request.envVersion, cq })
+      Object.entries({ path: request.path, query: request.query, env: request.envVersion, cq: request.cq })
         .filter((entry): entry is [string, string] => entry[1] !== undefined)
         .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
         .join('&'),

@@ -32,7 +32,10 @@ export interface LaunchOptions {
   linkService?: string | LinkClient
   /** H5: mint a URL Scheme (default) or a URL Link. */
   linkKind?: 'scheme' | 'urllink'
-  /** H5: per-user data appended to the minted link as `cq` (≤ 256). */
+  /**
+   * H5: per-user data (≤ 256) for the link's `cq`: the link service appends it
+   * to its cached link; a plaintext scheme carries it in its query as `cq=…`.
+   */
   cq?: LinkQuery
 }
 
