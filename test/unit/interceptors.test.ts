@@ -86,6 +86,16 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(h.router.currentRoute.value.query).toEqual({ from: 'raw' })
   })
 
+  it("a raw switchTab to '/' (uni-h5's tab bar, for the entry page) reaches the first page", async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/mine/mine' })
+    const heard = raw(h, 'switchTab', '/')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe('success switchTab:ok')
+    expect(h.calls).toEqual(['switchTab /pages/home/home'])
+  })
+
   it('a raw reLaunch runs the guards too, and the Promise form resolves', async () => {
     h = harness(platform, { withApp: true })
     let guarded = 0

@@ -54,10 +54,11 @@ export function createRouter(options: RouterOptions): Router {
   const near = (key: 'path' | 'name', value: string) => closest(value, table.map((record) => record[key]))
 
   function routeOf(path: string, query: RouteQuery): Route {
-    const record = find('path', path)
+    // '/' is uni-h5's alias of the entry page (its tab bar sends switchTab with url '/').
+    const record = path === '/' ? table[0] : find('path', path)
     if (!record) throw fail('not-found', `${path} is not in pages.json (did you mean ${near('path', path)}?)`)
     const search = encodeQuery(query)
-    return { ...record, query, fullPath: search ? path + '?' + search : path }
+    return { ...record, query, fullPath: record.path + (search && '?' + search) }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
