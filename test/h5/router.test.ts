@@ -75,6 +75,16 @@ describe('push with a typed query', () => {
     expect(await app.text('pkg/pages/report/report', '#name')).toBe('pkg/report')
   })
 
+  it('events: the opened page talks back through the EventChannel', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-events', DETAIL)
+    await expectJson(DETAIL, '#query-json', { with: 'events' })
+    await app.pageLocator(DETAIL).locator('#emit-picked').click()
+    await app.tapTo(DETAIL, '#back', PUSH)
+    await expectJson(PUSH, '#picked', { from: 'detail', query: { with: 'events' } })
+  })
+
   it('an unknown page is refused with not-found, naming the closest page', async () => {
     await app.open()
     await app.tapTo(HOME, '#to-push', PUSH)

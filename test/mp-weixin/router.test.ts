@@ -74,6 +74,14 @@ describe('push with a typed query', () => {
     await mp.waitFor(() => expect(shownJson(detail, '#query-json')).toEqual({ id: 'abc', from: 'link' }))
   })
 
+  it('passes events: the opened page talks back through the EventChannel', async () => {
+    const detail = await tapTo(push, '#push-events', 'pages/detail/detail')
+    await mp.waitFor(() => expect(shownJson(detail, '#query-json')).toEqual({ with: 'events' }))
+    detail.tap('#emit-picked')
+    const back = await tapTo(detail, '#back', 'pages/push/push')
+    await mp.waitFor(() => expect(shownJson(back, '#picked')).toEqual({ from: 'detail', query: { with: 'events' } }))
+  })
+
   it('rejects an unknown page with not-found before calling WeChat', async () => {
     const mark = mp.router.calls.length
     push.tap('#push-missing')

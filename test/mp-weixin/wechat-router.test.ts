@@ -85,6 +85,21 @@ describe('fake WeChat router', () => {
     expect(await call('navigateBack', {})).toBe('navigateBack:fail cannot navigate back at first page.')
   })
 
+  it('connects the opener and the opened page through an EventChannel', async () => {
+    const { router } = setup()
+    const received: unknown[] = []
+    const opened = await new Promise<Record<string, unknown>>((resolve) => {
+      router.api().navigateTo({ url: '/pages/detail/detail', events: { picked: (v: unknown) => received.push(v) }, success: resolve })
+    })
+    const page = router.top()?.instance as { getOpenerEventChannel(): { emit(n: string, v: unknown): void; on(n: string, l: (v: unknown) => void): void } }
+    page.getOpenerEventChannel().emit('picked', 7)
+    expect(received).toEqual([7])
+    const heard: unknown[] = []
+    page.getOpenerEventChannel().on('hello', (v) => heard.push(v))
+    ;(opened.eventChannel as { emit(n: string, v: unknown): void }).emit('hello', 'from opener')
+    expect(heard).toEqual(['from opener'])
+  })
+
   it('lists a new page in getCurrentPages() while its onLoad runs', async () => {
     const seen: string[][] = []
     const router: WechatRouter = new WechatRouter(config, {

@@ -56,6 +56,18 @@ export async function launchBrowser(): Promise<Browser> {
   })
   const errors: string[] = []
   const outside: string[] = []
+  // A rejected uni promise reaches 'pageerror' as just "Object": log its reason first.
+  await context.addInitScript(() => {
+    window.addEventListener('unhandledrejection', (event) => {
+      let reason: string
+      try {
+        reason = JSON.stringify(event.reason)
+      } catch {
+        reason = String(event.reason)
+      }
+      console.error(`unhandled rejection: ${reason}`)
+    })
+  })
   await context.route('**/*', async (route) => {
     const url = route.request().url()
     if (isLoopback(url)) return route.continue()

@@ -60,6 +60,40 @@ export interface WxCallRecord {
   errMsg: string
 }
 
+type Listener = (...args: unknown[]) => void
+
+/**
+ * The two ends of WeChat's EventChannel between an opener and the page that
+ * navigateTo opened: `res.eventChannel` in the opener's success callback,
+ * `this.getOpenerEventChannel()` in the page. Each end's emit reaches the
+ * other end's listeners; the opener's `events` option listens from the start.
+ */
+export class EventChannelPair {
+  private readonly openerListeners = new Map<string, Listener[]>()
+  private readonly pageListeners = new Map<string, Listener[]>()
+
+  constructor(events: Record<string, Listener> | undefined) {
+    for (const [name, listener] of Object.entries(events ?? {})) this.openerListeners.set(name, [listener])
+  }
+
+  private end(own: Map<string, Listener[]>, other: Map<string, Listener[]>) {
+    return {
+      emit: (name: string, ...args: unknown[]) => {
+        for (const listener of other.get(name) ?? []) listener(...args)
+      },
+      on: (name: string, listener: Listener) => {
+        own.set(name, [...(own.get(name) ?? []), listener])
+      },
+      off: (name: string, listener?: Listener) => {
+        own.set(name, listener ? (own.get(name) ?? []).filter((l) => l !== listener) : [])
+      },
+    }
+  }
+
+  readonly opener = this.end(this.openerListeners, this.pageListeners)
+  readonly page = this.end(this.pageListeners, this.openerListeners)
+}
+
 /** WeChat's page stack limit (mp-weixin). */
 export const MAX_PAGES = 10
 
@@ -110,7 +144,7 @@ export class WechatRouter {
   /** The `wx` functions this router answers. */
   api(): Record<WxCallRecord['api'], (options: WxCallOptions) => void> {
     return {
-      navigateTo: (o) => this.call('navigateTo', o, () => this.navigateTo(o.url)),
+      navigateTo: (o) => this.call('navigateTo', o, () => this.navigateTo(o.url, o.events as Record<string, Listener> | undefined)),
       redirectTo: (o) => this.call('redirectTo', o, () => this.redirectTo(o.url)),
       switchTab: (o) => this.call('switchTab', o, () => this.switchTab(o.url)),
       reLaunch: (o) => this.call('reLaunch', o, () => this.reLaunch(o.url)),
@@ -123,13 +157,12 @@ export class WechatRouter {
     this.switchTab(`/${route}`)
   }
 
-  private call(api: WxCallRecord['api'], options: WxCallOptions, run: () => void): void {
+  private call(api: WxCallRecord['api'], options: WxCallOptions, run: () => Record<string, unknown> | void): void {
     // WeChat answers asynchronously, after the target page has loaded.
     setTimeout(() => {
       let result: Record<string, unknown>
       try {
-        run()
-        result = { errMsg: `${api}:ok` }
+        result = { ...(run() ?? {}), errMsg: `${api}:ok` }
         this.calls.push({ api, url: options.url, delta: options.delta, errMsg: `${api}:ok` })
         options.success?.(result)
       } catch (error) {
@@ -168,13 +201,15 @@ export class WechatRouter {
     return this.config.tabs.includes(route)
   }
 
-  private navigateTo(url: string | undefined): void {
+  private navigateTo(url: string | undefined, events: Record<string, Listener> | undefined): { eventChannel: unknown } {
     const target = this.target(url)
     if (this.isTab(target.route)) throw new WxFailure('can not navigateTo a tabbar page')
     if (this.stack.length >= MAX_PAGES) throw new WxFailure('webview count limit exceed')
     const below = this.top()
     if (below) this.host.hide(below)
-    this.openInto(target.route, target.query)
+    const channel = new EventChannelPair(events)
+    this.openInto(target.route, target.query, channel)
+    return { eventChannel: channel.opener }
   }
 
   private redirectTo(url: string | undefined): void {
@@ -225,8 +260,11 @@ export class WechatRouter {
    * hidden). As in WeChat, the page is already in getCurrentPages() while its
    * onLoad and onShow run.
    */
-  private openInto(route: string, query: Record<string, string>): void {
+  private openInto(route: string, query: Record<string, string>, channel?: EventChannelPair): void {
     const page = this.host.create(route)
+    // Pages not opened by navigateTo get a channel that reaches nobody, as in WeChat.
+    const pageEnd = (channel ?? new EventChannelPair(undefined)).page
+    page.instance.getOpenerEventChannel = () => pageEnd
     if (this.isTab(route)) this.tabPages.set(route, page)
     this.stack.push(page)
     this.host.load(page, query)
