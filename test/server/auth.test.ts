@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKeyCheck } from '../../src/http/auth'
 import { ALLOWED_ORIGIN, API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
@@ -128,6 +128,26 @@ describe('per-origin rate limit', () => {
     expect((await stack.app.inject({ ...scheme({ origin: ALLOWED_ORIGIN }), remoteAddress: '10.0.0.7' })).statusCode).toBe(200)
     // Server callers with a key are not counted against browser budgets.
     for (let i = 0; i < 8; i++) expect((await stack.app.inject(scheme(AUTH))).statusCode).toBe(200)
+  })
+})
+
+describe('rate limit shared through Redis (many instances)', () => {
+  it('two instances count one budget per origin + IP', async () => {
+    const origin = `https://shared-${Date.now()}.example.com`
+    const env = { NAVI_REDIS_URL: inject('redisUrl'), NAVI_ALLOWED_ORIGINS: origin, NAVI_RATE_LIMIT_MAX: '4' }
+    const a = await startStack(env, { sandbox: false })
+    const b = await startStack(env, { sandbox: false })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 6; i++) {
+        const instance = i % 2 === 0 ? a : b
+        statuses.push((await instance.app.inject(scheme({ origin }))).statusCode)
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429])
+    } finally {
+      await a.close()
+      await b.close()
+    }
   })
 })
 

@@ -4,6 +4,7 @@
  * reached upstream (the emulator's counters).
  */
 import type { FastifyInstance } from 'fastify'
+import Redis from 'ioredis'
 import { loadConfig, type Env } from '../../src/config'
 import { buildApp } from '../../src/http/app'
 import { createLogger } from '../../src/http/logging'
@@ -93,7 +94,14 @@ export async function startStack(env: Env = {}, options: StackOptions = {}): Pro
   const logger = createLogger({ level: 'info', secrets, stream: { write: (line) => logLines.push(line) } })
   const standIn = standInService(config.sandbox)
   const service = options.service ?? standIn
-  const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger })
+  const rateLimitRedis = config.service.redisUrl
+    ? new Redis(config.service.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined
+  await rateLimitRedis?.connect()
+  const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger, rateLimitRedis })
+  app.addHook('onClose', async () => {
+    await rateLimitRedis?.quit()
+  })
   await app.ready()
   return {
     app,
