@@ -40,6 +40,8 @@ export interface UniSimulator {
   onCall: ((method: Method, options: UniCallOptions) => void) | null
   /** Sees pages load and show; null by default. */
   onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
+  /** A tap on the native tab bar (mini programs): switches tabs with no uni call, so no interceptor sees it. */
+  tapTabBar(path: string): void
   /** Opens the app on a URL, as a share card, a scan or an H5 refresh would: a stack of one page. */
   launch(url: string): SimPage
   /** Installs `uni`, `getCurrentPages` and the platform on the globals; returns the undo. */
@@ -268,6 +270,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       },
     },
     getCurrentPages: () => stack.slice(),
+    tapTabBar(path) {
+      const errMsg = apply('switchTab', { url: path })
+      if (errMsg) throw new Error('simulator: ' + errMsg)
+    },
     onCall: null,
     onPage: null,
     launch(url) {

@@ -45,6 +45,17 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ round: 2 })
   })
 
+  it('a tab query is delivered once: a fresh tab page opened later without the router reads none', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim)
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    expect(seenOf(top(h)).route.query).toEqual({ round: 1 })
+    await h.router.relaunch('/pages/detail/detail')
+    // The native tab bar: no uni call, no router.
+    h.sim.tapTabBar('/pages/mine/mine')
+    expect(seenOf(top(h)).route).toMatchObject({ path: '/pages/mine/mine', query: {} })
+  })
+
   it('a page shown again by back makes it the current route', async () => {
     h = harness(platform, { withApp: true })
     mountPages(h.sim)

@@ -109,7 +109,8 @@ export function createRouter(options: RouterOptions): Router {
     const to = resolve(raw as RouteLocationRaw)
     let from = currentRoute.value
     try {
-      from = pageRoute()
+      // The top page, unless currentRoute already describes it (it holds a tab page's handed-off query).
+      if (normalizePath('/' + pageStack().pop()?.route) !== from.path) from = pageRoute()
     } catch {
       // no page yet, or one outside pages.json: the last known route stands in
     }
@@ -132,6 +133,8 @@ export function createRouter(options: RouterOptions): Router {
       const method = pickMethod(kind, to)
       const { events, animation } = Object(raw) as RouteLocationObject
       let url = to.fullPath
+      // Tab pages die on reLaunch: what was waiting for them is stale.
+      if (method === 'reLaunch') tabQueries.clear()
       if (to.isTab) tabQueries.set(to.path, to.query)
       if (method === 'switchTab') url = to.path // switchTab takes no query
       else if (url.length - to.path.length > (options.queryLimit || 1024)) url = to.path + `?${HANDOFF_ID}=` + putPayload(to.query)

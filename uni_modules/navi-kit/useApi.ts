@@ -40,10 +40,16 @@ export function useRoute(): Readonly<Route> {
     // Shallow: a route is replaced field by field, never edited deep inside.
     const page = shallowReactive({ ...(router.pending || current.value) })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
-    onLoad((options) => Object.assign(page, router.pageRoute(undefined, options as Record<string, string>)))
+    // A tab page's handed-off query is delivered once (taken here), so a later tap on
+    // the native tab bar, which no router call sees, does not bring an old query back.
+    const take = (route?: string, options?: Record<string, string>) => {
+      Object.assign(page, router.pageRoute(route, options))
+      tabQueries.delete(page.path)
+    }
+    onLoad((options) => take(undefined, options as Record<string, string>))
     onShow(() => {
       // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
-      if (tabQueries.has(page.path)) Object.assign(page, router.pageRoute(page.path.slice(1)))
+      if (tabQueries.has(page.path)) take(page.path.slice(1))
       current.value = { ...toRaw(page) }
     })
   }
