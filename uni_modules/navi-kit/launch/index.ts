@@ -12,12 +12,21 @@ import { callUni, defined, failure } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 import { launchFromWeixin } from './weixin'
 
-const strategies: Record<string, LaunchStrategy> = {
-  'mp-weixin': launchFromWeixin,
-  app: launchFromApp,
-  h5: launchFromH5,
-}
+// Conditional compilation keeps only the built platform's strategies in an
+// app (unit tests, which skip it, see them all).
+const strategies: Record<string, LaunchStrategy> = {}
+// #ifdef MP
 for (const platform in miniProgramFields) strategies[platform] = navigateToMiniProgramOn(miniProgramFields[platform])
+// #endif
+// #ifdef MP-WEIXIN
+strategies['mp-weixin'] = launchFromWeixin
+// #endif
+// #ifdef APP
+strategies.app = launchFromApp
+// #endif
+// #ifdef H5
+strategies.h5 = launchFromH5
+// #endif
 
 // uni documents navigateBackMiniProgram for these (not App, H5 or Lark).
 const CAN_NAVIGATE_BACK = /^mp-(weixin|alipay|baidu|toutiao|qq|kuaishou|jd)$/
