@@ -67,6 +67,23 @@ describe('push with a typed query', () => {
     await expectJson(DETAIL, '#query-json', { id: 'abc', from: 'link' })
   })
 
+  it("the browser's back button returns to the previous page, and the router keeps going", async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-typed', DETAIL)
+    await expectJson(DETAIL, '#query-json', TYPED_QUERY)
+    await browser.page.goBack()
+    await app.waitForPage(PUSH)
+    await app.tapTo(PUSH, '#push-name', DETAIL)
+    await expectJson(DETAIL, '#query-json', { by: 'name' })
+    expect(await app.text(DETAIL, '#depth')).toBe('3')
+  })
+
+  it('a tab page opened from an outside link reads its query', async () => {
+    await app.open('pages/mine/mine?from=link')
+    await expectJson(MINE, '#query-json', { from: 'link' })
+  })
+
   it('a page name resolves, also in a subpackage', async () => {
     await app.open()
     await app.tapTo(HOME, '#to-push', PUSH)

@@ -54,6 +54,18 @@ describe('push with a typed query', () => {
     expect(mp.depth()).toBe(3)
   })
 
+  it('a share card made from route.fullPath reopens the page with the same typed query', async () => {
+    const detail = await tapTo(push, '#push-typed', 'pages/detail/detail')
+    await mp.waitFor(() => expect(shownJson(detail, '#query-json')).toEqual(TYPED_QUERY))
+    const fullPath = detail.text('#fullpath')
+    expect(fullPath.startsWith('/pages/detail/detail?')).toBe(true)
+    // WeChat opens a share card's path with a fresh stack and hands onLoad its raw query.
+    const reopened = await mp.relaunch(fullPath)
+    await mp.waitFor(() => expect(shownJson(reopened, '#query-json')).toEqual(TYPED_QUERY))
+    expect(shownJson(reopened, '#decoded-json')).toEqual(TYPED_QUERY)
+    expect(mp.depth()).toBe(1)
+  })
+
   it('resolves a page name, also in a subpackage', async () => {
     const detail = await tapTo(push, '#push-name', 'pages/detail/detail')
     await mp.waitFor(() => expect(shownJson(detail, '#query-json')).toEqual({ by: 'name' }))
