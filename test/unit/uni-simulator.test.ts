@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { UniCallbackResult, UniCallOptions } from '../../uni_modules/navi-kit/platform'
+import { pages } from '../sim/fixture'
+import { createUniSimulator, type Semantics } from '../sim/uni-simulator'
+
+let restore = () => {}
+afterEach(() => restore())
+
+function simulator(platform: Semantics, launchUrl = '/pages/home/home') {
+  const sim = createUniSimulator({ pages, platform })
+  restore = sim.install()
+  sim.launch(launchUrl)
+  return sim
+}
+
+/** Calls an API with callbacks; resolves to the errMsg it answered with. */
+const call = (fn: (o: UniCallOptions) => unknown, options: UniCallOptions) =>
+  new Promise<string>((resolve) => {
+    fn({ ...options, success: (r: UniCallbackResult) => resolve(r.errMsg!), fail: (r: UniCallbackResult) => resolve(r.errMsg!) })
+  })
+
+describe('the uni simulator (what the router tests stand on)', () => {
+  it('hands onLoad raw options on mp-weixin and once-decoded ones on H5, like the runtimes', async () => {
+    const url = '/pages/detail/detail?p=100%25&s=a%20b&plus=a+b'
+    const mp = simulator('mp-weixin')
+    await call(mp.uni.navigateTo, { url })
+    expect(mp.getCurrentPages()[1].options).toEqual({ p: '100%25', s: 'a%20b', plus: 'a+b' })
+    restore()
+    const h5 = simulator('h5')
+    await call(h5.uni.navigateTo, { url })
+    // uni-h5 turns a raw '+' into a space before encoding (encodeQueryString).
+    expect(h5.getCurrentPages()[1].options).toEqual({ p: '100%', s: 'a b', plus: 'a b' })
+    expect(h5.getCurrentPages()[1].route).toBe('pages/detail/detail')
+  })
+
+  it('fails like WeChat: 10-page limit, tab rules, a query on switchTab, unknown pages', async () => {
+    const sim = simulator('mp-weixin')
+    for (let i = 0; i < 9; i++) expect(await call(sim.uni.navigateTo, { url: '/pages/detail/detail' })).toBe('navigateTo:ok')
+    expect(await call(sim.uni.navigateTo, { url: '/pages/detail/detail' })).toBe('navigateTo:fail webview count limit exceed')
+    expect(await call(sim.uni.redirectTo, { url: '/pages/mine/mine' })).toBe('redirectTo:fail can not redirectTo a tabbar page')
+    expect(await call(sim.uni.switchTab, { url: '/pages/detail/detail' })).toBe('switchTab:fail can not switch to no-tabBar page')
+    expect(await call(sim.uni.switchTab, { url: '/pages/mine/mine?x=1' })).toMatch(/^switchTab:fail/)
+    expect(await call(sim.uni.navigateTo, { url: '/pages/nope/nope' })).toBe('navigateTo:fail page "pages/nope/nope" is not found')
+  })
+
+  it('clamps navigateBack to the first page and fails on the first page', async () => {
+    const sim = simulator('h5')
+    await call(sim.uni.navigateTo, { url: '/pages/detail/detail' })
+    await call(sim.uni.navigateTo, { url: '../user/profile' })
+    expect(sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile'])
+    expect(await call(sim.uni.navigateBack, { delta: 9 })).toBe('navigateBack:ok')
+    expect(sim.getCurrentPages()).toHaveLength(1)
+    expect(await call(sim.uni.navigateBack, {})).toMatch(/^navigateBack:fail/)
+  })
+
+  it('answers later, never inside the call', () => {
+    const sim = simulator('mp-weixin')
+    let answered = false
+    sim.uni.navigateTo({ url: '/pages/detail/detail', complete: () => (answered = true) })
+    expect(answered).toBe(false)
+    return sim.settle().then(() => expect(answered).toBe(true))
+  })
+
+  it('runs interceptors as uni-h5 does: sync false cancels silently, a Promise of false does not', async () => {
+    const sim = simulator('h5')
+    let heard = 0
+    sim.uni.addInterceptor('navigateTo', { invoke: () => false })
+    sim.uni.navigateTo({ url: '/pages/detail/detail', complete: () => heard++ })
+    await sim.settle()
+    expect(heard).toBe(0)
+    expect(sim.getCurrentPages()).toHaveLength(1)
+    sim.uni.removeInterceptor('navigateTo')
+    sim.uni.addInterceptor('navigateTo', { invoke: (o) => Promise.resolve(o) })
+    await call(sim.uni.navigateTo, { url: '/pages/detail/detail' })
+    expect(sim.getCurrentPages()).toHaveLength(2)
+    sim.uni.removeInterceptor('navigateTo')
+    sim.uni.addInterceptor('redirectTo', { invoke: () => Promise.resolve(false) })
+    // The Promise's value (false) becomes the options: the API runs, without a url.
+    const errMsg = await new Promise<string>((resolve) => {
+      sim.uni.redirectTo({ url: '/pages/user/profile' })
+      sim.onCall = (_method, options) => resolve(String(options))
+    })
+    expect(errMsg).toBe('false')
+  })
+})
