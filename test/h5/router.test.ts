@@ -222,6 +222,29 @@ describe('guards', () => {
 })
 
 describe('double tap', () => {
+  it('two clicks landing on a push button before the page changes open one page', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    const button = app.pageLocator(PUSH).locator('#push-name')
+    // Count the clicks that really reach the button, so the test proves both landed.
+    await button.evaluate((element) => {
+      element.addEventListener('click', () => {
+        ;(window as unknown as { naviClicks?: number }).naviClicks = ((window as unknown as { naviClicks?: number }).naviClicks ?? 0) + 1
+      })
+    })
+    // Playwright's dblclick lets the first click navigate before the second lands;
+    // a slow phone delivers both to the button first, as here.
+    await button.evaluate((element) => {
+      ;(element as HTMLElement).click()
+      ;(element as HTMLElement).click()
+    })
+    await app.waitForPage(DETAIL)
+    expect(await browser.page.evaluate(() => (window as unknown as { naviClicks?: number }).naviClicks)).toBe(2)
+    await browser.page.waitForTimeout(300)
+    expect(await app.text(DETAIL, '#depth')).toBe('3')
+    await app.tapTo(DETAIL, '#back', PUSH)
+  })
+
   it('two identical pushes in one tick open one page', async () => {
     await app.open()
     await app.tapTo(HOME, '#to-double', DOUBLE)

@@ -213,6 +213,21 @@ describe('double tap', () => {
   })
 })
 
+describe('a real double tap', () => {
+  it('two taps on a push button open the page once', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await tapTo(home, '#to-push', 'pages/push/push')
+    const mark = mp.router.calls.length
+    push.tap('#push-name')
+    push.tap('#push-name')
+    const detail = await mp.waitForPage('pages/detail/detail')
+    await mp.settle(100)
+    expect(mp.depth()).toBe(3)
+    expect(detail.text('#depth')).toBe('3')
+    expect(callsSince(mark).filter((call) => call.api === 'navigateTo')).toHaveLength(1)
+  })
+})
+
 describe('guards', () => {
   async function openGuards(): Promise<MpPage> {
     const home = await mp.relaunch('/pages/home/home')
