@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { nextTick } from 'vue'
+import { nextTick, watchEffect } from 'vue'
 import { useRoute, useRouter } from '../../uni_modules/navi-kit/useApi'
 import { mountPages } from '../sim/pages'
 import { harness, n, SEMANTICS, type Harness } from '../sim/fixture'
@@ -73,5 +73,11 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     await h.router.push({ name: n('detail'), query: { id: 5 } })
     expect(route.path).toBe('/pages/detail/detail')
     expect(route.query).toEqual({ id: 5 })
+    expect({ ...route }).toEqual(h.router.currentRoute.value)
+    const paths: string[] = []
+    const stop = watchEffect(() => void paths.push(route.path))
+    await h.router.push({ name: n('user/profile') })
+    stop()
+    expect(paths).toEqual(['/pages/detail/detail', '/pages/user/profile'])
   })
 })

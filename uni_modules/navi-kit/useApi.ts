@@ -34,7 +34,12 @@ export function useRouter(): Router {
 export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
-  if (!getCurrentInstance()) return new Proxy({} as Route, { get: (_, key) => current.value[key as keyof Route] })
+  if (!getCurrentInstance()) {
+    // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
+    const live = {} as Route
+    for (const key in current.value) Object.defineProperty(live, key, { get: () => current.value[key as keyof Route], enumerable: true })
+    return live
+  }
   let route = inject(PAGE_ROUTE, null) as Route | null
   if (!route) {
     // Shallow: a route is replaced field by field, never edited deep inside.
