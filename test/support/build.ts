@@ -68,6 +68,8 @@ export function isBuildFresh(platform: BuildPlatform): boolean {
   }
 }
 
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`
+
 function hasFlock(): boolean {
   return spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0
 }
@@ -87,14 +89,15 @@ export function ensureBuild(platform: BuildPlatform): string {
   if (isBuildFresh(platform)) return dir
 
   const uniArgs = ['scripts/uni.js', 'build', ...(platform === 'mp-weixin' ? ['-p', 'mp-weixin'] : [])]
+  const build = [process.execPath, ...uniArgs].map(shellQuote).join(' ')
+  // Checked again once the lock is held: whoever held it may have just built.
+  const stillStale = `[ ! -e ${shellQuote(marker(platform))} ] || [ -n "$(find ${sourceEntries
+    .map(shellQuote)
+    .join(' ')} -newer ${shellQuote(marker(platform))} -print -quit 2>/dev/null)" ]`
   const [command, args]: [string, string[]] = hasFlock()
-    ? ['flock', ['/tmp/build.lock', process.execPath, ...uniArgs]]
+    ? ['flock', ['/tmp/build.lock', 'sh', '-c', `if ${stillStale}; then exec ${build}; fi`]]
     : [process.execPath, uniArgs]
-  const result = spawnSync(command, args, {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'production' },
-  })
+  const result = spawnSync(command, args, { cwd: projectRoot, encoding: 'utf8' })
   if (result.status !== 0) {
     throw new Error(`uni build for ${platform} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`)
   }
