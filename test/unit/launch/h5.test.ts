@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openMiniProgram } from '../../../uni_modules/navi-kit/index'
 import type { LaunchError } from '../../../uni_modules/navi-kit/errors'
-import type { LaunchResult, LinkClient } from '../../../uni_modules/navi-kit/index'
+import type { LaunchOptions, LaunchResult, LinkClient, MiniProgramTarget } from '../../../uni_modules/navi-kit/index'
 import { FakeClock, fakeLinkService, flush, useSeam } from './fakes'
 import type { FakeService } from './fakes'
 
@@ -133,7 +133,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
   it('a different path, query, envVersion or cq is a different link', async () => {
     const browser = inBrowser()
     browser.hidden = true
-    const launches: [typeof minted, { cq?: string }][] = [
+    const launches: [MiniProgramTarget, LaunchOptions][] = [
       [minted, {}],
       [{ ...minted, query: { id: 43 } }, {}],
       [{ ...minted, envVersion: 'develop' as const }, {}],
