@@ -88,11 +88,11 @@ export function createLinkClient(baseUrl: string): LinkClient {
       if (hit && Date.now() < hit.until) return hit.link
       const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request)
       // Concurrent callers share one request; a link is kept until it nears expiry.
-      cache.set(key, { link, until: Infinity })
+      const entry = { link, until: Infinity }
+      cache.set(key, entry)
       link.then(
         (minted) => {
-          const expires = minted.expiresAt === null ? Infinity : Date.parse(minted.expiresAt)
-          cache.set(key, { link, until: expires - EXPIRY_MARGIN_MS })
+          if (minted.expiresAt !== null) entry.until = Date.parse(minted.expiresAt) - EXPIRY_MARGIN_MS
         },
         () => cache.delete(key),
       )
