@@ -1,0 +1,189 @@
+/**
+ * What each emulated endpoint answers, given the caller's token and body:
+ * forced errcodes and "system busy" first, then the token, the rate window,
+ * the request checks, caps and quotas, and finally the mint — the order in
+ * which WeChat's own answers make the most sense to a client.
+ */
+import { Accounts } from './accounts'
+import { wechatError, type Checked } from './errcodes'
+import { ArrivalWindow, Counters, DailyQuota, type QuotaKind } from './limits'
+import {
+  checkSchemeRequest,
+  checkShortLinkRequest,
+  checkUrlLinkRequest,
+  LinkRegistry,
+  type LinkSpec,
+  type MintedLink,
+  type ValidationContext,
+} from './links'
+
+export type EmulatorApi =
+  | 'stable_token'
+  | 'generatescheme'
+  | 'generate_urllink'
+  | 'genwxashortlink'
+  | 'queryscheme'
+  | 'query_urllink'
+  | 'getticket'
+
+export const GENERATION_APIS: ReadonlySet<EmulatorApi> = new Set(['generatescheme', 'generate_urllink', 'genwxashortlink'])
+
+export interface EmulatorFaults {
+  /** Every answer waits this long. */
+  delayMs?: number
+  /** Share of calls (0–1) answered errcode -1 "system error". */
+  systemBusyRate?: number
+  /** Share of calls (0–1) whose connection is destroyed without an answer. */
+  dropRate?: number
+  /** The next `times` calls of `api` answer `errcode` (any errcode; for the ones the emulator cannot provoke). */
+  forceErrcode?: { api: EmulatorApi; errcode: number; times: number }
+  /** The APIs delay / busy / drop apply to; default every API. */
+  apis?: EmulatorApi[]
+}
+
+export type Json = Record<string, unknown>
+
+export interface EmulationOptions {
+  tokenLifetimeSeconds: number
+  ratePerSecond: number
+  dailyQuota: number
+  permanentShortLinkCap: number
+  publishedPages?: string[]
+  now: () => number
+}
+
+type Spec = (body: Json, context: ValidationContext) => Checked<LinkSpec>
+
+const GENERATION: Record<string, { check: Spec; quotaErrcode: number; quota: QuotaKind; field: string }> = {
+  generatescheme: { check: checkSchemeRequest, quotaErrcode: 44993, quota: 'links', field: 'openlink' },
+  generate_urllink: { check: checkUrlLinkRequest, quotaErrcode: 45009, quota: 'links', field: 'url_link' },
+  genwxashortlink: { check: checkShortLinkRequest, quotaErrcode: 45009, quota: 'shortlinks', field: 'link' },
+}
+
+/** Daily visits a link may still receive; the emulator has no visitors, so this is the documented ceiling. */
+const VISIT_QUOTA = 3_000_000
+
+export class Emulation {
+  readonly accounts: Accounts
+  readonly links = new LinkRegistry()
+  readonly counters = new Counters()
+  faults: EmulatorFaults = {}
+  private readonly windows = new Map<string, ArrivalWindow>()
+  private readonly quotas = new Map<string, DailyQuota>()
+  private readonly publishedPages?: ReadonlySet<string>
+
+  constructor(private readonly options: EmulationOptions) {
+    this.accounts = new Accounts(options.tokenLifetimeSeconds * 1000, options.now)
+    this.publishedPages = options.publishedPages ? new Set(options.publishedPages) : undefined
+  }
+
+  now(): number {
+    return this.options.now()
+  }
+
+  /** Whether delay / busy / drop apply to this API. */
+  faulted(api: EmulatorApi): boolean {
+    return !this.faults.apis || this.faults.apis.includes(api)
+  }
+
+  quota(appId: string, kind: QuotaKind): DailyQuota {
+    const key = `${kind}:${appId}`
+    let quota = this.quotas.get(key)
+    if (!quota) {
+      quota = new DailyQuota(this.options.dailyQuota)
+      this.quotas.set(key, quota)
+    }
+    return quota
+  }
+
+  /** The answer to one call whose body (POST) or query (GET) is already parsed. */
+  handle(api: EmulatorApi, token: string | null, body: Json, query: URLSearchParams): Json {
+    const forced = this.faults.forceErrcode
+    if (forced && forced.api === api && forced.times > 0) {
+      forced.times--
+      return wechatError(forced.errcode)
+    }
+    if (this.faulted(api) && Math.random() < (this.faults.systemBusyRate ?? 0)) return wechatError(-1)
+
+    if (api === 'stable_token') {
+      const grant = this.accounts.stableToken(body)
+      if (!grant.ok) return wechatError(grant.errcode)
+      this.counters.tokenFetched()
+      return { ...grant.value }
+    }
+
+    const owner = this.accounts.check(token)
+    if (!owner.ok) return wechatError(owner.errcode)
+    const { appId, kind } = owner.value
+    if (api === 'getticket') {
+      if (kind !== 'official') return wechatError(48001)
+      if (query.get('type') !== 'jsapi') return wechatError(40097)
+      return { ...wechatError(0), ...this.accounts.jsapiTicket(appId) }
+    }
+    if (kind !== 'miniprogram') return wechatError(48001)
+    if (api === 'queryscheme' || api === 'query_urllink') return this.queryLink(api, appId, body)
+    return this.generate(api, appId, body)
+  }
+
+  private generate(api: EmulatorApi, appId: string, body: Json): Json {
+    const now = this.now()
+    const generation = GENERATION[api]
+    let window = this.windows.get(appId)
+    if (!window) {
+      window = new ArrivalWindow(this.options.ratePerSecond)
+      this.windows.set(appId, window)
+    }
+    if (!window.admit(now)) return wechatError(44990)
+
+    const spec = generation.check(body, { now, publishedPages: this.publishedPages })
+    if (!spec.ok) return wechatError(spec.errcode)
+    if (spec.value.expiresAt === null && this.links.permanentCount(appId) >= this.options.permanentShortLinkCap) {
+      return wechatError(85400)
+    }
+    if (!this.quota(appId, generation.quota).take(now)) return wechatError(generation.quotaErrcode)
+
+    const link = this.links.mint(appId, spec.value, now)
+    this.counters.minted()
+    return { ...wechatError(0), [generation.field]: link.url }
+  }
+
+  private queryLink(api: 'queryscheme' | 'query_urllink', appId: string, body: Json): Json {
+    const now = this.now()
+    const field = api === 'queryscheme' ? 'scheme' : 'url_link'
+    const asked = body[field]
+    const queryType = body.query_type ?? 0
+    if (queryType !== 0 && queryType !== 1) return wechatError(40097)
+    if (!this.quota(appId, 'queries').take(now)) return wechatError(85406)
+    const quotaInfo = { remain_visit_quota: VISIT_QUOTA }
+    if (queryType === 1) return { ...wechatError(0), quota_info: quotaInfo }
+    if (typeof asked !== 'string' || !asked) return wechatError(40097)
+
+    const link = this.links.lookup(asked, api === 'queryscheme' ? 'scheme' : 'urllink')
+    // Another app's link reads as unknown: WeChat tells an app nothing about others' links.
+    if (!link || link.appId !== appId) return wechatError(85403)
+    const info: Json = {
+      appid: link.appId,
+      path: link.path,
+      query: link.query,
+      create_time: Math.floor(link.createdAt / 1000),
+      expire_time: link.expiresAt === null ? 0 : Math.floor(link.expiresAt / 1000),
+      env_version: link.envVersion,
+    }
+    if (api === 'queryscheme') return { ...wechatError(0), scheme_info: info, visit_openid: '', quota_info: quotaInfo }
+    const cloudBase = { env: '', domain: '', path: '', query: '', resource_appid: '' }
+    return { ...wechatError(0), url_link_info: { ...info, cloud_base: cloudBase }, visit_openid: '', quota_info: quotaInfo }
+  }
+
+  lookup(link: string): MintedLink | undefined {
+    return this.links.lookup(link)
+  }
+
+  reset(): void {
+    this.accounts.reset()
+    this.links.reset()
+    this.counters.reset()
+    this.windows.clear()
+    this.quotas.clear()
+    this.faults = {}
+  }
+}
