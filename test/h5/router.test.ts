@@ -79,6 +79,22 @@ describe('push with a typed query', () => {
     expect(await app.text(DETAIL, '#depth')).toBe('3')
   })
 
+  it("router.currentRoute follows the browser's back button, on a page that never calls useRoute()", async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-name', DETAIL)
+    await browser.page.goBack()
+    await app.waitForPage(PUSH)
+    await expect.poll(() => app.text(PUSH, '#current')).toBe('/pages/push/push')
+  })
+
+  it('a raw uni.navigateTo to a tab page switches to it with its query', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#raw-tab', MINE)
+    await expectJson(MINE, '#query-json', { from: 'raw' })
+  })
+
   it('a tab page opened from an outside link reads its query', async () => {
     await app.open('pages/mine/mine?from=link')
     await expectJson(MINE, '#query-json', { from: 'link' })

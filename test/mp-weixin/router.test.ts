@@ -153,6 +153,17 @@ describe('a query longer than queryLimit', () => {
   })
 })
 
+describe('raw uni calls', () => {
+  it('a raw uni.navigateTo to a tab page switches to it with its query', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await tapTo(home, '#to-push', 'pages/push/push')
+    const mark = mp.router.calls.length
+    const mine = await tapTo(push, '#raw-tab', 'pages/mine/mine')
+    await mp.waitFor(() => expect(shownJson(mine, '#query-json')).toEqual({ from: 'raw' }))
+    expect(callsSince(mark).map((call) => call.errMsg)).toEqual(['switchTab:ok'])
+  })
+})
+
 describe('back', () => {
   it('goes back one page', async () => {
     const home = await mp.relaunch('/pages/home/home')
@@ -161,6 +172,16 @@ describe('back', () => {
     expect(mp.depth()).toBe(3)
     await tapTo(detail, '#back', 'pages/push/push')
     expect(mp.depth()).toBe(2)
+  })
+
+  it('router.currentRoute follows the system back button, on a page that never calls useRoute()', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await tapTo(home, '#to-push', 'pages/push/push')
+    await tapTo(push, '#push-name', 'pages/detail/detail')
+    await mp.waitFor(() => expect(push.text('#current')).toBe('/pages/detail/detail'))
+    const revealed = await mp.systemBack()
+    expect(revealed.route).toBe('pages/push/push')
+    await mp.waitFor(() => expect(revealed.text('#current')).toBe('/pages/push/push'))
   })
 
   it('relaunches home when nothing is below (a page opened from a share card)', async () => {

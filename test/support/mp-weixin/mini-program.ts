@@ -98,6 +98,8 @@ export interface MiniProgram {
    * reLaunch that no app code asked for, so no interceptor sees it.
    */
   relaunch(url: string): Promise<MpPage>
+  /** The system back button (or a swipe): WeChat pops the page without any uni call. */
+  systemBack(): Promise<MpPage>
 }
 
 function readAppConfig(root: string): { pages: string[]; tabs: string[] } {
@@ -252,6 +254,13 @@ export function bootMiniProgram(root: string, entry?: string): MiniProgram {
         router.api().reLaunch({ url, complete: resolve })
       })
       if (outcome.errMsg !== 'reLaunch:ok') throw new Error(`relaunch ${url}: ${String(outcome.errMsg)}`)
+      return current()
+    },
+    systemBack: async () => {
+      const outcome = await new Promise<{ errMsg?: unknown }>((resolve) => {
+        router.api().navigateBack({ complete: resolve })
+      })
+      if (outcome.errMsg !== 'navigateBack:ok') throw new Error(`system back: ${String(outcome.errMsg)}`)
       return current()
     },
   }
