@@ -1,0 +1,105 @@
+/**
+ * Access tokens as the service uses them against the emulator: one fetch for
+ * many concurrent first requests, renewal in the last 5 minutes, a 40001 /
+ * 42001 storm answered by one refetch and one retry per request, and never a
+ * force_refresh that would kill the token other instances are using.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { SANDBOX_APP, startEmulator, type Emulator } from '../../src/emulator'
+import { createLinkService } from '../../src/service/createLinkService'
+import type { LinkService } from '../../src/service/types'
+import { coreConfig } from './setup/core'
+
+let emulator: Emulator
+let clock = Date.now()
+const now = () => clock
+const services: LinkService[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator({ now })
+})
+afterAll(() => emulator.close())
+beforeEach(() => {
+  clock = Date.now()
+  emulator.control.reset()
+})
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((service) => service.close()))
+})
+
+async function service(): Promise<LinkService> {
+  const created = await createLinkService(coreConfig(emulator.url, SANDBOX_APP), { now })
+  services.push(created)
+  return created
+}
+
+const mint = (svc: LinkService, i: number) => svc.mint({ kind: 'scheme', path: 'pages/a/a', query: `n=${i}` })
+
+describe('access token', () => {
+  it('is fetched once for 20 concurrent first requests', async () => {
+    const svc = await service()
+    await Promise.all(Array.from({ length: 20 }, (_, i) => mint(svc, i)))
+    expect(emulator.control.counters().tokenFetches).toBe(1)
+    expect(emulator.control.counters().calls.stable_token).toBe(1)
+  })
+
+  it('is reused while fresh and renewed once under 5 minutes remain', async () => {
+    const svc = await service()
+    await mint(svc, 1)
+    clock += 7200_000 - 6 * 60_000 // 6 minutes left: still fresh
+    await mint(svc, 2)
+    expect(emulator.control.counters().tokenFetches).toBe(1)
+    clock += 2 * 60_000 // 4 minutes left: renew
+    await mint(svc, 3)
+    await mint(svc, 4)
+    const counters = emulator.control.counters()
+    expect(counters.tokenFetches).toBe(2)
+    expect(counters.errcodes['42001'] ?? 0).toBe(0)
+    expect(counters.errcodes['40001'] ?? 0).toBe(0)
+  })
+
+  it('survives a 40001 storm with one refetch, each request retried once', async () => {
+    const svc = await service()
+    await mint(svc, 0)
+    emulator.control.invalidateTokens(SANDBOX_APP.appId)
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => mint(svc, i + 1)))
+    expect(results.every((result) => result.url.startsWith('weixin://dl/business/?t='))).toBe(true)
+    const counters = emulator.control.counters()
+    expect(counters.tokenFetches).toBe(2)
+    const rejected = counters.errcodes['40001'] ?? 0
+    expect(rejected).toBeGreaterThan(0)
+    expect(rejected).toBeLessThanOrEqual(30)
+    // Every generation call beyond one per link is a single retry after a 40001.
+    expect(counters.calls.generatescheme).toBe(1 + 30 + rejected)
+  })
+
+  it('refetches after 42001 (expired early) and answers the caller', async () => {
+    const svc = await service()
+    await mint(svc, 0)
+    emulator.control.expireTokens(SANDBOX_APP.appId)
+    const result = await mint(svc, 1)
+    expect(result.url).toMatch(/^weixin:/)
+    expect(emulator.control.counters().errcodes['42001']).toBe(1)
+    expect(emulator.control.counters().tokenFetches).toBe(2)
+  })
+
+  it('retries a rejected token only once: a second rejection reaches the caller as 503', async () => {
+    const svc = await service()
+    await mint(svc, 0)
+    emulator.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 40001, times: 2 } })
+    await expect(mint(svc, 1)).rejects.toMatchObject({ code: 'upstream-token-rejected', status: 503, errcode: 40001 })
+    expect(emulator.control.counters().calls.generatescheme).toBe(3)
+  })
+
+  it('never force-refreshes: two instances with separate stores both keep working', async () => {
+    const [a, b] = [await service(), await service()]
+    await mint(a, 1)
+    await mint(b, 2)
+    await mint(a, 3)
+    await mint(b, 4)
+    const counters = emulator.control.counters()
+    expect(counters.tokenFetches).toBe(2)
+    expect(counters.errcodes['40001'] ?? 0).toBe(0)
+    expect((await a.health()).parts.token).toBe('ok')
+  })
+})
