@@ -1,7 +1,8 @@
 /**
  * In-process store: the default for one instance, and what the Redis store
  * falls back to while Redis is unreachable. Expiry is checked lazily against
- * the injected clock, so tests can move time without timers.
+ * the injected clock, so tests can move time without timers — except throttle
+ * slots, which measure real elapsed time (WeChat's 1-second window is real).
  */
 import type { PartHealth } from '../service/types'
 import type { Store } from './store'
@@ -74,14 +75,14 @@ export class MemoryStore implements Store {
   private slotsOf(key: string): Map<string, number> {
     let held = this.slots.get(key)
     if (!held) this.slots.set(key, (held = new Map()))
-    const now = this.now()
+    const now = Date.now()
     for (const [id, freeAt] of held) if (freeAt <= now) held.delete(id)
     return held
   }
 
   async takeSlot(key: string, id: string, limit: number, leaseMs: number): Promise<number> {
     const held = this.slotsOf(key)
-    const now = this.now()
+    const now = Date.now()
     if (held.size < limit) {
       held.set(id, now + leaseMs)
       return -1
@@ -93,7 +94,7 @@ export class MemoryStore implements Store {
 
   async holdSlot(key: string, id: string, holdMs: number): Promise<void> {
     const held = this.slotsOf(key)
-    if (held.has(id)) held.set(id, this.now() + holdMs)
+    if (held.has(id)) held.set(id, Date.now() + holdMs)
   }
 
   async addCount(key: string, by: number, ttlMs: number): Promise<number> {
