@@ -6,9 +6,8 @@
 import { LaunchError } from '../errors'
 import { buildAlipayScheme, checkEnvVersion, invalid } from '../links'
 import { seam } from '../platform'
-import type { PlusApi, PlusShareService } from '../platform'
 import { pathWithQuery } from './shared'
-import type { LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
+import type { LaunchStrategy } from './shared'
 
 type PlusError = { code?: number; message?: string }
 
@@ -20,55 +19,44 @@ export const OPEN_URL_GRACE_MS = 300
 
 const LAUNCH_TYPE = { release: 0, develop: 1, trial: 2 } as const
 
-const isAlipayAppId = (appId: string): boolean => /^20\d{14}$/.test(appId)
-
-function requirePlus(): PlusApi {
-  const plus = seam().plus()
-  if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
-  return plus
-}
-
 const notInstalled = (app: string, errMsg?: string): LaunchError =>
   new LaunchError('not-installed', `${app} is not installed`, { errMsg })
 
-function openAlipay(target: MiniProgramTarget): Promise<LaunchResult> {
-  const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
-  const plus = requirePlus()
-  return new Promise((resolve, reject) => {
-    plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
-    seam().setTimeout(() => resolve({ via: 'plus.runtime.openURL', url }), OPEN_URL_GRACE_MS)
-  })
+/** plus.share's launch error: WeChat missing, the user's cancel, or anything else. */
+function launchFailure(e: PlusError): LaunchError {
+  const errMsg = e.message ?? String(e.code)
+  if (e.code === PLUS_NOT_INSTALLED || /未安装|not install/i.test(errMsg)) return notInstalled('WeChat', errMsg)
+  return new LaunchError(e.code === PLUS_CANCELLED ? 'cancelled' : 'platform', `plus.share: ${errMsg}`, { errMsg, via: 'plus.share' })
 }
 
-function weixinService(plus: PlusApi): Promise<PlusShareService> {
+export const launchFromApp: LaunchStrategy = async (target) => {
+  const plus = seam().plus()
+  if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
+
+  // Alipay AppIDs are 16 digits starting with 20.
+  if (/^20\d{14}$/.test(target.appId)) {
+    const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
+    return new Promise((resolve, reject) => {
+      plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
+      seam().setTimeout(() => resolve({ via: 'plus.runtime.openURL', url }), OPEN_URL_GRACE_MS)
+    })
+  }
+
+  if (!target.originalId?.startsWith('gh_')) throw invalid('originalId', 'is required in the App: the original id gh_…')
+  const options = { id: target.originalId, path: pathWithQuery(target), type: LAUNCH_TYPE[checkEnvVersion(target.envVersion) ?? 'release'] }
   return new Promise((resolve, reject) =>
     plus.share.getServices(
       (services) => {
         const weixin = services.find((service) => service.id === 'weixin')
-        if (weixin) return resolve(weixin)
-        reject(new LaunchError('unsupported', 'no weixin share service: in manifest.json enable App模块配置 > Share > 微信分享 (appid), then rebuild'))
+        if (!weixin) {
+          return reject(
+            new LaunchError('unsupported', 'no weixin share service: in manifest.json enable App模块配置 > Share > 微信分享 (appid), then rebuild'),
+          )
+        }
+        if (weixin.nativeClient === false) return reject(notInstalled('WeChat'))
+        weixin.launchMiniProgram(options, () => resolve({ via: 'plus.share' }), (e) => reject(launchFailure(e)))
       },
       (e) => reject(new LaunchError('platform', `getServices: ${e.message}`, { errMsg: e.message })),
-    ),
-  )
-}
-
-export const launchFromApp: LaunchStrategy = async (target) => {
-  if (isAlipayAppId(target.appId ?? '')) return openAlipay(target)
-  if (!target.originalId?.startsWith('gh_')) throw invalid('originalId', 'is required in the App: the original id gh_…')
-  const service = await weixinService(requirePlus())
-  if (service.nativeClient === false) throw notInstalled('WeChat')
-  const options = { id: target.originalId, path: pathWithQuery(target), type: LAUNCH_TYPE[checkEnvVersion(target.envVersion) ?? 'release'] }
-  return new Promise((resolve, reject) =>
-    service.launchMiniProgram(
-      options,
-      () => resolve({ via: 'plus.share' }),
-      (e) => {
-        const errMsg = e.message ?? String(e.code)
-        if (e.code === PLUS_NOT_INSTALLED || /未安装|not install/i.test(errMsg)) return reject(notInstalled('WeChat', errMsg))
-        const code = e.code === PLUS_CANCELLED ? 'cancelled' : 'platform'
-        reject(new LaunchError(code, `plus.share: ${errMsg}`, { errMsg, via: 'plus.share' }))
-      },
     ),
   )
 }
