@@ -1,0 +1,67 @@
+/**
+ * Three service instances on one real Redis (the suite's redis-server) and
+ * one emulated WeChat: one upstream call per unique link, one token fetch, one
+ * quota count, and one shared throttle window.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { SANDBOX_APP, startEmulator, type Emulator } from '../../src/emulator'
+import { createLinkService } from '../../src/service/createLinkService'
+import type { LinkService } from '../../src/service/types'
+import { RedisStore } from '../../src/stores/redis'
+import { coreConfig, maxInWindow, metricValue } from './setup/core'
+
+let emulator: Emulator
+let instances: LinkService[] = []
+let stores: RedisStore[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator()
+})
+afterAll(() => emulator.close())
+
+beforeEach(async () => {
+  emulator.control.reset()
+  const prefix = `multi-${randomUUID()}:`
+  stores = [0, 1, 2].map(() => new RedisStore({ url: inject('redisUrl'), prefix }))
+  await Promise.all(stores.map((store) => store.connect()))
+  instances = await Promise.all(
+    stores.map((store) => createLinkService(coreConfig(emulator.url, SANDBOX_APP, { redisUrl: inject('redisUrl') }), { store })),
+  )
+})
+afterEach(async () => {
+  await Promise.all(instances.map((instance) => instance.close()))
+  await Promise.all(stores.map((store) => store.close()))
+})
+
+describe('three instances on one Redis', () => {
+  it('make one upstream call per unique link, one token fetch and one quota count', async () => {
+    const requests = []
+    for (let link = 0; link < 30; link++) {
+      for (const instance of instances) {
+        requests.push(instance.mint({ kind: 'urllink', path: 'pages/a/a', query: `link=${link}`, cq: `via=${requests.length}` }))
+      }
+    }
+    const results = await Promise.all(requests)
+    const counters = emulator.control.counters()
+    expect(counters.calls.generate_urllink).toBe(30)
+    expect(counters.tokenFetches).toBe(1)
+    expect(new Set(results.map((result) => result.url.split('?cq=')[0])).size).toBe(30)
+    for (const instance of instances) {
+      expect(metricValue(await instance.metrics(), 'navi_quota_used')).toBe(30)
+    }
+    for (const instance of instances) expect((await instance.health()).parts.store).toBe('ok')
+  })
+
+  it('share one throttle window: 450 links across the three stay within 100 arrivals per second', async () => {
+    const requests = instances.flatMap((instance, which) =>
+      Array.from({ length: 150 }, (_, i) => instance.mint({ kind: 'scheme', path: 'pages/a/a', query: `i=${which}-${i}` })),
+    )
+    const outcomes = await Promise.allSettled(requests)
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([])
+    const counters = emulator.control.counters()
+    expect(counters.generationArrivals).toHaveLength(450)
+    expect(counters.rateLimited).toBe(0)
+    expect(maxInWindow(counters.generationArrivals, 1000)).toBeLessThanOrEqual(100)
+  }, 30_000)
+})
