@@ -1,14 +1,15 @@
 /**
- * Starts the link service for the HTTP-layer tests: real config, real fastify
- * app, captured log lines, and a way to count the link-generation calls that
- * reached upstream (the emulator's counters).
+ * Starts the link service for the HTTP-layer tests as `npm run server` does —
+ * real config, real core (createLinkService), real emulator over HTTP — with
+ * captured log lines and the emulator's count of link-generation calls.
  */
 import type { FastifyInstance } from 'fastify'
-import Redis from 'ioredis'
 import { loadConfig, type Env } from '../../src/config'
+import { SANDBOX_APP, SANDBOX_OA, startEmulator, type Emulator } from '../../src/emulator'
 import { buildApp } from '../../src/http/app'
 import { createLogger } from '../../src/http/logging'
-import type { LinkRequest, LinkResult, LinkService } from '../../src/service/types'
+import { startServer, type RunningServer } from '../../src/server'
+import type { LinkService } from '../../src/service/types'
 
 export const API_KEY = 'test-key-0123456789abcdef'
 export const AUTH = { authorization: `Bearer ${API_KEY}` } as const
@@ -30,44 +31,11 @@ export interface Stack {
   logLines: string[]
   /** Link-generation calls that reached upstream so far. */
   upstreamLinkCalls(): Promise<number>
+  /** The emulator behind the service (absent with a stand-alone service). */
+  emulator?: Emulator
   /** Listens on a free loopback port; returns the base URL. */
   listen(): Promise<string>
   close(): Promise<void>
-}
-
-/** TEMPORARY until the core lands: a LinkService stand-in that caches by parameters. */
-function standInService(sandbox: boolean): LinkService & { calls: number } {
-  const cache = new Map<string, LinkResult>()
-  const service = {
-    calls: 0,
-    async mint(request: LinkRequest): Promise<LinkResult> {
-      const key = JSON.stringify([request.kind, request.path, request.query, request.envVersion, request.expireDays])
-      const hit = cache.get(key)
-      const cq = request.cq ? `?cq=${encodeURIComponent(request.cq)}` : ''
-      if (hit) return { ...hit, url: hit.url + cq, cached: true }
-      service.calls++
-      const url =
-        request.kind === 'scheme'
-          ? `weixin://dl/business/?t=T${service.calls}`
-          : request.kind === 'urllink'
-            ? `https://wxaurl.cn/L${service.calls}`
-            : `#小程序://demo/S${service.calls}`
-      const result = { url, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), cached: false, sandbox }
-      cache.set(key, result)
-      return { ...result, url: url + cq }
-    },
-    async jssdkConfig() {
-      return { appId: 'wxoa0000000000000', timestamp: 1_700_000_000, nonceStr: 'nonce', signature: 'a'.repeat(40), sandbox }
-    },
-    async health() {
-      return { status: 'ok' as const, sandbox, parts: { token: 'ok' as const, store: 'ok' as const } }
-    },
-    async metrics() {
-      return `navi_upstream_calls_total ${service.calls}\n`
-    },
-    async close() {},
-  }
-  return service
 }
 
 export interface StackOptions {
@@ -78,36 +46,65 @@ export interface StackOptions {
 }
 
 export async function startStack(env: Env = {}, options: StackOptions = {}): Promise<Stack> {
+  const logLines: string[] = []
+  const logStream = { write: (line: string) => logLines.push(line) }
   const sandbox = options.sandbox ?? true
-  const fullEnv: Env = sandbox
-    ? { NAVI_API_KEYS: API_KEY, WECHAT_ORIGINAL_ID: 'gh_5a4db0c0ffee', ...env }
-    : {
-        WECHAT_APPID: 'wx0000000000000001',
-        WECHAT_SECRET: 'emulator-secret-0001',
+  if (options.service) return standAlone(env, sandbox, options.service, logLines)
+
+  // Sandbox: startServer starts its own emulator. Otherwise: credentials pointing at a separate one.
+  const emulator = sandbox ? undefined : await startEmulator()
+  const fullEnv: Env = emulator
+    ? {
+        WECHAT_APPID: SANDBOX_APP.appId,
+        WECHAT_SECRET: SANDBOX_APP.secret,
+        WECHAT_API_BASE: emulator.url,
+        WECHAT_OA_APPID: SANDBOX_OA.appId,
+        WECHAT_OA_SECRET: SANDBOX_OA.secret,
         NAVI_API_KEYS: API_KEY,
         NAVI_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
         ...env,
       }
-  const config = loadConfig(fullEnv)
-  const logLines: string[] = []
-  const secrets = [config.service.wechat.secret, ...config.http.apiKeys]
-  const logger = createLogger({ level: 'info', secrets, stream: { write: (line) => logLines.push(line) } })
-  const standIn = standInService(config.sandbox)
-  const service = options.service ?? standIn
-  const rateLimitRedis = config.service.redisUrl
-    ? new Redis(config.service.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    : undefined
-  await rateLimitRedis?.connect()
-  const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger, rateLimitRedis })
-  app.addHook('onClose', async () => {
-    await rateLimitRedis?.quit()
+    : { NAVI_API_KEYS: API_KEY, ...env }
+  let server: RunningServer
+  try {
+    server = await startServer({ env: fullEnv, port: 0, host: '127.0.0.1', logStream })
+  } catch (error) {
+    await emulator?.close()
+    throw error
+  }
+  const upstream = emulator ?? server.emulator
+  if (!upstream) throw new Error('no emulator behind the service')
+  return {
+    app: server.app,
+    sandbox: server.sandbox,
+    logLines,
+    emulator: upstream,
+    upstreamLinkCalls: async () => upstream.control.counters().generationArrivals.length,
+    listen: async () => server.url,
+    close: async () => {
+      await server.close()
+      await emulator?.close()
+    },
+  }
+}
+
+/** The app around a given LinkService (for the HTTP layer's own handling of service failures). */
+async function standAlone(env: Env, sandbox: boolean, service: LinkService, logLines: string[]): Promise<Stack> {
+  const config = loadConfig(
+    sandbox ? { NAVI_API_KEYS: API_KEY, ...env } : { WECHAT_APPID: SANDBOX_APP.appId, WECHAT_SECRET: SANDBOX_APP.secret, NAVI_API_KEYS: API_KEY, ...env },
+  )
+  const logger = createLogger({
+    level: 'info',
+    secrets: [config.service.wechat.secret, ...config.http.apiKeys],
+    stream: { write: (line) => logLines.push(line) },
   })
+  const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger })
   await app.ready()
   return {
     app,
     sandbox: config.sandbox,
     logLines,
-    upstreamLinkCalls: async () => standIn.calls,
+    upstreamLinkCalls: async () => 0,
     listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
     close: () => app.close(),
   }

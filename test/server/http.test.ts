@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServiceError, type LinkService } from '../../src/service/types'
+import { SANDBOX_APP } from '../../src/emulator'
 import { API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = AUTH) => ({
@@ -214,12 +215,12 @@ describe('sandbox label, logs, health and metrics', () => {
     await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index' }, { authorization: `Bearer ${API_KEY}x` }))
     // Anything that logs the request headers or a config object gets redacted too.
     real.app.log.info({ req: { headers: { authorization: `Bearer ${API_KEY}` } } }, 'headers')
-    real.app.log.info({ secret: 'emulator-secret-0001', apiKeys: [API_KEY] }, 'config')
-    real.app.log.warn(`upstream said no for https://api.example/wxa?access_token=TOKEN123456 using emulator-secret-0001`)
+    real.app.log.info({ secret: SANDBOX_APP.secret, apiKeys: [API_KEY] }, 'config')
+    real.app.log.warn(`upstream said no for https://api.example/wxa?access_token=TOKEN123456 using ${SANDBOX_APP.secret}`)
     const text = real.logLines.join('')
     expect(real.logLines.length).toBeGreaterThan(4)
     expect(text).not.toContain(API_KEY)
-    expect(text).not.toContain('emulator-secret-0001')
+    expect(text).not.toContain(SANDBOX_APP.secret)
     expect(text).not.toContain('TOKEN123456')
     expect(text).toContain('[Redacted]')
   })

@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:server` — the link service's HTTP numbers on this machine (not a test).
+ *
+ * 1. Cached POST /v1/wechat/scheme through the full stack (auth, schema, core cache)
+ *    beside a bare node:http server answering the same JSON: req/s and p99.
+ * 2. 10,000 requests over 100 unique links: upstream generation calls (target 100).
+ * 3. A burst of 1,000 unique links at once: peak upstream calls per second as the
+ *    emulator saw them arrive (target ≤ 100) and 44990 answers (target 0).
+ *
+ * The service runs in SANDBOX mode against its in-process emulator, logging at warn
+ * (per-request info lines would measure the terminal, not the service).
+ */
+import http from 'node:http'
+import type { Emulator } from '../src/emulator'
+import { startServer } from '../src/server'
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface CannonOptions {
+  url: string
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+  connections?: number
+  duration?: number
+  amount?: number
+  requests?: Array<{ setupRequest?: (request: { body?: string }) => { body?: string } }>
+}
+interface CannonResult {
+  requests: { average: number }
+  latency: { p99: number }
+  non2xx: number
+  errors: number
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: CannonOptions) => Promise<CannonResult>
+
+interface UpstreamCounters {
+  generateCalls: number
+  arrivals: number[]
+  errcode44990: number
+}
+
+/** Generation calls (with their arrival times) and 44990 answers, as the emulator counted them. */
+function readEmulatorCounters(emulator: Emulator): UpstreamCounters {
+  const counters = emulator.control.counters()
+  return {
+    generateCalls: counters.generationArrivals.length,
+    arrivals: counters.generationArrivals,
+    errcode44990: counters.rateLimited,
+  }
+}
+
+/** The most arrivals in any 1-s window (sliding), among arrivals at or after `since`. */
+function peakPerSecond(arrivals: readonly number[], since: number): number {
+  const times = arrivals.filter((t) => t >= since)
+  let peak = 0
+  let start = 0
+  for (let end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= 1000) start++
+    peak = Math.max(peak, end - start + 1)
+  }
+  return peak
+}
+
+const API_KEY = 'bench-key-0123456789abcdef'
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = 50
+
+interface CannonSummary {
+  requestsPerSecond: number
+  p99: number
+  non2xx: number
+  errors: number
+}
+
+async function cannon(options: CannonOptions): Promise<CannonSummary> {
+  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS })
+  return {
+    requestsPerSecond: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  }
+}
+
+async function bareServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  // The floor: node:http reading the body and answering fixed JSON, nothing else.
+  const server = http.createServer((request, response) => {
+    request.resume()
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+      response.end(body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await startServer({
+    env: { NAVI_API_KEYS: API_KEY, NAVI_LOG_LEVEL: 'warn', NAVI_MAX_QUEUE: '2000' },
+    port: 0,
+  })
+  const emulator = server.emulator
+  if (!emulator) throw new Error('bench expects SANDBOX mode (unset WECHAT_APPID/WECHAT_SECRET)')
+  const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }
+  const rows: Array<[string, string, string]> = []
+
+  try {
+    // 1. Cached scheme vs bare node:http.
+    const body = JSON.stringify({ path: 'pages/index/index', query: 'id=bench' })
+    const warm = await fetch(`${server.url}/v1/wechat/scheme`, { method: 'POST', headers, body })
+    const cachedJson = JSON.stringify({ ...((await warm.json()) as object), cached: true })
+    const bare = await bareServer(cachedJson)
+    // Warm both up briefly so JIT state is comparable.
+    await cannon({ url: `${bare.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: 2 })
+    await cannon({ url: `${server.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: 2 })
+    const baseline = await cannon({ url: `${bare.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: DURATION_SECONDS })
+    const service = await cannon({ url: `${server.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: DURATION_SECONDS })
+    await bare.close()
+    const ratio = service.requestsPerSecond / baseline.requestsPerSecond
+    rows.push(['bare node:http, same JSON', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`, ''])
+    rows.push([
+      'cached POST /v1/wechat/scheme',
+      `${service.requestsPerSecond.toFixed(0)} req/s, p99 ${service.p99} ms (non-2xx ${service.non2xx}, errors ${service.errors})`,
+      `${(ratio * 100).toFixed(0)}% of bare (target ≥ 70%)`,
+    ])
+
+    // 2. 10,000 requests over 100 unique links.
+    const before = readEmulatorCounters(emulator)
+    let n = 0
+    const spread = await cannon({
+      url: `${server.url}/v1/wechat/scheme`,
+      method: 'POST',
+      headers,
+      amount: 10_000,
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ path: 'pages/goods/detail', query: `id=${n++ % 100}` }),
+          }),
+        },
+      ],
+    })
+    const after = readEmulatorCounters(emulator)
+    rows.push([
+      '10,000 requests over 100 unique links',
+      `${after.generateCalls - before.generateCalls} upstream calls (non-2xx ${spread.non2xx})`,
+      'target 100',
+    ])
+
+    // 3. A burst of 1,000 unique links at once.
+    const burstBefore = readEmulatorCounters(emulator)
+    const started = Date.now()
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        fetch(`${server.url}/v1/wechat/scheme`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ path: 'pages/burst/burst', query: `n=${i}` }),
+        }).then((res) => res.status),
+      ),
+    )
+    const seconds = (Date.now() - started) / 1000
+    const burstAfter = readEmulatorCounters(emulator)
+    const byStatus = answers.reduce<Record<number, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {})
+    rows.push([
+      '1,000-link burst',
+      `${burstAfter.generateCalls - burstBefore.generateCalls} upstream calls in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(byStatus)}`,
+      '',
+    ])
+    rows.push(['  peak upstream calls / s (emulator, on arrival)', String(peakPerSecond(burstAfter.arrivals, started)), 'target ≤ 100'])
+    rows.push(['  44990 answers (emulator)', String(burstAfter.errcode44990 - burstBefore.errcode44990), 'target 0'])
+  } finally {
+    await server.close()
+  }
+
+  const width = Math.max(...rows.map((r) => r[0].length))
+  console.log(`\nnavi-kit link service benchmark (${new Date().toISOString()}, node ${process.version})\n`)
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value}${note ? `   [${note}]` : ''}`)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,128 @@
+/**
+ * The whole service as `npm run server` runs it: startServer() and the CLI,
+ * over real HTTP, with the real core and the real emulator.
+ */
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../src/server'
+
+const root = path.resolve(__dirname, '../..')
+
+async function post(base: string, route: string, body: unknown, headers: Record<string, string>) {
+  const res = await fetch(base + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> }
+}
+
+describe('startServer() without credentials: SANDBOX', () => {
+  let server: RunningServer
+  const logLines: string[] = []
+  beforeAll(async () => {
+    server = await startServer({ env: { NAVI_LOG_LEVEL: 'info' }, port: 0, logStream: { write: (line) => logLines.push(line) } })
+  })
+  afterAll(() => server.close())
+
+  it('says SANDBOX in the log and starts the emulator in-process', () => {
+    expect(server.sandbox).toBe(true)
+    expect(server.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
+    const warning = logLines.map((line) => JSON.parse(line)).find((entry) => /SANDBOX/.test(entry.msg))
+    expect(warning).toMatchObject({ level: 40, sandbox: true })
+  })
+
+  it('mints through the emulator over HTTP, labelled sandbox, cached the second time', async () => {
+    const origin = { origin: 'http://127.0.0.1:5173' }
+    const first = await post(server.url, '/v1/wechat/scheme', { path: 'pages/index/index', query: 'id=1' }, origin)
+    expect(first.status).toBe(200)
+    expect(first.headers.get('x-navi-sandbox')).toBe('1')
+    expect(first.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173')
+    expect(first.body).toMatchObject({ cached: false, sandbox: true })
+    expect(String(first.body.url)).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+    expect(Date.parse(String(first.body.expiresAt))).toBeGreaterThan(Date.now())
+
+    const second = await post(server.url, '/v1/wechat/scheme', { path: 'pages/index/index', query: 'id=1', cq: 'u=7' }, origin)
+    expect(second.body.cached).toBe(true)
+    expect(String(second.body.url).startsWith(String(first.body.url))).toBe(true)
+    expect(String(second.body.url)).toMatch(/[?&]cq=u%3D7$/)
+
+    const link = await post(server.url, '/v1/wechat/urllink', { path: 'pages/index/index' }, origin)
+    expect(link.status).toBe(200)
+    expect(String(link.body.url)).toMatch(/^https:\/\//)
+  })
+
+  it('signs a JS-SDK config with the sandbox service account', async () => {
+    const res = await fetch(`${server.url}/v1/wechat/jssdk-config?url=${encodeURIComponent('http://127.0.0.1:5173/pages/x?y=1')}`, {
+      headers: { origin: 'http://127.0.0.1:5173' },
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ sandbox: true, appId: expect.any(String), timestamp: expect.any(Number) })
+    expect(String(body.signature)).toMatch(/^[0-9a-f]{40}$/)
+  })
+
+  it('healthz and metrics describe the running core', async () => {
+    const health = await fetch(`${server.url}/healthz`)
+    expect(health.status).toBe(200)
+    const body = (await health.json()) as { status: string; sandbox: boolean; parts: Record<string, string> }
+    expect(body.sandbox).toBe(true)
+    expect(['ok', 'degraded']).toContain(body.status)
+    expect(Object.keys(body.parts).length).toBeGreaterThan(0)
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    expect(metrics).toMatch(/^navi_http_requests_total\{route="\/v1\/wechat\/scheme",status="200"\} 2$/m)
+  })
+
+  it('keeps the secret and keys out of the log', () => {
+    const text = logLines.join('')
+    expect(text).not.toContain(server.config.service.wechat.secret)
+    if (server.config.service.officialAccount) expect(text).not.toContain(server.config.service.officialAccount.secret)
+  })
+})
+
+function runCli(env: Record<string, string>): {
+  output: () => string
+  exited: Promise<number | null>
+  kill: (signal: NodeJS.Signals) => void
+} {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'navi-link-service.js')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  return {
+    output: () => output,
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    kill: (signal) => child.kill(signal),
+  }
+}
+
+describe('the navi-link-service command', () => {
+  it('starts in sandbox, serves, and shuts down cleanly on SIGTERM', async () => {
+    const cli = runCli({ PORT: '0' })
+    await expect.poll(() => /link service listening/.test(cli.output()), { timeout: 20_000, interval: 100 }).toBe(true)
+    const listening = cli
+      .output()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; url?: string })
+      .find((entry) => entry.msg === 'link service listening')
+    const health = await fetch(`${listening?.url}/healthz`)
+    expect(health.status).toBe(200)
+    expect(health.headers.get('x-navi-sandbox')).toBe('1')
+    cli.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+    expect(cli.output()).toMatch(/shutting down/)
+  })
+
+  it('refuses a bad configuration with the variable name, exit code 2, no stack trace', async () => {
+    const cli = runCli({ PORT: '0', NAVI_ALLOWED_ORIGINS: '*' })
+    expect(await cli.exited).toBe(2)
+    expect(cli.output()).toMatch(/configuration error: NAVI_ALLOWED_ORIGINS:/)
+    expect(cli.output()).not.toMatch(/\n\s+at /)
+  })
+})
