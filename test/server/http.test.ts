@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServiceError, type LinkService } from '../../src/service/types'
 import { SANDBOX_APP } from '../../src/emulator'
+import { ERRCODES } from '../../src/wechat/errcodes'
 import { API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = AUTH) => ({
@@ -112,6 +113,37 @@ describe('request validation (before any upstream call)', () => {
     const res = await stack.app.inject({ method: 'GET', url: '/v1/wechat/nothing' })
     expect(res.statusCode).toBe(404)
     expect(res.json().error.code).toBe('not-found')
+  })
+})
+
+describe('WeChat errors through the real core', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({}, { sandbox: false })
+  })
+  afterAll(() => stack.close())
+
+  it('a WeChat errcode reaches the caller as the mapped status and stable code', async () => {
+    stack.emulator?.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 40165, times: 1 } })
+    const res = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/missing/missing' }))
+    expect(res.statusCode).toBe(ERRCODES[40165].status)
+    expect(res.json()).toEqual({ error: { code: ERRCODES[40165].code, message: ERRCODES[40165].message }, sandbox: false })
+    stack.emulator?.control.setFaults({ forceErrcode: { api: 'generate_urllink', errcode: 85079, times: 1 } })
+    const unpublished = await stack.app.inject(post('/v1/wechat/urllink', { path: 'pages/index/index' }))
+    expect(unpublished.statusCode).toBe(409)
+    expect(unpublished.json().error.code).toBe(ERRCODES[85079].code)
+  })
+
+  it('upstream trouble is a 503 with Retry-After, and the service recovers', async () => {
+    stack.emulator?.control.setFaults({ dropRate: 1, apis: ['generatescheme'] })
+    const res = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/dropped/dropped' }))
+    expect(res.statusCode).toBe(503)
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+    expect(res.json().error.code).toMatch(/^upstream-/)
+    expect(res.body).not.toMatch(/ECONNRESET|socket|at \//)
+    stack.emulator?.control.clearFaults()
+    const again = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/dropped/dropped' }))
+    expect(again.statusCode).toBe(200)
   })
 })
 

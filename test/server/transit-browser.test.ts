@@ -2,6 +2,7 @@
  * The transit page in a real Chromium: what a phone, a desktop and the WeChat
  * browser see, and that hostile links execute nothing.
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -112,6 +113,12 @@ describe('transit page in Chromium', () => {
       await expect.poll(() => visit.schemes.length, { timeout: 5000 }).toBeGreaterThan(0)
       expect(visit.schemes[0]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
       expect(visit.schemes.every((url) => url.startsWith('weixin://dl/business/?t='))).toBe(true)
+      // The very link WeChat (the emulator) minted for this page and query.
+      expect(stack.emulator?.control.lookupLink(visit.schemes[0])).toMatchObject({
+        kind: 'scheme',
+        path: 'pages/index/index',
+        query: 'x=javascript:alert(1)',
+      })
       // The button stays for browsers that block the redirect.
       await expect.poll(() => visit.page.locator('#navi-open').getAttribute('href')).toBe(visit.schemes[0])
       expect(await visit.page.locator('#navi-open').innerText()).toBe('打开小程序')
@@ -163,8 +170,17 @@ describe('transit page in Chromium', () => {
       expect(await tag.getAttribute('path')).toBe("pages/index/index.html?id=7&t='x'")
       expect(await tag.locator('script[type="text/wxtag-template"]').count()).toBe(1)
       expect(visit.outside).toContain('https://res.wx.qq.com/open/js/jweixin-1.6.0.js')
-      const config = await visit.page.waitForFunction(() => (window as unknown as { __naviWxConfig?: unknown }).__naviWxConfig)
-      expect(await config.jsonValue()).toMatchObject({
+      const handle = await visit.page.waitForFunction(() => (window as unknown as { __naviWxConfig?: unknown }).__naviWxConfig)
+      const config = (await handle.jsonValue()) as { nonceStr: string; timestamp: number; signature: string }
+      // Signed for the exact URL the browser shows (what wx.config checks), with the emulator's live ticket.
+      const ticket = stack.emulator?.control.jsapiTicket()
+      expect(ticket).toBeTruthy()
+      const pageUrl = visit.page.url().split('#')[0]
+      const expected = createHash('sha1')
+        .update(`jsapi_ticket=${ticket}&noncestr=${config.nonceStr}&timestamp=${config.timestamp}&url=${pageUrl}`)
+        .digest('hex')
+      expect(config.signature).toBe(expected)
+      expect(config).toMatchObject({
         debug: false,
         appId: expect.any(String),
         timestamp: expect.any(Number),
