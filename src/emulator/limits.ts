@@ -5,6 +5,8 @@
  */
 
 const WINDOW_MS = 1000
+/** Arrival times kept for counters(): enough for any test, bounded for a long-running sandbox. */
+const MAX_ARRIVALS_KEPT = 100_000
 const SHANGHAI_OFFSET_MS = 8 * 3600_000
 
 /**
@@ -73,7 +75,7 @@ export interface EmulatorCounters {
   errcodes: Record<string, number>
   /** stable_token calls that handed out a token. */
   tokenFetches: number
-  /** Arrival times (epoch ms, the emulator clock) of generation calls, in order. */
+  /** Arrival times (epoch ms, the emulator clock) of generation calls, in order (the latest 100,000). */
   generationArrivals: number[]
   /** The most generation calls that arrived in any 1-s window. */
   maxGenerationCallsPerSecond: number
@@ -112,7 +114,9 @@ export class Counters {
   }
 
   generationArrived(now: number): void {
-    this.state.generationArrivals.push(now)
+    const arrivals = this.state.generationArrivals
+    arrivals.push(now)
+    if (arrivals.length > MAX_ARRIVALS_KEPT) arrivals.splice(0, arrivals.length - MAX_ARRIVALS_KEPT / 2)
     this.recentArrivals.push(now)
     while (this.recentArrivals[0] <= now - WINDOW_MS) this.recentArrivals.shift()
     this.state.maxGenerationCallsPerSecond = Math.max(this.state.maxGenerationCallsPerSecond, this.recentArrivals.length)
