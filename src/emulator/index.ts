@@ -192,6 +192,8 @@ function readBody(request: IncomingMessage): Promise<string> {
     })
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     request.on('error', reject)
+    // An oversize or aborted body never ends; settle so the handler does not hang (no-op after 'end').
+    request.on('close', () => reject(new Error('request closed before its body ended')))
   })
 }
 
