@@ -185,6 +185,18 @@ describe('back', () => {
     await app.tapTo(DETAIL, '#back', PUSH)
   })
 
+  it('a page pushes itself again, and back returns to the first copy', async () => {
+    await app.open()
+    await app.tapTo(HOME, '#to-push', PUSH)
+    await app.tapTo(PUSH, '#push-name', DETAIL)
+    await app.pageLocator(DETAIL).locator('#push-again').click()
+    await expectJson(DETAIL, '#query-json', { hop: 1 })
+    expect(await app.text(DETAIL, '#depth')).toBe('4')
+    await app.pageLocator(DETAIL).locator('#back').click()
+    await expectJson(DETAIL, '#query-json', { by: 'name' })
+    expect(await app.text(DETAIL, '#depth')).toBe('3')
+  })
+
   it('after a page reload (no page below) relaunches home', async () => {
     await app.open()
     await app.tapTo(HOME, '#to-push', PUSH)

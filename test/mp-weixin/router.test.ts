@@ -184,6 +184,23 @@ describe('back', () => {
     await mp.waitFor(() => expect(revealed.text('#current')).toBe('/pages/push/push'))
   })
 
+  it('a page pushes itself again, and back returns to the first copy', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await tapTo(home, '#to-push', 'pages/push/push')
+    const first = await tapTo(push, '#push-name', 'pages/detail/detail')
+    first.tap('#push-again')
+    const second = await mp.waitFor(() => {
+      const top = mp.current()
+      expect(top.node).not.toBe(first.node)
+      expect(shownJson(top, '#query-json')).toEqual({ hop: 1 })
+      return top
+    })
+    expect(mp.depth()).toBe(4)
+    second.tap('#back')
+    await mp.waitFor(() => expect(mp.current().node).toBe(first.node))
+    expect(shownJson(first, '#query-json')).toEqual({ by: 'name' })
+  })
+
   it('relaunches home when nothing is below (a page opened from a share card)', async () => {
     const detail = await mp.relaunch('/pages/detail/detail?id=7')
     expect(mp.depth()).toBe(1)
