@@ -26,11 +26,6 @@ export class CoreMetrics {
     this.minted.set(key, (this.minted.get(key) ?? 0) + 1)
   }
 
-  /** Calls that reached upstream for `api` with `outcome` (tests and health). */
-  upstreamCount(api: string, outcome: number | string): number {
-    return this.upstream.get(`${api}\u0000${outcome}`) ?? 0
-  }
-
   exposition(gauges: { quotaUsed: number; quotaLimit: number; permanentUsed: number; queueDepth: number }): string {
     const lines: string[] = []
     const family = (name: string, type: 'counter' | 'gauge', help: string): void => {

@@ -96,7 +96,6 @@ export class RedisStore implements Store {
       this.logger?.info({ store: 'redis' }, 'redis store connected')
       void this.flushCounters()
     })
-    this.client.on('end', () => undefined)
   }
 
   /** Connects, waiting at most `timeoutMs`; the service starts degraded rather than not at all. */
