@@ -36,24 +36,28 @@ function assertPathAllowed(path: string, allowedPaths: readonly string[] | null)
 
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const authenticate = createAuthenticator(options)
-  app.addHook('onRequest', async (request) => {
-    request.caller = authenticate(request)
-  })
-
-  // Browser callers share one budget per origin + IP; servers with a key are not limited here.
-  const rateLimit = {
+  // One budget per browser caller (origin + IP) across every /v1 route; servers with a key are not limited here.
+  const limitBrowser = app.rateLimit({
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowSeconds * 1000,
     keyGenerator: (request: FastifyRequest) =>
-      `${request.caller?.kind === 'origin' ? request.caller.origin : 'no-origin'}|${request.ip}`,
-    allowList: (request: FastifyRequest) => request.caller?.kind === 'key',
-  }
+      `api|${request.caller?.kind === 'origin' ? request.caller.origin : 'no-origin'}|${request.ip}`,
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    try {
+      request.caller = authenticate(request)
+    } catch (error) {
+      return done(error as Error)
+    }
+    if (request.caller.kind !== 'origin') return done()
+    limitBrowser.call(app, request, reply).then(() => done(), (error: Error) => done(error))
+  })
 
   const { service, allowedPaths } = options
   const mintRoute = (kind: 'scheme' | 'urllink') =>
     app.post<{ Body: LinkBody }>(
       `/v1/wechat/${kind}`,
-      { schema: { body: linkBodySchema, response: linkResponseSchema }, config: { rateLimit } },
+      { schema: { body: linkBodySchema, response: linkResponseSchema } },
       async (request) => {
         const body = request.body
         assertPathAllowed(body.path, allowedPaths)
@@ -70,7 +74,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.post<{ Body: ShortLinkBody }>(
     '/v1/wechat/shortlink',
-    { schema: { body: shortLinkBodySchema, response: linkResponseSchema }, config: { rateLimit } },
+    { schema: { body: shortLinkBodySchema, response: linkResponseSchema } },
     async (request) => {
       const body = request.body
       assertPathAllowed(body.path, allowedPaths)
@@ -84,7 +88,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.get<{ Querystring: { url: string } }>(
     '/v1/wechat/jssdk-config',
-    { schema: { querystring: jssdkQuerySchema, response: jssdkResponseSchema }, config: { rateLimit } },
+    { schema: { querystring: jssdkQuerySchema, response: jssdkResponseSchema } },
     async (request) => service.jssdkConfig(request.query.url),
   )
 }

@@ -122,6 +122,10 @@ describe('per-origin rate limit', () => {
     // CORS headers still there, so the page can read the 429.
     expect(limited.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN)
 
+    // One budget per caller across the API, not per route.
+    const urllink = await stack.app.inject({ ...scheme({ origin: ALLOWED_ORIGIN }), url: '/v1/wechat/urllink' })
+    expect(urllink.statusCode).toBe(429)
+
     // Same IP, another origin: its own budget.
     expect((await stack.app.inject(scheme({ origin: 'https://other.example.com' }))).statusCode).toBe(200)
     // Another IP, same origin: its own budget.
