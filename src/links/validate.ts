@@ -35,6 +35,8 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
     if (expireDays !== undefined) throw invalid('expireDays does not apply to Short Links (they last 30 days, or forever with isPermanent).')
     if (cq !== undefined) throw invalid('cq cannot be appended to a Short Link; use a URL Scheme or URL Link.')
     if (envVersion !== undefined && envVersion !== 'release') throw invalid('Short Links open the release version only.')
+    const pageUrlLength = path.length + (query ? query.length + 1 : 0)
+    if (pageUrlLength > 1024) throw invalid(`path?query is ${pageUrlLength} characters; a Short Link's page_url allows 1024.`)
     if (pageTitle !== undefined && (typeof pageTitle !== 'string' || pageTitle.length > 64 || /[\u0000-\u001f]/.test(pageTitle))) {
       throw invalid('pageTitle must be plain text of at most 64 characters.')
     }

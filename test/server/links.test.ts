@@ -93,6 +93,7 @@ describe('validateLinkRequest', () => {
     expect(refuse({ cq: 'x'.repeat(257) })).toMatch(/256/)
     expect(refuse({ cq: 'a b' })).toMatch(/cq may only use/)
     expect(refuse({ kind: 'shortlink', cq: 'x' })).toMatch(/Short Link/)
+    expect(refuse({ kind: 'shortlink', query: 'a'.repeat(1020) })).toMatch(/page_url allows 1024/)
   })
   it('accepts the edges', () => {
     expect(() =>
