@@ -112,6 +112,26 @@ describe('transit page (HTTP)', () => {
   })
 })
 
+describe('transit page rate limit', () => {
+  it('limits each IP and answers 429 as a page with Retry-After', async () => {
+    const stack = await startStack({ NAVI_RATE_LIMIT_MAX: '2' }, { sandbox: true })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++) statuses.push((await stack.app.inject(go('path=pages/index/index', ANDROID_UA))).statusCode)
+      expect(statuses).toEqual([200, 200, 429])
+      const limited = await stack.app.inject(go('path=pages/index/index', ANDROID_UA))
+      expect(limited.headers['content-type']).toBe('text/html; charset=utf-8')
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+      expect(limited.body).toContain('请求太频繁')
+      // Another IP is not affected.
+      const other = await stack.app.inject({ ...go('path=pages/index/index', ANDROID_UA), remoteAddress: '10.1.2.3' })
+      expect(other.statusCode).toBe(200)
+    } finally {
+      await stack.close()
+    }
+  })
+})
+
 describe('transit page never navigates anywhere but weixin://', () => {
   it('refuses a link from the service that is not a weixin:// scheme', async () => {
     const hostile: LinkService = {
