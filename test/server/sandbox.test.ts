@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/server'
 
 const root = path.resolve(__dirname, '../..')
@@ -74,10 +74,29 @@ describe('startServer() without credentials: SANDBOX', () => {
     expect(metrics).toMatch(/^navi_http_requests_total\{route="\/v1\/wechat\/scheme",status="200"\} 2$/m)
   })
 
-  it('keeps the secret and keys out of the log', () => {
+  it('keeps the secret, keys and tickets out of the log', () => {
     const text = logLines.join('')
+    const ticket = server.emulator?.control.jsapiTicket()
+    expect(ticket).toBeTruthy()
+    expect(text).not.toContain(String(ticket))
     expect(text).not.toContain(server.config.service.wechat.secret)
     if (server.config.service.officialAccount) expect(text).not.toContain(server.config.service.officialAccount.secret)
+  })
+})
+
+describe('startServer() with NAVI_REDIS_URL', () => {
+  it('runs on the shared Redis store and closes cleanly', async () => {
+    const server = await startServer({ env: { NAVI_REDIS_URL: inject('redisUrl'), NAVI_LOG_LEVEL: 'silent' }, port: 0 })
+    try {
+      const origin = { origin: 'http://localhost:5173' }
+      const minted = await post(server.url, '/v1/wechat/scheme', { path: 'pages/redis/redis', query: `run=${Date.now()}` }, origin)
+      expect(minted.status).toBe(200)
+      expect(String(minted.body.url)).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+      const health = (await (await fetch(`${server.url}/healthz`)).json()) as { parts: Record<string, string> }
+      expect(health.parts.store).toBe('ok')
+    } finally {
+      await server.close()
+    }
   })
 })
 
