@@ -1,13 +1,20 @@
 /**
  * A list of callbacks where adding one returns the function that removes it
- * (vue-router's useCallbacks). `list()` is a copy, so a guard that removes
- * itself does not make the next one skipped.
+ * (vue-router's useCallbacks). Copy on write: `list()` hands out the current
+ * array without copying it, and a navigation keeps the array it started
+ * with, so a guard that removes itself does not make the next one skipped.
  */
 export function useCallbacks<T>() {
-  const list: T[] = []
+  let list: readonly T[] = []
   return {
-    // -1 >>> 0 is past the end: removing twice removes nothing.
-    add: (callback: T) => (list.push(callback), () => void list.splice(list.indexOf(callback) >>> 0, 1)),
-    list: () => list.slice(),
+    add(callback: T): () => void {
+      list = [...list, callback]
+      return () => {
+        const at = list.indexOf(callback)
+        // Removing twice removes nothing more.
+        if (at >= 0) list = list.filter((_, index) => index !== at)
+      }
+    },
+    list: () => list,
   }
 }

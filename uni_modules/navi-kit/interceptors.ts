@@ -1,5 +1,5 @@
 import type { NavigationError } from './errors'
-import { seam, type UniCallOptions, type UniCallbackResult } from './platform'
+import { navigationApi, type UniCallOptions, type UniCallbackResult } from './platform'
 import type { Route } from './types'
 
 /** Set on navi-kit's own uni calls, so its interceptors let them through. */
@@ -30,7 +30,7 @@ const KINDS: Record<string, NavigationKind> = {
  */
 export function interceptRawCalls(navigate: (kind: NavigationKind, to: unknown, extra: UniCallOptions) => Promise<Route>): void {
   for (const method in KINDS)
-    seam().uni.addInterceptor(method, {
+    navigationApi().addInterceptor(method, {
       invoke(options) {
         if (options[OWN_CALL]) return
         const { url, success, fail, complete, ...extra } = options

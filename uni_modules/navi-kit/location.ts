@@ -1,3 +1,6 @@
+/** An absolute path with nothing to normalise: no query, hash, '.', '..' or empty segment. */
+const CLEAN_ABSOLUTE = /^(\/[^/?#.]+)+$/
+
 /**
  * Turns what a caller wrote into an absolute page path, the way uni does
  * (uni-h5 `getRealRoute`): '/a/b' stays, 'c' and './c' sit beside the current
@@ -5,7 +8,12 @@
  * Query and hash are cut off; empty segments dropped.
  */
 export function normalizePath(raw: string, currentRoute = ''): string {
-  const path = raw[0] === '/' ? [] : currentRoute.split('/').slice(0, -1)
-  for (const part of raw.split(/[?#]/)[0].split('/')) part === '..' ? path.pop() : part && part !== '.' && path.push(part)
-  return '/' + path.filter(Boolean).join('/')
+  // Most calls pass such a path: skip the splitting.
+  if (CLEAN_ABSOLUTE.test(raw)) return raw
+  const folders = raw[0] === '/' ? [] : currentRoute.split('/').slice(0, -1)
+  for (const part of raw.split(/[?#]/)[0].split('/')) {
+    if (part === '..') folders.pop()
+    else if (part && part !== '.') folders.push(part)
+  }
+  return '/' + folders.filter(Boolean).join('/')
 }

@@ -113,7 +113,19 @@ export interface PlatformSeam {
 type GlobalBag = Record<string, unknown>
 const globals = (): GlobalBag => globalThis as unknown as GlobalBag
 
-const defaultUni: UniApi = {
+/** The uni calls the router makes. */
+export type NavigationApi = Pick<
+  UniApi,
+  'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack' | 'addInterceptor' | 'removeInterceptor'
+>
+
+// Each default is its own declaration, so a bundle that imports only the
+// router carries none of the launcher's (request, plus, location, …).
+
+const defaultPlatform = () => process.env.UNI_PLATFORM ?? 'h5'
+const defaultCurrentPages = () => getCurrentPages() as unknown as PageRecord[]
+
+const defaultNavigationApi: NavigationApi = {
   navigateTo: (o) => uni.navigateTo(o as unknown as UniNamespace.NavigateToOptions),
   redirectTo: (o) => uni.redirectTo(o as unknown as UniNamespace.RedirectToOptions),
   switchTab: (o) => uni.switchTab(o as unknown as UniNamespace.SwitchTabOptions),
@@ -124,6 +136,9 @@ const defaultUni: UniApi = {
   // just that interceptor instead of every one on the method.
   removeInterceptor: (m, i) =>
     (uni.removeInterceptor as (m: string, i?: UniInterceptor) => void)(m, i),
+}
+
+const launcherApi: Omit<UniApi, keyof NavigationApi> = {
   navigateToMiniProgram: (o) =>
     uni.navigateToMiniProgram(o as unknown as UniNamespace.NavigateToMiniProgramOptions),
   navigateBackMiniProgram: (o) =>
@@ -136,10 +151,14 @@ const defaultUni: UniApi = {
   },
 }
 
+// Object.assign keeps the getter above live (a spread would read it once);
+// marked pure so that a bundle without the launcher drops both objects.
+const defaultUni: UniApi = /* @__PURE__ */ Object.assign(launcherApi, defaultNavigationApi)
+
 const defaultSeam: PlatformSeam = {
-  platform: () => process.env.UNI_PLATFORM ?? 'h5',
+  platform: defaultPlatform,
   uni: defaultUni,
-  getCurrentPages: () => getCurrentPages() as unknown as PageRecord[],
+  getCurrentPages: defaultCurrentPages,
   plus: () => globals().plus as PlusApi | undefined,
   location: () => globals().location as LocationLike | undefined,
   userAgent: () => {
@@ -191,6 +210,18 @@ export function setPlatformSeam(parts: Partial<PlatformSeam>): () => void {
     overrides = before
   }
 }
+
+// The router's parts of the seam, one accessor each: same answers as
+// `seam().x`, without building the whole seam on every navigation.
+
+/** uni's platform id, as `seam().platform()`. */
+export const currentPlatform = (): string => (overrides.platform ?? defaultPlatform)()
+
+/** The page stack, as `seam().getCurrentPages()`; read it, never change it (WeChat's rule). */
+export const currentPages = (): readonly PageRecord[] => (overrides.getCurrentPages ?? defaultCurrentPages)()
+
+/** uni's navigation calls, as `seam().uni`. */
+export const navigationApi = (): NavigationApi => overrides.uni ?? defaultNavigationApi
 
 /** The platforms whose page stack WeChat-style limits apply to. */
 export function isMiniProgram(platform: string): boolean {

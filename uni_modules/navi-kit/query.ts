@@ -1,6 +1,6 @@
 import { NavigationError } from './errors'
 import { getPayload } from './handoff'
-import { isMiniProgram, seam } from './platform'
+import { currentPlatform, isMiniProgram } from './platform'
 import type { RouteQuery } from './types'
 
 /**
@@ -23,7 +23,11 @@ export const TYPED_KEYS = '_nkt'
 export const HANDOFF_ID = '_nkh'
 
 /** encodeURIComponent, but ',', ':', '/' and '@' stay readable (all legal in a query). */
-const encode = (text: string) => encodeURIComponent(text).replace(/%(2C|3A|2F|40)/g, decodeURIComponent)
+const encode = (text: string) => {
+  const encoded = encodeURIComponent(text)
+  // Most values need no escape at all: skip the (much slower) replace.
+  return encoded.includes('%') ? encoded.replace(/%(2C|3A|2F|40)/g, decodeURIComponent) : encoded
+}
 
 const decode = (text: string) => {
   try {
@@ -33,43 +37,60 @@ const decode = (text: string) => {
   }
 }
 
+/** Whether JSON gives `value` back unchanged (an object drops an undefined member; an array writes null). */
+function isJsonValue(value: unknown, inArray: boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return isFinite(value) // NaN and Infinity are written null
+    case 'undefined':
+      return !inArray
+    case 'object': {
+      // a Date, a Map, a class instance… would come back as a plain object or a string
+      const proto: unknown = value && Object.getPrototypeOf(value)
+      return !proto || proto === Object.prototype || proto === Array.prototype
+    }
+    default:
+      return false // function, symbol, bigint
+  }
+}
+
+const describe = (value: unknown) =>
+  typeof value === 'object' && value ? value.constructor.name : typeof value === 'number' ? String(value) : typeof value
+
 /**
- * Throws 'invalid' for a value JSON would not give back unchanged. JSON.stringify
- * walks the value (and throws its own TypeError on a cycle); the replacer sees
- * each value before toJSON, so a Date is still a Date there.
+ * A query value as JSON text; throws 'invalid' for a value JSON would not give
+ * back unchanged. The replacer sees each value before toJSON, so a Date is
+ * still a Date there; JSON.stringify throws its own TypeError on a cycle.
  */
-function assertJson(query: RouteQuery): void {
-  JSON.stringify(query, function (this: Record<string, unknown>, key, value: unknown) {
+function jsonText(queryKey: string, value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, replaced: unknown) {
     const raw = this[key]
-    const type = typeof raw
-    const proto = type === 'object' && raw && Object.getPrototypeOf(raw)
-    if (
-      (proto && proto !== Object.prototype && proto !== Array.prototype) ||
-      (type === 'number' && !isFinite(raw as number)) ||
-      /fu|sy|bi/.test(type) ||
-      (raw === undefined && Array.isArray(this))
-    )
-      throw new NavigationError(
-        'invalid',
-        `query: '${key}' holds ${proto ? proto.constructor.name : type === 'number' ? raw : type}; use JSON values`,
-      )
-    return value
+    if (!isJsonValue(raw, Array.isArray(this)))
+      throw new NavigationError('invalid', `query: '${key || queryKey}' holds ${describe(raw)}; use JSON values`)
+    return replaced
   })
 }
 
 /** The query part of a URL (no '?'); throws 'invalid' for what cannot round-trip. */
 export function encodeQuery(query: RouteQuery): string {
-  assertJson(query)
   const typed: string[] = []
   const parts: string[] = []
   for (const key in query) {
     const value = query[key]
     if (key === TYPED_KEYS || key === HANDOFF_ID) throw new NavigationError('invalid', `query: '${key}' is reserved; rename it`)
     if (value === undefined) continue
-    if (typeof value !== 'string') typed.push(key.replace(/%/g, '%25').replace(/,/g, '%2C'))
-    parts.push(encode(key) + '=' + encode(typeof value === 'string' ? value : JSON.stringify(value)))
+    if (typeof value === 'string') {
+      parts.push(encode(key) + '=' + encode(value))
+    } else {
+      parts.push(encode(key) + '=' + encode(jsonText(key, value)))
+      // '%' first, so the '%' of '%2C' is not escaped again.
+      typed.push(key.replace(/%/g, '%25').replace(/,/g, '%2C'))
+    }
   }
-  if (typed.length) parts.push(TYPED_KEYS + '=' + encode(typed + ''))
+  if (typed.length) parts.push(TYPED_KEYS + '=' + encode(typed.join(',')))
   return parts.join('&')
 }
 
@@ -80,7 +101,7 @@ export function encodeQuery(query: RouteQuery): string {
  */
 export function decodeQuery(
   options: Record<string, string | undefined> | null | undefined,
-  raw = isMiniProgram(seam().platform()),
+  raw = isMiniProgram(currentPlatform()),
 ): RouteQuery {
   const entries = Object.keys(options || {}).map((key) => [key, options![key] ?? ''].map((text) => (raw ? decode(text) : text)))
   const flat = Object.fromEntries(entries) as Record<string, string>

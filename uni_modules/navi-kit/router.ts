@@ -4,51 +4,49 @@ import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
 import { interceptRawCalls, OWN_CALL, type NavigationKind } from './interceptors'
 import { normalizePath } from './location'
-import { isMiniProgram, seam, type PageRecord, type UniCallOptions } from './platform'
+import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable } from './routes'
-import type {
-  GuardResult,
-  NavigationGuard,
-  NavigationHook,
-  Route,
-  RouteLocationObject,
-  RouteLocationRaw,
-  RouteQuery,
-  RouterOptions,
-  Router,
-} from './types'
+import type { GuardResult, NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
 import { setActiveRouter, type RouterInternals } from './useApi'
 
 type UniMethod = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack'
 
+/** WeChat's page stack limit, applied on every mini-program platform unless `maxStack` says otherwise. */
+const MINI_PROGRAM_MAX_STACK = 10
+const DEFAULT_QUERY_LIMIT = 1024
+/** A guard chain that redirects this many times is taken for a loop. */
+const MAX_REDIRECTS = 10
+
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
-/** uni's page stack; none before the first page exists (or outside uni). */
-function pageStack(): PageRecord[] {
+/** uni's page stack, bottom first; none before the first page exists (or outside uni). */
+function pageStack(): readonly PageRecord[] {
   try {
-    // A copy: WeChat asks apps never to modify the page stack array.
-    return [...seam().getCurrentPages()]
+    return currentPages()
   } catch {
     return []
   }
 }
 
+function topPage(): PageRecord | undefined {
+  const stack = pageStack()
+  return stack[stack.length - 1]
+}
+
 /** A uni call as a Promise, marked as navi-kit's own; `fail` → 'platform' with uni's errMsg. */
 const callUni = (method: UniMethod, options: UniCallOptions) =>
   new Promise((resolve, reject) => {
-    seam().uni[method]({
-      ...options,
-      [OWN_CALL]: 1,
-      success: resolve,
-      fail: ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg)),
-    })
+    options[OWN_CALL] = 1
+    options.success = resolve
+    options.fail = ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg))
+    navigationApi()[method](options)
   })
 
 export function createRouter(options: RouterOptions): Router {
   const table = createRouteTable(options.pages)
-  const before = useCallbacks<NavigationGuard>()
-  const after = useCallbacks<NavigationHook>()
+  const guards = useCallbacks<NavigationGuard>()
+  const hooks = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
   const find = (key: 'path' | 'name', value: string) => table.find((record) => record[key] === value)
   const near = (key: 'path' | 'name', value: string) => closest(value, table.map((record) => record[key]))
@@ -58,13 +56,17 @@ export function createRouter(options: RouterOptions): Router {
     const record = path === '/' ? table[0] : find('path', path)
     if (!record) throw fail('not-found', `${path} is not in pages.json (did you mean ${near('path', path)}?)`)
     const search = encodeQuery(query)
-    return { ...record, query, fullPath: record.path + (search && '?' + search) }
+    // Written out, not spread: V8 spreads a record into a new object shape ~100× slower.
+    return { path: record.path, name: record.name, isTab: record.isTab, query, fullPath: search ? record.path + '?' + search : record.path }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
   function pageRoute(route?: string, pageOptions?: Record<string, string | undefined>): Route {
-    const top = pageStack().pop()
-    if (route === undefined) [route, pageOptions] = [top?.route, pageOptions || top?.options]
+    if (route === undefined) {
+      const top = topPage()
+      route = top?.route
+      pageOptions = pageOptions || top?.options
+    }
     const path = normalizePath('/' + route)
     // A tab page opened by switchTab has no options: its query waits in the handoff store.
     return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
@@ -74,13 +76,17 @@ export function createRouter(options: RouterOptions): Router {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
       if (name != null) {
-        if (!find('name', name)) throw fail('invalid', `no page is named '${name}' (did you mean '${near('name', name)}'?)`)
-        return routeOf(find('name', name)!.path, query || {})
+        const record = find('name', name)
+        if (!record) throw fail('invalid', `no page is named '${name}' (did you mean '${near('name', name)}'?)`)
+        return routeOf(record.path, { ...query })
       }
       if (typeof path === 'string') {
+        const search = path.includes('?') ? path.split('?')[1] : undefined
         // A query written into the path reads like a URL's: strings, decoded once.
-        const inPath = decodeQuery(splitQuery(path.split('?')[1] || ''), true)
-        return routeOf(normalizePath(path, pageStack().pop()?.route), { ...inPath, ...query })
+        const inPath = search ? decodeQuery(splitQuery(search), true) : undefined
+        // Only a relative path needs the current page.
+        const base = path[0] === '/' ? undefined : topPage()?.route
+        return routeOf(normalizePath(path, base), { ...inPath, ...query })
       }
     } catch (error) {
       // e.g. JSON.stringify's TypeError on a cycle, encodeURIComponent's on a lone surrogate
@@ -92,42 +98,54 @@ export function createRouter(options: RouterOptions): Router {
   const home = resolve(options.home || table[0]?.path)
   const currentRoute = shallowRef(home)
 
+  /** Where a navigation starts: currentRoute when it describes the top page (it holds a tab page's handed-off query), else the top page's own route. */
+  function fromRoute(): Route {
+    const top = topPage()
+    try {
+      if (top && normalizePath('/' + top.route) !== currentRoute.value.path) return pageRoute()
+    } catch {
+      // a page outside pages.json: the last known route stands in
+    }
+    return currentRoute.value
+  }
+
   function pickMethod(kind: NavigationKind, to: Route): UniMethod {
-    const maxStack = options.maxStack ?? (isMiniProgram(seam().platform()) ? 10 : 1 / 0)
-    const policy = options.onStackFull
     if (kind === 'relaunch') return 'reLaunch'
     if (to.isTab) return 'switchTab'
-    if (kind === 'replace' || pageStack().length >= maxStack) {
-      if (kind === 'push' && policy === 'error')
-        throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
-      return kind === 'push' && policy === 'relaunch' ? 'reLaunch' : 'redirectTo'
+    if (kind === 'replace') return 'redirectTo'
+    // Mini programs cap the stack; elsewhere it is unlimited unless maxStack is set.
+    const maxStack = options.maxStack ?? (isMiniProgram(currentPlatform()) ? MINI_PROGRAM_MAX_STACK : undefined)
+    if (maxStack === undefined || pageStack().length < maxStack) return 'navigateTo'
+    if (options.onStackFull === 'error')
+      throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
+    return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
+  }
+
+  /** The first guard answer other than "go on" (true, undefined, null), or true. */
+  async function runGuards(to: Route, from: Route): Promise<GuardResult> {
+    for (const guard of guards.list()) {
+      const answer = await guard(to, from)
+      if (answer != null && answer !== true) return answer
     }
-    return 'navigateTo'
+    return true
   }
 
   async function navigate(kind: NavigationKind, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
     const to = resolve(raw as RouteLocationRaw)
-    let from = currentRoute.value
-    try {
-      // The top page, unless currentRoute already describes it (it holds a tab page's handed-off query).
-      if (normalizePath('/' + pageStack().pop()?.route) !== from.path) from = pageRoute()
-    } catch {
-      // no page yet, or one outside pages.json: the last known route stands in
-    }
+    // Only guards and hooks read `from`: without them the page stack is left unread.
+    const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
     const key = kind + to.fullPath
     if (inFlight.has(key)) throw fail('duplicated', `${to.fullPath} is already on its way`)
     inFlight.add(key)
     let failure: NavigationError | undefined
-    let redirected
+    let redirected = false
     try {
-      let answer: GuardResult = true
-      for (const guard of before.list()) if ((answer = await guard(to, from)) === false || (answer ?? true) !== true) break
+      const answer = guards.list().length ? await runGuards(to, from) : true
       if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
-      if (answer == null) answer = true
       if (answer !== true) {
-        if (redirects > 9) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
+        if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
         inFlight.delete(key)
-        redirected = 1
+        redirected = true
         return await navigate(kind, answer, extra, redirects + 1)
       }
       const method = pickMethod(kind, to)
@@ -137,20 +155,25 @@ export function createRouter(options: RouterOptions): Router {
       if (method === 'reLaunch') tabQueries.clear()
       if (to.isTab) tabQueries.set(to.path, to.query)
       if (method === 'switchTab') url = to.path // switchTab takes no query
-      else if (url.length - to.path.length > (options.queryLimit || 1024)) url = to.path + `?${HANDOFF_ID}=` + putPayload(to.query)
+      else if (url.length - to.path.length > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
       router.pending = to
-      await callUni(method, { events, animationType: animation?.type, animationDuration: animation?.duration, ...extra, url })
+      // Only the options given: uni copies this object on every call.
+      const uniOptions: UniCallOptions = { ...extra, url }
+      if (events) uniOptions.events = events
+      if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
+      await callUni(method, uniOptions)
       return (currentRoute.value = to)
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
     } finally {
       inFlight.delete(key)
       if (router.pending === to) router.pending = undefined
-      if (!redirected) for (const hook of after.list()) hook(to, from, failure)
+      // A redirect chain is one navigation: its last step reports it.
+      if (!redirected) for (const hook of hooks.list()) hook(to, from, failure)
     }
   }
 
-  let intercepting = 0
+  let installs = 0
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -160,18 +183,20 @@ export function createRouter(options: RouterOptions): Router {
     relaunch: (to) => navigate('relaunch', to),
     async back(delta = 1) {
       if (!(delta >= 1)) throw fail('invalid', `back(${delta}): delta must be 1 or more`)
-      const below = pageStack().reverse()[delta]
+      const stack = pageStack()
+      const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
       if (!below) return void (await navigate('relaunch', home.path))
       const target = pageRoute(below.route, below.options)
       await callUni('navigateBack', { delta })
       currentRoute.value = target
     },
-    beforeEach: before.add,
-    afterEach: after.add,
+    beforeEach: guards.add,
+    afterEach: hooks.add,
     install() {
       setActiveRouter(router)
-      intercepting++ || interceptRawCalls(navigate)
+      // One set of interceptors however many apps use the router.
+      if (!installs++) interceptRawCalls(navigate)
     },
   }
   setActiveRouter(router)
