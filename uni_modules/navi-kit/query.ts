@@ -37,24 +37,16 @@ const decode = (text: string) => {
   }
 }
 
+const JSON_PROTOTYPES: unknown[] = [Object.prototype, Array.prototype, null]
+
 /** Whether JSON gives `value` back unchanged (an object drops an undefined member; an array writes null). */
 function isJsonValue(value: unknown, inArray: boolean): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return isFinite(value) // NaN and Infinity are written null
-    case 'undefined':
-      return !inArray
-    case 'object': {
-      // a Date, a Map, a class instance… would come back as a plain object or a string
-      const proto: unknown = value && Object.getPrototypeOf(value)
-      return !proto || proto === Object.prototype || proto === Array.prototype
-    }
-    default:
-      return false // function, symbol, bigint
-  }
+  const type = typeof value
+  if (type === 'number') return isFinite(value as number) // NaN and Infinity are written null
+  if (type === 'undefined') return !inArray
+  // A Date, a Map, a class instance… would come back as a plain object or a string.
+  if (type === 'object') return value === null || JSON_PROTOTYPES.includes(Object.getPrototypeOf(value))
+  return type === 'string' || type === 'boolean' // not a function, symbol or bigint
 }
 
 const describe = (value: unknown) =>
@@ -82,13 +74,10 @@ export function encodeQuery(query: RouteQuery): string {
     const value = query[key]
     if (key === TYPED_KEYS || key === HANDOFF_ID) throw new NavigationError('invalid', `query: '${key}' is reserved; rename it`)
     if (value === undefined) continue
-    if (typeof value === 'string') {
-      parts.push(encode(key) + '=' + encode(value))
-    } else {
-      parts.push(encode(key) + '=' + encode(jsonText(key, value)))
-      // '%' first, so the '%' of '%2C' is not escaped again.
-      typed.push(key.replace(/%/g, '%25').replace(/,/g, '%2C'))
-    }
+    const isString = typeof value === 'string'
+    // '%' first, so the '%' of '%2C' is not escaped again.
+    if (!isString) typed.push(key.replace(/%/g, '%25').replace(/,/g, '%2C'))
+    parts.push(encode(key) + '=' + encode(isString ? value : jsonText(key, value)))
   }
   if (typed.length) parts.push(TYPED_KEYS + '=' + encode(typed.join(',')))
   return parts.join('&')
@@ -103,7 +92,8 @@ export function decodeQuery(
   options: Record<string, string | undefined> | null | undefined,
   raw = isMiniProgram(currentPlatform()),
 ): RouteQuery {
-  const entries = Object.keys(options || {}).map((key) => [key, options![key] ?? ''].map((text) => (raw ? decode(text) : text)))
+  const read = (text: string) => (raw ? decode(text) : text)
+  const entries = Object.keys(options || {}).map((key) => [read(key), read(options![key] ?? '')])
   const flat = Object.fromEntries(entries) as Record<string, string>
   const stored = getPayload(flat[HANDOFF_ID])
   // A copy, so a page that edits its query cannot change what another page reads.

@@ -121,15 +121,6 @@ export function createRouter(options: RouterOptions): Router {
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
   }
 
-  /** The first guard answer other than "go on" (true, undefined, null), or true. */
-  async function runGuards(to: Route, from: Route): Promise<GuardResult> {
-    for (const guard of guards.list()) {
-      const answer = await guard(to, from)
-      if (answer != null && answer !== true) return answer
-    }
-    return true
-  }
-
   async function navigate(kind: NavigationKind, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
     const to = resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
@@ -140,7 +131,15 @@ export function createRouter(options: RouterOptions): Router {
     let failure: NavigationError | undefined
     let redirected = false
     try {
-      const answer = guards.list().length ? await runGuards(to, from) : true
+      let answer: GuardResult = true
+      // Without guards nothing is awaited here. true, undefined and null say "go on".
+      for (const guard of guards.list()) {
+        const said = await guard(to, from)
+        if (said != null && said !== true) {
+          answer = said
+          break
+        }
+      }
       if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
       if (answer !== true) {
         if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
@@ -182,6 +181,7 @@ export function createRouter(options: RouterOptions): Router {
     replace: (to) => navigate('replace', to),
     relaunch: (to) => navigate('relaunch', to),
     async back(delta = 1) {
+      // Written so that NaN fails too.
       if (!(delta >= 1)) throw fail('invalid', `back(${delta}): delta must be 1 or more`)
       const stack = pageStack()
       const below = stack[stack.length - 1 - delta]

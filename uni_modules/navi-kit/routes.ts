@@ -36,7 +36,7 @@ function distance(a: string, b: string): number {
   let row = [...Array(b.length + 1).keys()]
   for (let i = 0; i < a.length; i++) {
     const next = [i + 1]
-    for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + +(a[i] !== b[j])))
+    for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + (a[i] === b[j] ? 0 : 1)))
     row = next
   }
   return row[b.length]
