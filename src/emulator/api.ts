@@ -1,10 +1,11 @@
 /**
- * What each emulated endpoint answers, given the caller's token and body:
- * forced errcodes and "system busy" first, then the token, the rate window,
- * the request checks, caps and quotas, and finally the mint — the order in
- * which WeChat's own answers make the most sense to a client.
+ * What each emulated endpoint answers, in two steps: on arrival, from the URL
+ * alone — forced errcodes and "system busy" first, then the token, the
+ * account's kind and permission, the rate window — and, once the body is
+ * read, the request checks, caps and quotas, and finally the mint: the order
+ * in which WeChat's own answers make the most sense to a client.
  */
-import { Accounts } from './accounts'
+import { Accounts, type TokenOwner } from './accounts'
 import { wechatError, type Checked } from './errcodes'
 import { ArrivalWindow, Counters, DailyQuota, type QuotaKind } from './limits'
 import {
@@ -43,10 +44,14 @@ export interface EmulatorFaults {
 
 export type Json = Record<string, unknown>
 
+/** What `arrive` settled: the answer, or who is calling (absent for stable_token) so `complete` can go on. */
+export type Arrival = { answer: Json; caller?: undefined } | { answer?: undefined; caller?: TokenOwner }
+
 export interface EmulationOptions {
   tokenLifetimeSeconds: number
   ratePerSecond: number
   dailyQuota: number
+  shortLinkDailyQuota: number
   permanentShortLinkCap: number
   publishedPages?: string[]
   now: () => number
@@ -68,6 +73,8 @@ export class Emulation {
   readonly links = new LinkRegistry()
   readonly counters = new Counters()
   faults: EmulatorFaults = {}
+  /** The IP allow-list the emulator was started with; reset() restores it. */
+  initialIpAllowList?: ReadonlySet<string>
   private readonly windows = new Map<string, ArrivalWindow>()
   private readonly quotas = new Map<string, DailyQuota>()
   private readonly publishedPages?: ReadonlySet<string>
@@ -90,51 +97,69 @@ export class Emulation {
     const key = `${kind}:${appId}`
     let quota = this.quotas.get(key)
     if (!quota) {
-      quota = new DailyQuota(this.options.dailyQuota)
+      quota = new DailyQuota(kind === 'shortlinks' ? this.options.shortLinkDailyQuota : this.options.dailyQuota)
       this.quotas.set(key, quota)
     }
     return quota
   }
 
-  /** The answer to one call whose body (POST) or query (GET) is already parsed. */
-  handle(api: EmulatorApi, token: string | null, body: Json, query: URLSearchParams): Json {
+  /**
+   * Everything a call's URL alone decides, settled the moment it arrives —
+   * before its body is read, before any delay fault — because WeChat counts
+   * the rate on arrival: forced errcode, system busy, the token, the account's
+   * kind and link permission, and the per-appid rate window. Returns the
+   * answer, or the caller (none for stable_token) to `complete` with the body.
+   */
+  arrive(api: EmulatorApi, token: string | null, query: URLSearchParams, arrivedAt: number): Arrival {
     const forced = this.faults.forceErrcode
     if (forced && forced.api === api && forced.times > 0) {
       forced.times--
-      return wechatError(forced.errcode)
+      return { answer: wechatError(forced.errcode) }
     }
-    if (this.faulted(api) && Math.random() < (this.faults.systemBusyRate ?? 0)) return wechatError(-1)
+    if (this.faulted(api) && Math.random() < (this.faults.systemBusyRate ?? 0)) return { answer: wechatError(-1) }
+    if (api === 'stable_token') return {}
 
-    if (api === 'stable_token') {
-      const grant = this.accounts.stableToken(body)
+    const owner = this.accounts.check(token)
+    if (!owner.ok) return { answer: wechatError(owner.errcode) }
+    const caller = owner.value
+    if (api === 'getticket') {
+      if (caller.kind !== 'official') return { answer: wechatError(48001) }
+      if (query.get('type') !== 'jsapi') return { answer: wechatError(40097) }
+      return { answer: { ...wechatError(0), ...this.accounts.jsapiTicket(caller.appId) } }
+    }
+    if (caller.kind !== 'miniprogram') return { answer: wechatError(48001) }
+    if (GENERATION_APIS.has(api)) {
+      const refusal = this.accounts.generationRefusal(caller.appId)
+      if (refusal !== 0) return { answer: wechatError(refusal) }
+      if (!this.window(caller.appId).admit(arrivedAt)) return { answer: wechatError(44990) }
+    }
+    return { caller }
+  }
+
+  /** The answer to a call that `arrive` let through, given its parsed JSON body. */
+  complete(api: EmulatorApi, caller: TokenOwner | undefined, body: Json, remoteAddress: string): Json {
+    if (api === 'stable_token' || !caller) {
+      const grant = this.accounts.stableToken(body, remoteAddress)
       if (!grant.ok) return wechatError(grant.errcode)
       this.counters.tokenFetched()
       return { ...grant.value }
     }
-
-    const owner = this.accounts.check(token)
-    if (!owner.ok) return wechatError(owner.errcode)
-    const { appId, kind } = owner.value
-    if (api === 'getticket') {
-      if (kind !== 'official') return wechatError(48001)
-      if (query.get('type') !== 'jsapi') return wechatError(40097)
-      return { ...wechatError(0), ...this.accounts.jsapiTicket(appId) }
-    }
-    if (kind !== 'miniprogram') return wechatError(48001)
-    if (api === 'queryscheme' || api === 'query_urllink') return this.queryLink(api, appId, body)
-    return this.generate(api, appId, body)
+    if (api === 'queryscheme' || api === 'query_urllink') return this.queryLink(api, caller.appId, body)
+    return this.generate(api, caller.appId, body)
   }
 
-  private generate(api: EmulatorApi, appId: string, body: Json): Json {
-    const now = this.now()
-    const generation = GENERATION[api]
+  private window(appId: string): ArrivalWindow {
     let window = this.windows.get(appId)
     if (!window) {
       window = new ArrivalWindow(this.options.ratePerSecond)
       this.windows.set(appId, window)
     }
-    if (!window.admit(now)) return wechatError(44990)
+    return window
+  }
 
+  private generate(api: EmulatorApi, appId: string, body: Json): Json {
+    const now = this.now()
+    const generation = GENERATION[api]
     const spec = generation.check(body, { now, publishedPages: this.publishedPages })
     if (!spec.ok) return wechatError(spec.errcode)
     if (spec.value.expiresAt === null && this.links.permanentCount(appId) >= this.options.permanentShortLinkCap) {
@@ -180,6 +205,7 @@ export class Emulation {
 
   reset(): void {
     this.accounts.reset()
+    this.accounts.ipAllowList = this.initialIpAllowList
     this.links.reset()
     this.counters.reset()
     this.windows.clear()

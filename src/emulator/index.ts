@@ -7,15 +7,19 @@
  * Contract:
  *   startEmulator(options?) → Promise<Emulator>   starts in milliseconds, silent
  *     options: port (0 = free), host ('127.0.0.1'), apps / officialAccounts
- *     (registered in addition to SANDBOX_APP / SANDBOX_OA), tokenLifetimeSeconds
- *     (7200), ratePerSecond (100 generation calls per appid, counted on arrival),
- *     dailyQuota (500,000 per Asia/Shanghai day), permanentShortLinkCap (100,000),
- *     publishedPages (when given, other page paths answer 40165 / 40066),
- *     now (the clock behind tokens, expiry, quotas and the rate window).
+ *     (registered in addition to SANDBOX_APP / SANDBOX_OA; apps may be
+ *     `published: false` → 85079 or `linkPermission: 'none' | 'banned'` →
+ *     40002 / 40013), tokenLifetimeSeconds (7200), ratePerSecond (100
+ *     generation calls per appid, counted on arrival), dailyQuota (500,000
+ *     scheme + URL Link per Asia/Shanghai day), shortLinkDailyQuota
+ *     (1,000,000), permanentShortLinkCap (100,000), publishedPages (when
+ *     given, other page paths answer 40165 / 40066), ipAllowList (stable_token
+ *     from elsewhere: 40164), now (the clock behind tokens, expiry, quotas and
+ *     the rate window).
  *   Emulator: { url, close(), control }
  *   EmulatorControl: faults (delay, -1, dropped connection, forced errcode),
- *     quota remaining / exhausted, tokens expired / invalidated now, counters,
- *     minted-link lookup, current jsapi ticket, reset.
+ *     quota remaining / exhausted, app state, IP allow-list, tokens expired /
+ *     invalidated now, counters, minted-link lookup, current jsapi ticket, reset.
  *
  * Endpoints: POST /cgi-bin/stable_token, POST /wxa/generatescheme,
  * POST /wxa/generate_urllink, POST /wxa/genwxashortlink, POST /wxa/queryscheme,
@@ -23,13 +27,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Credentials } from './accounts'
-import { Emulation, GENERATION_APIS, type EmulatorApi, type EmulatorFaults, type Json } from './api'
+import type { AppState, Credentials, EmulatedApp } from './accounts'
+import { Emulation, GENERATION_APIS, type Arrival, type EmulatorApi, type EmulatorFaults, type Json } from './api'
 import { wechatError } from './errcodes'
 import type { EmulatorCounters, QuotaKind } from './limits'
 import type { MintedLink } from './links'
 
-export type { Credentials } from './accounts'
+export type { AppState, Credentials, EmulatedApp } from './accounts'
 export type { EmulatorApi, EmulatorFaults } from './api'
 export type { EmulatorCounters, QuotaKind } from './limits'
 export type { EmulatedEnvVersion, EmulatedLinkKind, MintedLink } from './links'
@@ -42,12 +46,18 @@ export const SANDBOX_OA: Readonly<Credentials> = { appId: 'wxsandboxoa00000001',
 export interface EmulatorOptions {
   port?: number
   host?: string
-  apps?: Credentials[]
+  /** Mini programs besides SANDBOX_APP; `published: false` / `linkPermission` make their generation calls fail as documented. */
+  apps?: EmulatedApp[]
   officialAccounts?: Credentials[]
   tokenLifetimeSeconds?: number
   ratePerSecond?: number
+  /** Scheme + URL Link per appid per Asia/Shanghai day (500,000); queryscheme + query_urllink have a budget of the same size. */
   dailyQuota?: number
+  /** Short links per appid per day, permanent ones included (1,000,000). */
+  shortLinkDailyQuota?: number
   permanentShortLinkCap?: number
+  /** WeChat's API IP allow-list: when set, stable_token from any other peer address answers 40164. */
+  ipAllowList?: string[]
   publishedPages?: string[]
   now?: () => number
 }
@@ -66,6 +76,10 @@ export interface EmulatorControl {
   setQuotaRemaining(remaining: number, target?: QuotaTarget): void
   exhaustQuota(target?: QuotaTarget): void
   quotaRemaining(appId?: string, kind?: QuotaKind): number
+  /** A mini program's publish / link-permission state: unpublished → 85079, no permission → 40002, banned → 40013. */
+  setAppState(appId: string, state: Partial<AppState>): void
+  /** WeChat's API IP allow-list for stable_token (40164 from elsewhere); undefined: no list. */
+  setIpAllowList(addresses: string[] | undefined): void
   /** Pretend this many permanent short links exist (the cap is 100,000). */
   setPermanentShortLinkCount(count: number, appId?: string): void
   /** Live tokens expire now: the next call with one gets 42001. Default: every account. */
@@ -77,7 +91,7 @@ export interface EmulatorControl {
   lookupLink(link: string): MintedLink | undefined
   /** The live jsapi ticket of a service account (default SANDBOX_OA / the first one), once one was handed out. */
   jsapiTicket(appId?: string): string | undefined
-  /** Forgets tokens, tickets, links, counters, quotas, rate windows and faults. */
+  /** Forgets tokens, tickets, links, counters, quotas, rate windows and faults; app states and the IP allow-list return to the options'. */
   reset(): void
 }
 
@@ -104,12 +118,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 7200,
     ratePerSecond: options.ratePerSecond ?? 100,
     dailyQuota: options.dailyQuota ?? 500_000,
+    shortLinkDailyQuota: options.shortLinkDailyQuota ?? 1_000_000,
     permanentShortLinkCap: options.permanentShortLinkCap ?? 100_000,
     publishedPages: options.publishedPages,
     now: options.now ?? Date.now,
   })
   for (const app of [SANDBOX_APP, ...(options.apps ?? [])]) emulation.accounts.register(app, 'miniprogram')
   for (const account of [SANDBOX_OA, ...(options.officialAccounts ?? [])]) emulation.accounts.register(account, 'official')
+  emulation.initialIpAllowList = options.ipAllowList && new Set(options.ipAllowList)
+  emulation.accounts.ipAllowList = emulation.initialIpAllowList
 
   const server = createServer((request, response) => {
     serve(emulation, request, response).catch(() => response.destroy())
@@ -140,13 +157,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 async function serve(emulation: Emulation, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const arrivedAt = emulation.now()
   const url = new URL(request.url ?? '/', 'http://emulator')
   const route = ROUTES[url.pathname]
   if (!route) return send(response, 404, { errcode: 404, errmsg: `emulator: no API at ${url.pathname}` })
 
   const { api } = route
   emulation.counters.call(api)
-  if (GENERATION_APIS.has(api)) emulation.counters.generationArrived(emulation.now())
+  if (GENERATION_APIS.has(api)) emulation.counters.generationArrived(arrivedAt)
+  // Decided on arrival, from the URL alone (WeChat counts the rate on arrival, not when the body is in).
+  const arrival: Arrival =
+    request.method === route.method ? emulation.arrive(api, url.searchParams.get('access_token'), url.searchParams, arrivedAt) : { answer: wechatError(43002) }
   const raw = await readBody(request)
 
   const faults = emulation.faults
@@ -160,11 +181,11 @@ async function serve(emulation: Emulation, request: IncomingMessage, response: S
   }
 
   let answer: Json
-  if (request.method !== route.method) answer = wechatError(43002)
-  else if (route.method === 'GET') answer = emulation.handle(api, url.searchParams.get('access_token'), {}, url.searchParams)
+  if (arrival.answer) answer = arrival.answer
+  else if (route.method === 'GET') answer = emulation.complete(api, arrival.caller, {}, request.socket.remoteAddress ?? '')
   else {
     const body = parseBody(raw)
-    answer = typeof body === 'number' ? wechatError(body) : emulation.handle(api, url.searchParams.get('access_token'), body, url.searchParams)
+    answer = typeof body === 'number' ? wechatError(body) : emulation.complete(api, arrival.caller, body, request.socket.remoteAddress ?? '')
   }
   emulation.counters.answer(typeof answer.errcode === 'number' ? answer.errcode : 0)
   send(response, 200, answer)
@@ -221,6 +242,10 @@ function createControl(emulation: Emulation): EmulatorControl {
     },
     exhaustQuota: (target) => control.setQuotaRemaining(0, target),
     quotaRemaining: (appId = SANDBOX_APP.appId, kind = 'links') => emulation.quota(appId, kind).remaining(emulation.now()),
+    setAppState: (appId, state) => emulation.accounts.setAppState(appId, state),
+    setIpAllowList: (addresses) => {
+      emulation.accounts.ipAllowList = addresses && new Set(addresses)
+    },
     setPermanentShortLinkCount: (count, appId) => {
       for (const id of appsFor(appId)) emulation.links.setPermanentCount(id, count)
     },

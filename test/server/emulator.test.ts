@@ -103,6 +103,41 @@ describe('emulator', () => {
       expect((await scheme(emulator, fresh.access_token)).errcode).toBe(0)
     })
 
+    it('force_refresh within 30 s of the last one does not refresh; the 21st of a Shanghai day answers 45009', async () => {
+      const first = await fetchToken(emulator, SANDBOX_APP, true)
+      clock.advance(29_000)
+      expect(await fetchToken(emulator, SANDBOX_APP, true)).toEqual({ access_token: first.access_token, expires_in: 7200 - 29 })
+      expect((await scheme(emulator, first.access_token)).errcode).toBe(0)
+      let latest = first.access_token
+      for (let refresh = 2; refresh <= 20; refresh++) {
+        clock.advance(30_000)
+        const next = await fetchToken(emulator, SANDBOX_APP, true)
+        expect(next.access_token).not.toBe(latest)
+        latest = next.access_token
+      }
+      clock.advance(30_000)
+      expect(await post(emulator, '/cgi-bin/stable_token', { grant_type: 'client_credential', appid: SANDBOX_APP.appId, secret: SANDBOX_APP.secret, force_refresh: true })).toEqual({
+        errcode: 45009,
+        errmsg: 'reach max api daily quota limit',
+      })
+      // The refused refresh leaves the live token working, and normal mode still hands it out.
+      expect((await scheme(emulator, latest)).errcode).toBe(0)
+      expect((await fetchToken(emulator)).access_token).toBe(latest)
+      // Midnight in Shanghai (16:00 UTC) starts a new allowance.
+      clock.at = Date.UTC(2026, 10, 22, 16, 0, 0)
+      expect((await fetchToken(emulator, SANDBOX_APP, true)).access_token).not.toBe(latest)
+    })
+
+    it('with an IP allow-list, stable_token from another address answers 40164', async () => {
+      const listed = await start({ ipAllowList: ['10.1.2.3'] })
+      const body = { grant_type: 'client_credential', appid: SANDBOX_APP.appId, secret: SANDBOX_APP.secret }
+      expect(await post(listed, '/cgi-bin/stable_token', body)).toEqual({ errcode: 40164, errmsg: expect.stringContaining('whitelist') })
+      listed.control.setIpAllowList(['10.1.2.3', '127.0.0.1'])
+      expect((await post(listed, '/cgi-bin/stable_token', body)).access_token).toEqual(expect.any(String))
+      listed.control.reset()
+      expect((await post(listed, '/cgi-bin/stable_token', body)).errcode).toBe(40164)
+    })
+
     it.each([
       ['an unknown appid', 40013, { grant_type: 'client_credential', appid: 'wxnobody00000000001', secret: 'x' }],
       ['a wrong secret', 40125, { grant_type: 'client_credential', appid: SANDBOX_APP.appId, secret: 'wrong' }],
@@ -211,6 +246,31 @@ describe('emulator', () => {
       const answer = await scheme(emulator, token, { jump_wxa: { path: 'p', query } })
       expect(answer.errcode).toBe(0)
       expect(emulator.control.lookupLink(String(answer.openlink))?.query).toBe(query)
+    })
+
+    it.each([
+      ['has no published version', 85079, { published: false }],
+      ['has no link permission', 40002, { linkPermission: 'none' }],
+      ['has its link permission banned', 40013, { linkPermission: 'banned' }],
+    ] as const)('an app that %s gets %i from all three generation APIs and takes no rate slot', async (_name, errcode, state) => {
+      const limited = await start({ ratePerSecond: 1, apps: [{ ...OTHER_APP, ...state }] })
+      const { access_token: token } = await fetchToken(limited, OTHER_APP)
+      expect(await scheme(limited, token)).toEqual({ errcode, errmsg: expect.any(String) })
+      expect((await post(limited, '/wxa/generate_urllink', { path: 'p' }, token)).errcode).toBe(errcode)
+      expect((await post(limited, '/wxa/genwxashortlink', { page_url: 'p' }, token)).errcode).toBe(errcode)
+      limited.control.setAppState(OTHER_APP.appId, { published: true, linkPermission: 'granted' })
+      expect((await scheme(limited, token)).errcode).toBe(0)
+      expect(limited.control.counters().linksMinted).toBe(1)
+      // reset() returns the app to the state it was registered with.
+      limited.control.reset()
+      expect((await scheme(limited, (await fetchToken(limited, OTHER_APP)).access_token)).errcode).toBe(errcode)
+    })
+
+    it('setAppState on the sandbox app: unpublishing makes the next call 85079', async () => {
+      const { access_token: token } = await fetchToken(emulator)
+      emulator.control.setAppState(SANDBOX_APP.appId, { published: false })
+      expect((await scheme(emulator, token)).errcode).toBe(85079)
+      expect(() => emulator.control.setAppState('wxnobody', { published: false })).toThrow(/no account/)
     })
 
     it('with publishedPages, an unpublished page is 40165', async () => {
@@ -379,6 +439,22 @@ describe('emulator', () => {
       expect((await scheme(limited, other.access_token)).errcode).toBe(0)
     })
 
+    it('counts on arrival: calls whose answers are held back keep the slots of the moment they arrived', async () => {
+      const limited = await start({ ratePerSecond: 3 })
+      const { access_token: token } = await fetchToken(limited)
+      limited.control.setFaults({ delayMs: 300, apis: ['generatescheme'] })
+      // Three schemes arrive at START; while their answers are held, a second passes and three URL Links arrive.
+      const held = Promise.all(Array.from({ length: 3 }, () => scheme(limited, token)))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      clock.advance(1000)
+      const later = await Promise.all(Array.from({ length: 3 }, () => post(limited, '/wxa/generate_urllink', { path: 'p' }, token)))
+      // No 1-s window held more than three arrivals, so nothing is refused.
+      expect([...(await held), ...later].map((answer) => answer.errcode)).toEqual([0, 0, 0, 0, 0, 0])
+      expect(limited.control.counters().generationArrivals).toEqual([START, START, START, START + 1000, START + 1000, START + 1000])
+      // A fourth call in the second window is over the limit.
+      expect((await post(limited, '/wxa/generate_urllink', { path: 'p' }, token)).errcode).toBe(44990)
+    })
+
     it('with the real clock the window slides: refused at once, accepted after a second', async () => {
       const realTime = await startEmulator({ ratePerSecond: 20 })
       started.push(realTime)
@@ -407,6 +483,18 @@ describe('emulator', () => {
       expect((await scheme(small, (await fetchToken(small)).access_token)).errcode).toBe(44993)
       clock.at = Date.UTC(2026, 10, 22, 16, 0, 0)
       expect((await scheme(small, (await fetchToken(small)).access_token)).errcode).toBe(0)
+    })
+
+    it('short links have a budget of their own, 1,000,000 a day by default', async () => {
+      expect(emulator.control.quotaRemaining(SANDBOX_APP.appId, 'shortlinks')).toBe(1_000_000)
+      expect(emulator.control.quotaRemaining(SANDBOX_APP.appId, 'links')).toBe(500_000)
+      const small = await start({ dailyQuota: 1, shortLinkDailyQuota: 2 })
+      const { access_token: token } = await fetchToken(small)
+      expect((await scheme(small, token)).errcode).toBe(0)
+      expect((await scheme(small, token)).errcode).toBe(44993)
+      expect((await post(small, '/wxa/genwxashortlink', { page_url: 'p' }, token)).errcode).toBe(0)
+      expect((await post(small, '/wxa/genwxashortlink', { page_url: 'p', is_permanent: true }, token)).errcode).toBe(0)
+      expect((await post(small, '/wxa/genwxashortlink', { page_url: 'p' }, token)).errcode).toBe(45009)
     })
 
     it('exhaustQuota / setQuotaRemaining; short links have their own budget (45009)', async () => {
