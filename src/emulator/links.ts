@@ -65,10 +65,10 @@ export function checkShortLinkRequest(body: Body, context: ValidationContext): C
   const { page_url: pageUrl, page_title: pageTitle = '', is_permanent: isPermanent = false } = body
   if (typeof isPermanent !== 'boolean') return fail(47001)
   if (typeof pageUrl !== 'string' || !pageUrl || pageUrl.length > MAX_QUERY) return fail(40066)
-  const [rawPath, ...rest] = pageUrl.split('?')
-  const path = rawPath.replace(/^\//, '')
+  const [path, ...rest] = pageUrl.split('?')
   const query = rest.join('?')
-  if (!QUERY_CHARS.test(query)) return fail(40066)
+  // Developers report a leading '/' answered 40066 (the docs' example has none); stricter is the safe side.
+  if (path.startsWith('/') || !QUERY_CHARS.test(query)) return fail(40066)
   if (!isPublished(path, context)) return fail(40066)
   if (typeof pageTitle !== 'string' || CONTROL_CHARS.test(pageTitle)) return fail(40225)
   const title = [...pageTitle].length > TITLE_LIMIT ? `${[...pageTitle].slice(0, TITLE_LIMIT).join('')}...` : pageTitle
@@ -132,10 +132,14 @@ function randomId(length: number): string {
   return id
 }
 
-const URL_OF: Record<EmulatedLinkKind, (id: string) => string> = {
+/** The documented shapes; a short link reads `#小程序://<app name>/<page title>/<id>` (no title: no middle part). */
+const URL_OF: Record<EmulatedLinkKind, (id: string, spec: LinkSpec) => string> = {
   scheme: (id) => `weixin://dl/business/?t=${id}`,
   urllink: (id) => `https://wxaurl.cn/${id}`,
-  shortlink: (id) => `#小程序://navi-kit/${id}`,
+  shortlink: (id, spec) => {
+    const title = (spec.pageTitle ?? '').replace(/[/\s]+/g, '')
+    return title ? `#小程序://navi-kit/${title}/${id}` : `#小程序://navi-kit/${id}`
+  },
 }
 
 /** Minted links by id, plus the per-app count of permanent short links (the 100,000 cap). */
@@ -146,7 +150,7 @@ export class LinkRegistry {
   mint(appId: string, spec: LinkSpec, now: number): MintedLink {
     let id = randomId(spec.kind === 'shortlink' ? 15 : 11)
     while (this.links.has(id)) id = randomId(id.length)
-    const link: MintedLink = { ...spec, id, url: URL_OF[spec.kind](id), appId, createdAt: now }
+    const link: MintedLink = { ...spec, id, url: URL_OF[spec.kind](id, spec), appId, createdAt: now }
     this.links.set(id, link)
     if (spec.kind === 'shortlink' && spec.expiresAt === null) this.permanent.set(appId, this.permanentCount(appId) + 1)
     return link

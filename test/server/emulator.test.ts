@@ -357,7 +357,11 @@ describe('emulator', () => {
     it('mints a short link; the title is cut at 20 characters; short-term links live 30 days', async () => {
       const { access_token: token } = await fetchToken(emulator)
       const answer = await post(emulator, '/wxa/genwxashortlink', { page_url: 'pages/a/a?id=1', page_title: '一二三四五六七八九十一二三四五六七八九十多出', is_permanent: false }, token)
-      expect(answer).toEqual({ errcode: 0, errmsg: 'ok', link: expect.stringMatching(/^#小程序:\/\/navi-kit\/[0-9A-Za-z]{15}$/) })
+      expect(answer).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+        link: expect.stringMatching(/^#小程序:\/\/navi-kit\/一二三四五六七八九十一二三四五六七八九十\.\.\.\/[0-9A-Za-z]{15}$/),
+      })
       expect(emulator.control.lookupLink(String(answer.link))).toMatchObject({
         kind: 'shortlink',
         path: 'pages/a/a',
@@ -378,8 +382,16 @@ describe('emulator', () => {
       expect((await post(emulator, '/wxa/genwxashortlink', { ...permanent, is_permanent: false }, token)).errcode).toBe(0)
     })
 
-    it('refuses a missing or oversize page_url (40066) and a title that is not text (40225)', async () => {
+    it('without a title the link has no middle part', async () => {
       const { access_token: token } = await fetchToken(emulator)
+      const answer = await post(emulator, '/wxa/genwxashortlink', { page_url: 'pages/a/a' }, token)
+      expect(answer.link).toMatch(/^#小程序:\/\/navi-kit\/[0-9A-Za-z]{15}$/)
+      expect(emulator.control.lookupLink(String(answer.link))).toMatchObject({ path: 'pages/a/a', query: '', pageTitle: '' })
+    })
+
+    it('refuses a missing, oversize or /-led page_url (40066) and a title that is not text (40225)', async () => {
+      const { access_token: token } = await fetchToken(emulator)
+      expect((await post(emulator, '/wxa/genwxashortlink', { page_url: '/pages/a/a?id=1' }, token)).errcode).toBe(40066)
       expect((await post(emulator, '/wxa/genwxashortlink', { page_title: 't' }, token)).errcode).toBe(40066)
       expect((await post(emulator, '/wxa/genwxashortlink', { page_url: `p?${'a'.repeat(1024)}` }, token)).errcode).toBe(40066)
       expect((await post(emulator, '/wxa/genwxashortlink', { page_url: 'p', page_title: 7 }, token)).errcode).toBe(40225)
