@@ -134,6 +134,18 @@ describe('WeChat errors through the real core', () => {
     expect(unpublished.json().error.code).toBe(ERRCODES[85079].code)
   })
 
+  it('jssdk-config without a service account says which variables to set', async () => {
+    const noOa = await startStack({ WECHAT_OA_APPID: '', WECHAT_OA_SECRET: '' }, { sandbox: false })
+    try {
+      const res = await noOa.app.inject({ method: 'GET', url: '/v1/wechat/jssdk-config?url=https://m.example.com/a', headers: AUTH })
+      expect(res.statusCode).toBe(501)
+      expect(res.json().error).toMatchObject({ code: 'jssdk-not-configured' })
+      expect(res.json().error.message).toMatch(/WECHAT_OA_APPID/)
+    } finally {
+      await noOa.close()
+    }
+  })
+
   it('upstream trouble is a 503 with Retry-After, and the service recovers', async () => {
     stack.emulator?.control.setFaults({ dropRate: 1, apis: ['generatescheme'] })
     const res = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/dropped/dropped' }))
