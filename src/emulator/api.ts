@@ -12,9 +12,12 @@ import {
   checkSchemeRequest,
   checkShortLinkRequest,
   checkUrlLinkRequest,
+  customQueryOf,
   LinkRegistry,
+  openingQuery,
+  parsePlaintextScheme,
+  type LinkLookup,
   type LinkSpec,
-  type MintedLink,
   type ValidationContext,
 } from './links'
 
@@ -183,13 +186,20 @@ export class Emulation {
     if (queryType === 1) return { ...wechatError(0), quota_info: quotaInfo }
     if (typeof asked !== 'string' || !asked) return wechatError(40097)
 
+    const plaintext = api === 'queryscheme' ? parsePlaintextScheme(asked) : undefined
+    if (plaintext) {
+      // Plaintext schemes are not minted, so WeChat has no create or expire time for them: 0, like a permanent link.
+      if (plaintext.appId !== appId) return wechatError(85403)
+      const info = { appid: appId, path: plaintext.path, query: plaintext.query, create_time: 0, expire_time: 0, env_version: plaintext.envVersion }
+      return { ...wechatError(0), scheme_info: info, visit_openid: '', quota_info: quotaInfo }
+    }
     const link = this.links.lookup(asked, api === 'queryscheme' ? 'scheme' : 'urllink')
     // Another app's link reads as unknown: WeChat tells an app nothing about others' links.
     if (!link || link.appId !== appId) return wechatError(85403)
     const info: Json = {
       appid: link.appId,
       path: link.path,
-      query: link.query,
+      query: openingQuery(link, customQueryOf(asked.trim())),
       create_time: Math.floor(link.createdAt / 1000),
       expire_time: link.expiresAt === null ? 0 : Math.floor(link.expiresAt / 1000),
       env_version: link.envVersion,
@@ -199,8 +209,12 @@ export class Emulation {
     return { ...wechatError(0), url_link_info: { ...info, cloud_base: cloudBase }, visit_openid: '', quota_info: quotaInfo }
   }
 
-  lookup(link: string): MintedLink | undefined {
-    return this.links.lookup(link)
+  /** The minted link behind `link`, with the `cq` appended to it, if any. */
+  lookup(link: string): LinkLookup | undefined {
+    const found = this.links.lookup(link)
+    if (!found) return undefined
+    const customQuery = customQueryOf(link.trim())
+    return customQuery === undefined ? { ...found } : { ...found, customQuery }
   }
 
   reset(): void {

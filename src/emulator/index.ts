@@ -31,12 +31,12 @@ import type { AppState, Credentials, EmulatedApp } from './accounts'
 import { Emulation, GENERATION_APIS, type Arrival, type EmulatorApi, type EmulatorFaults, type Json } from './api'
 import { wechatError } from './errcodes'
 import type { EmulatorCounters, QuotaKind } from './limits'
-import type { MintedLink } from './links'
+import type { LinkLookup } from './links'
 
 export type { AppState, Credentials, EmulatedApp } from './accounts'
 export type { EmulatorApi, EmulatorFaults } from './api'
 export type { EmulatorCounters, QuotaKind } from './limits'
-export type { EmulatedEnvVersion, EmulatedLinkKind, MintedLink } from './links'
+export type { EmulatedEnvVersion, EmulatedLinkKind, LinkLookup, MintedLink } from './links'
 
 /** The mini program every emulator knows (the sandbox mints with it). */
 export const SANDBOX_APP: Readonly<Credentials> = { appId: 'wxsandbox0000000001', secret: 'sandbox-secret' }
@@ -87,8 +87,11 @@ export interface EmulatorControl {
   /** Every token is invalid now, as after a force_refresh elsewhere: 40001. Default: every account. */
   invalidateTokens(appId?: string): void
   counters(): EmulatorCounters
-  /** What a minted link stands for (scheme with `&cq=`, URL Link with `?cq=`, short link, or bare id). */
-  lookupLink(link: string): MintedLink | undefined
+  /**
+   * What a minted link stands for (scheme with `&cq=`, URL Link with `?cq=`,
+   * short link, or bare id); `customQuery` is the decoded `cq`, when there is one.
+   */
+  lookupLink(link: string): LinkLookup | undefined
   /** The live jsapi ticket of a service account (default SANDBOX_OA / the first one), once one was handed out. */
   jsapiTicket(appId?: string): string | undefined
   /** Forgets tokens, tickets, links, counters, quotas, rate windows and faults; app states and the IP allow-list return to the options'. */
@@ -252,10 +255,7 @@ function createControl(emulation: Emulation): EmulatorControl {
     expireTokens: (appId) => emulation.accounts.expireTokens(appId),
     invalidateTokens: (appId) => emulation.accounts.invalidateTokens(appId),
     counters: () => emulation.counters.snapshot(),
-    lookupLink: (link) => {
-      const found = emulation.lookup(link)
-      return found && { ...found }
-    },
+    lookupLink: (link) => emulation.lookup(link),
     jsapiTicket: (appId) => emulation.accounts.currentTicket(appId ?? SANDBOX_OA.appId),
     reset: () => emulation.reset(),
   }

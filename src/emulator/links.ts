@@ -183,6 +183,32 @@ export class LinkRegistry {
   }
 }
 
+/** What a lookup answers: the minted link, plus the `cq` the caller appended (decoded), if any. */
+export interface LinkLookup extends MintedLink {
+  customQuery?: string
+}
+
+/** The decoded `cq` appended to an encrypted scheme (`&cq=…`) or a URL Link (`?cq=…`), if any. */
+export function customQueryOf(link: string): string | undefined {
+  const search = /^weixin:\/\/dl\/business\/?\?(.*)$/.exec(link)?.[1] ?? /^https?:\/\/wxaurl\.cn\/[^?#]*\?([^#]*)/.exec(link)?.[1]
+  return search === undefined ? undefined : (new URLSearchParams(search).get('cq') ?? undefined)
+}
+
+/** The page query a link opens with: the minted query, then the appended `cq` (as WeChat's queryscheme example shows). */
+export function openingQuery(link: MintedLink, customQuery: string | undefined): string {
+  return [link.query, customQuery].filter(Boolean).join('&')
+}
+
+/** A plaintext scheme's fields (`weixin://dl/business/?appid=…&path=…&query=…&env_version=…`), or undefined. */
+export function parsePlaintextScheme(link: string): { appId: string; path: string; query: string; envVersion: string } | undefined {
+  const search = /^weixin:\/\/dl\/business\/?\?(.*)$/.exec(link.trim())?.[1]
+  if (search === undefined) return undefined
+  const params = new URLSearchParams(search)
+  const appId = params.get('appid')
+  if (!appId || params.has('t')) return undefined
+  return { appId, path: params.get('path') ?? '', query: params.get('query') ?? '', envVersion: params.get('env_version') ?? 'release' }
+}
+
 function idOf(link: string): string {
   const scheme = /^weixin:\/\/dl\/business\/?\?(.*)$/.exec(link)
   if (scheme) return new URLSearchParams(scheme[1]).get('t') ?? ''

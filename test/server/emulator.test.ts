@@ -330,7 +330,8 @@ describe('emulator', () => {
         scheme_info: {
           appid: SANDBOX_APP.appId,
           path: 'pages/x/x',
-          query: 'k=v',
+          // The appended cq joins the minted query, as WeChat's queryscheme example shows (cq=a%3Dhello → a=hello).
+          query: 'k=v&a=hello',
           create_time: START / 1000,
           expire_time: (START + 30 * DAY) / 1000,
           env_version: 'release',
@@ -338,10 +339,32 @@ describe('emulator', () => {
         visit_openid: '',
         quota_info: { remain_visit_quota: expect.any(Number) },
       })
+      expect((await post(emulator, '/wxa/queryscheme', { scheme: minted.openlink }, token)).scheme_info).toMatchObject({ query: 'k=v' })
+      expect(emulator.control.lookupLink(`${minted.openlink}&cq=a%3Dhello`)).toMatchObject({ query: 'k=v', customQuery: 'a=hello' })
+      expect(emulator.control.lookupLink(String(minted.openlink))).not.toHaveProperty('customQuery')
       expect((await post(emulator, '/wxa/queryscheme', { scheme: 'weixin://dl/business/?t=AAAAAAAAAAA' }, token)).errcode).toBe(85403)
       const other = await fetchToken(emulator, OTHER_APP)
       expect((await post(emulator, '/wxa/queryscheme', { scheme: minted.openlink }, other.access_token)).errcode).toBe(85403)
       expect((await post(emulator, '/wxa/queryscheme', {}, token)).errcode).toBe(40097)
+    })
+
+    it('describes a plaintext scheme of its own app (the docs: encrypted and plaintext); another app’s: 85403', async () => {
+      const { access_token: token } = await fetchToken(emulator)
+      const plaintext = `weixin://dl/business/?appid=${SANDBOX_APP.appId}&path=pages/shop/item&query=id%3D3%26from%3Dsms&env_version=trial`
+      expect(await post(emulator, '/wxa/queryscheme', { scheme: plaintext }, token)).toMatchObject({
+        errcode: 0,
+        scheme_info: { appid: SANDBOX_APP.appId, path: 'pages/shop/item', query: 'id=3&from=sms', env_version: 'trial', create_time: 0, expire_time: 0 },
+      })
+      const foreign = `weixin://dl/business/?appid=${OTHER_APP.appId}&path=pages/a/a`
+      expect((await post(emulator, '/wxa/queryscheme', { scheme: foreign }, token)).errcode).toBe(85403)
+    })
+
+    it('query_urllink: a URL Link with ?cq= opens with the minted query and the cq', async () => {
+      const { access_token: token } = await fetchToken(emulator)
+      const minted = await post(emulator, '/wxa/generate_urllink', { path: 'pages/a/a', query: 'x=1' }, token)
+      const info = await post(emulator, '/wxa/query_urllink', { url_link: `${minted.url_link}?cq=u%3D7` }, token)
+      expect(info.url_link_info).toMatchObject({ path: 'pages/a/a', query: 'x=1&u=7' })
+      expect(emulator.control.lookupLink(`${minted.url_link}?cq=u%3D7`)).toMatchObject({ kind: 'urllink', customQuery: 'u=7' })
     })
 
     it('the query budget is separate: exhausted, it answers 85406 while minting goes on', async () => {
