@@ -7,16 +7,22 @@ import { demoState } from './pages/demo-state'
 const SECRET = '/pages/secret/secret'
 const LOGIN = '/pages/login/login'
 
+/** Stands in for a session check against a server (a token refresh, say). */
+function checkSession(): Promise<boolean> {
+  return new Promise((resolve) => setTimeout(() => resolve(demoState.loggedIn), 30))
+}
+
 export function createApp() {
   const app = createSSRApp(App)
   const router = createRouter({ pages })
 
-  // Guard: the secret page needs a login. Applies to router calls, raw
-  // uni.navigateTo and (on H5 / App) <navigator> taps alike.
-  router.beforeEach((to) => {
-    if (to.path === SECRET && !demoState.loggedIn) {
-      return { path: LOGIN, query: { redirect: to.fullPath } }
-    }
+  // Guard: the secret page needs a login. Asynchronous, as a real session
+  // check is; applies to router calls, raw uni.navigateTo and (on H5 / App)
+  // <navigator> taps alike.
+  router.beforeEach(async (to) => {
+    if (to.path !== SECRET) return
+    const loggedIn = await checkSession()
+    if (!loggedIn) return { path: LOGIN, query: { redirect: to.fullPath } }
   })
 
   // Guard: a query flag the guards demo uses to show an aborted navigation.

@@ -227,9 +227,12 @@ describe('guards', () => {
     await app.tapTo(HOME, '#to-guards', GUARDS)
     await app.tapTo(GUARDS, '#nav-secret', LOGIN)
     expect(await app.text(LOGIN, '#redirect')).toBe('/pages/secret/secret')
-    // And once logged in, the same tap opens the page.
-    await app.pageLocator(LOGIN).locator('#login').click()
-    await app.waitForPage(SECRET)
+    // Logged in (the login page replaces itself with the secret page), the same tap opens the page.
+    await app.tapTo(LOGIN, '#login', SECRET)
+    await browser.page.goBack()
+    await app.waitForPage(GUARDS)
+    expect(await app.text(GUARDS, '#logged-in')).toBe('yes')
+    await app.tapTo(GUARDS, '#nav-secret', SECRET)
   })
 
   it('a guard answering false aborts the push, and afterEach sees the failure', async () => {
@@ -246,6 +249,9 @@ describe('guards', () => {
     await app.tapTo(HOME, '#to-guards', GUARDS)
     await app.tapTo(GUARDS, '#raw-secret', LOGIN)
     expect(await app.text(LOGIN, '#redirect')).toBe('/pages/secret/secret')
+    await app.tapTo(LOGIN, '#login', SECRET)
+    await browser.page.goBack()
+    await app.tapTo(GUARDS, '#raw-secret', SECRET)
   })
 })
 

@@ -305,5 +305,10 @@ describe('guards', () => {
     const login = await tapTo(guards, '#raw-secret', 'pages/login/login')
     await mp.waitFor(() => expect(login.text('#redirect')).toBe('/pages/secret/secret'))
     expect(callsSince(mark).some((call) => call.url?.startsWith('/pages/secret/secret'))).toBe(false)
+    // Logged in, the same raw call goes through the (asynchronous) guard to the page.
+    await tapTo(login, '#login', 'pages/secret/secret')
+    const back = await mp.systemBack()
+    expect(back.route).toBe('pages/guards/guards')
+    await tapTo(back, '#raw-secret', 'pages/secret/secret')
   })
 })
