@@ -142,16 +142,23 @@ const URL_OF: Record<EmulatedLinkKind, (id: string, spec: LinkSpec) => string> =
   },
 }
 
+/** Links remembered for queries and lookups: far more than any test mints, bounded for a sandbox left running. */
+export const MAX_LINKS_KEPT = 200_000
+
 /** Minted links by id, plus the per-app count of permanent short links (the 100,000 cap). */
 export class LinkRegistry {
   private readonly links = new Map<string, MintedLink>()
   private readonly permanent = new Map<string, number>()
+
+  constructor(private readonly maxKept = MAX_LINKS_KEPT) {}
 
   mint(appId: string, spec: LinkSpec, now: number): MintedLink {
     let id = randomId(spec.kind === 'shortlink' ? 15 : 11)
     while (this.links.has(id)) id = randomId(id.length)
     const link: MintedLink = { ...spec, id, url: URL_OF[spec.kind](id, spec), appId, createdAt: now }
     this.links.set(id, link)
+    // Bounded for a long-running sandbox: the oldest link is forgotten (its lookups answer unknown).
+    if (this.links.size > this.maxKept) this.links.delete(this.links.keys().next().value as string)
     if (spec.kind === 'shortlink' && spec.expiresAt === null) this.permanent.set(appId, this.permanentCount(appId) + 1)
     return link
   }

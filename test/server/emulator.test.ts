@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { SANDBOX_APP, SANDBOX_OA, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator'
+import { LinkRegistry, MAX_LINKS_KEPT } from '../../src/emulator/links'
 
 type Json = Record<string, unknown>
 
@@ -577,6 +578,17 @@ describe('emulator', () => {
       expect((await scheme(emulator, token)).errcode).toBe(85079)
       expect((await scheme(emulator, token)).errcode).toBe(0)
     })
+  })
+
+  it(`remembers at most ${MAX_LINKS_KEPT} links (here 3), forgetting the oldest first, so a sandbox left running stays bounded`, () => {
+    const registry = new LinkRegistry(3)
+    const spec = { kind: 'scheme' as const, path: 'p', query: '', envVersion: 'release' as const, expiresAt: START + DAY }
+    const [first, second, third] = [1, 2, 3].map(() => registry.mint(SANDBOX_APP.appId, spec, START))
+    expect(registry.lookup(first.url)).toBeDefined()
+    const fourth = registry.mint(SANDBOX_APP.appId, spec, START)
+    expect(registry.size).toBe(3)
+    expect(registry.lookup(first.url)).toBeUndefined()
+    for (const kept of [second, third, fourth]) expect(registry.lookup(kept.url)).toMatchObject({ path: 'p' })
   })
 
   it('counters and reset', async () => {
