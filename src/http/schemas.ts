@@ -56,7 +56,7 @@ export const jssdkQuerySchema = {
 export const transitQuerySchema = {
   type: 'object',
   required: ['path'],
-  properties: { path, query, env: envVersion },
+  properties: { path, query, env: envVersion, cq },
 } as const
 
 const errorBody = {
@@ -128,6 +128,8 @@ export interface TransitQuery {
   path: string
   query?: string
   env?: 'release' | 'trial' | 'develop'
+  /** Per-user data: appended to the cached scheme / URL Link, or joined to the open tag's query as `cq=…`. */
+  cq?: string
 }
 
 /** A sentence for a failed `pattern` rule, computed from the rejected value so it names the exact problem. */

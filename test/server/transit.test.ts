@@ -47,6 +47,22 @@ describe('transit page (HTTP)', () => {
     expect(nonceOf(String(again.headers['content-security-policy']))).not.toBe(nonce)
   })
 
+  it('carries per-user cq on the cached link (one upstream call for every user)', async () => {
+    const first = await stack.app.inject(go('path=pages/goods/list&cq=u%3D1', ANDROID_UA))
+    const calls = await stack.upstreamLinkCalls()
+    const second = await stack.app.inject(go('path=pages/goods/list&cq=u%3D2', ANDROID_UA))
+    expect(await stack.upstreamLinkCalls()).toBe(calls)
+    const href = (body: string) => /id="navi-open" href="([^"]+)"/.exec(body)?.[1] ?? ''
+    expect(href(first.body)).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+&amp;cq=u%3D1$/)
+    expect(href(second.body)).toMatch(/&amp;cq=u%3D2$/)
+    expect(href(first.body).split('&amp;')[0]).toBe(href(second.body).split('&amp;')[0])
+    // In WeChat the open tag has no cq: it joins the query.
+    const tag = await stack.app.inject(go('path=pages/goods/list&query=a%3D1&cq=u%3D3', WECHAT_UA))
+    expect(tag.body).toContain('path="pages/goods/list.html?a=1&amp;cq=u%3D3"')
+    const badCq = await stack.app.inject(go('path=pages/goods/list&cq=%3Cb%3E', ANDROID_UA))
+    expect(badCq.statusCode).toBe(400)
+  })
+
   it('on a desktop says to open it on a phone and mints nothing', async () => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject(go('path=pages/index/index', DESKTOP_UA))

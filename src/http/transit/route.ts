@@ -49,8 +49,17 @@ function pageUrl(request: FastifyRequest, publicUrl: string | undefined): string
   return base + request.url
 }
 
+/**
+ * The open tag's `path`: page + '.html' (WeChat requires the suffix) + query. The open tag has no
+ * `cq`, so per-user data joins the query as `cq=…`, as the core does for plaintext schemes.
+ */
+function openTagPath(path: string, query: string | undefined, cq: string | undefined): string {
+  const parts = [query, cq !== undefined ? `cq=${encodeURIComponent(cq)}` : undefined].filter((part) => part)
+  return `${path}.html${parts.length ? `?${parts.join('&')}` : ''}`
+}
+
 async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
-  const { path, query, env } = request.query
+  const { path, query, env, cq } = request.query
   const client = classifyUserAgent(request.headers['user-agent'])
   if (client === 'desktop') return { kind: 'desktop' }
 
@@ -61,7 +70,7 @@ async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, o
         return {
           kind: 'wechat-tag',
           username: options.originalId,
-          tagPath: `${path}.html${query ? `?${query}` : ''}`,
+          tagPath: openTagPath(path, query, cq),
           envVersion: env ?? 'release',
           config: { appId: config.appId, timestamp: config.timestamp, nonceStr: config.nonceStr, signature: config.signature },
         }
@@ -70,11 +79,11 @@ async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, o
         request.log.warn({ err: error }, 'transit page: JS-SDK config unavailable, answering a URL Link')
       }
     }
-    const link = await options.service.mint({ kind: 'urllink', path, query, envVersion: env })
+    const link = await options.service.mint({ kind: 'urllink', path, query, envVersion: env, cq })
     return { kind: 'wechat-link', url: link.url }
   }
 
-  const minted = await options.service.mint({ kind: 'scheme', path, query, envVersion: env })
+  const minted = await options.service.mint({ kind: 'scheme', path, query, envVersion: env, cq })
   return { kind: 'redirect', scheme: minted.url }
 }
 
