@@ -108,10 +108,13 @@ describe('transit page in Chromium', () => {
   afterAll(() => stack.close())
 
   it('an Android phone is sent to a weixin://dl/business/?t= scheme, even for a javascript: query', async () => {
-    const visit = await open(`${base}/go/wechat?path=pages/index/index&query=${encodeURIComponent('x=javascript:alert(1)')}`, ANDROID_UA)
+    const visit = await open(
+      `${base}/go/wechat?path=pages/index/index&query=${encodeURIComponent('x=javascript:alert(1)')}&cq=${encodeURIComponent('u=9')}`,
+      ANDROID_UA,
+    )
     try {
       await expect.poll(() => visit.schemes.length, { timeout: 5000 }).toBeGreaterThan(0)
-      expect(visit.schemes[0]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+      expect(visit.schemes[0]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+&cq=u%3D9$/)
       expect(visit.schemes.every((url) => url.startsWith('weixin://dl/business/?t='))).toBe(true)
       // The very link WeChat (the emulator) minted for this page and query.
       expect(stack.emulator?.control.lookupLink(visit.schemes[0])).toMatchObject({
