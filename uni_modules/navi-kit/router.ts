@@ -193,10 +193,23 @@ export function createRouter(options: RouterOptions): Router {
     },
     beforeEach: guards.add,
     afterEach: hooks.add,
-    install() {
+    install(app) {
       setActiveRouter(router)
       // One set of interceptors however many apps use the router.
       if (!installs++) interceptRawCalls(navigate)
+      // The system back button, the H5 browser's back and a native tab-bar tap change
+      // the top page without a uni call: every page's onShow brings currentRoute along.
+      // A page that calls useRoute() refines this afterwards with its own decoded route.
+      app.mixin({
+        onShow(this: { $mpType?: string }) {
+          if (this.$mpType !== 'page') return
+          try {
+            currentRoute.value = pageRoute()
+          } catch {
+            // a page outside pages.json (or no page yet): the last known route stands
+          }
+        },
+      })
     },
   }
   setActiveRouter(router)
