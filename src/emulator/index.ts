@@ -39,9 +39,9 @@ export type { EmulatorCounters, QuotaKind } from './limits'
 export type { EmulatedEnvVersion, EmulatedLinkKind, LinkLookup, MintedLink } from './links'
 
 /** The mini program every emulator knows (the sandbox mints with it). */
-export const SANDBOX_APP: Readonly<Credentials> = { appId: 'wxsandbox0000000001', secret: 'sandbox-secret' }
+export const SANDBOX_APP: Readonly<Credentials> = { appId: 'wxsandbox000000001', secret: 'sandbox-secret' }
 /** The service account every emulator knows (the sandbox signs the JS-SDK with it). */
-export const SANDBOX_OA: Readonly<Credentials> = { appId: 'wxsandboxoa00000001', secret: 'sandbox-oa-secret' }
+export const SANDBOX_OA: Readonly<Credentials> = { appId: 'wxsandboxoa0000001', secret: 'sandbox-oa-secret' }
 
 export interface EmulatorOptions {
   port?: number
