@@ -89,6 +89,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const address = await app.listen({ port: options.port ?? config.http.port, host: options.host ?? config.http.host })
     const url = address.replace('[::1]', '127.0.0.1')
     if (config.sandbox) {
+      if ((options.env ?? process.env).WECHAT_API_BASE?.trim()) {
+        logger.warn('WECHAT_API_BASE is ignored in SANDBOX mode: set WECHAT_APPID/WECHAT_SECRET to call another API base')
+      }
       logger.warn(
         { sandbox: true, emulator: emulator?.url },
         'SANDBOX mode: no WECHAT_APPID/WECHAT_SECRET, links come from the built-in WeChat emulator and open nothing real',
