@@ -198,7 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxQueue: integer(env, 'NAVI_MAX_QUEUE', 1000, 0, 1_000_000),
     dailyQuota: integer(env, 'NAVI_DAILY_QUOTA', 500_000, 1, 500_000),
     permanentShortLinkCap: integer(env, 'NAVI_PERMANENT_SHORTLINK_CAP', 100_000, 0, 100_000),
-    cacheMarginSeconds: integer(env, 'NAVI_CACHE_MARGIN_SECONDS', 3600, 0, 86_400),
+    cacheMarginSeconds: integer(env, 'NAVI_CACHE_MARGIN_SECONDS', 86_400, 0, 15 * 86_400),
     sandbox,
   }
 

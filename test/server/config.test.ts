@@ -26,6 +26,9 @@ describe('loadConfig', () => {
     expect(config.http.allowedPaths).toBeNull()
     expect(config.http.allowLoopbackOrigins).toBe(true)
     expect(config.service.ratePerSecond).toBeLessThanOrEqual(100)
+    // The default: cached links stop being served one day before they expire.
+    expect(config.service.cacheMarginSeconds).toBe(86_400)
+    expect(config.service.dailyQuota).toBe(500_000)
   })
 
   it('reads every documented variable', () => {
