@@ -140,7 +140,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    // A deep accept backlog: node's default (511) drops SYNs when a 1,000-call burst opens its connections at
+    // once, and the retransmits (1 s, 3 s…) would look like WeChat being slow.
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
       server.off('error', reject)
       resolve()
     })

@@ -464,6 +464,16 @@ describe('emulator', () => {
       expect(next.every((answer) => answer.errcode === 0)).toBe(true)
     })
 
+    it('answers every call of 1,000-call bursts on fresh connections (none refused or reset)', async () => {
+      const roomy = await start({ ratePerSecond: 10_000 })
+      const { access_token: token } = await fetchToken(roomy)
+      for (let round = 0; round < 2; round++) {
+        const burst = await Promise.all(Array.from({ length: 1000 }, () => scheme(roomy, token)))
+        expect(burst.filter((answer) => answer.errcode === 0)).toHaveLength(1000)
+      }
+      expect(roomy.control.counters()).toMatchObject({ linksMinted: 2000, dropped: 0 })
+    })
+
     it('scheme, URL Link and short link share the window; another appid has its own', async () => {
       const limited = await start({ ratePerSecond: 3 })
       const { access_token: token } = await fetchToken(limited)
