@@ -7,6 +7,7 @@
  * locators are scoped to it, so a page left in the DOM cannot answer.
  */
 import type { Locator, Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export class H5App {
   constructor(
@@ -46,6 +47,11 @@ export class H5App {
   /** The text of `selector` on page `route`. */
   async text(route: string, selector: string): Promise<string> {
     return ((await this.pageLocator(route).locator(selector).textContent()) ?? '').trim()
+  }
+
+  /** Polls until the JSON shown in `selector` on `route` equals `expected`. */
+  async expectJson(route: string, selector: string, expected: unknown): Promise<void> {
+    await expect.poll(() => this.json(route, selector).catch(() => undefined), { timeout: 5000 }).toEqual(expected)
   }
 
   /** The JSON shown in `selector` on page `route`, parsed. */

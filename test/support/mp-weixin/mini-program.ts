@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { type HostedPage, type PageHost, WechatRouter } from './wechat-router'
+import { type HostedPage, type PageHost, WechatRouter, type WxCallRecord } from './wechat-router'
 
 const nodeRequire = createRequire(__filename)
 
@@ -73,6 +73,11 @@ export class MpPage {
     return (found.dom.textContent ?? '').trim()
   }
 
+  /** The JSON shown in `selector`, parsed. */
+  json(selector: string): unknown {
+    return JSON.parse(this.text(selector))
+  }
+
   /** Taps an element as a finger would (uni handles `tap` events). */
   tap(selector: string): void {
     const found = this.find(selector)
@@ -87,6 +92,10 @@ export interface MiniProgram {
   current(): MpPage
   /** getCurrentPages().length, as the app sees it. */
   depth(): number
+  /** Taps `selector` on `page` and waits for `route` to be on top. */
+  tapTo(page: MpPage, selector: string, route: string): Promise<MpPage>
+  /** The wx router calls made since `mark` (an index into `router.calls`). */
+  callsSince(mark: number): WxCallRecord[]
   /** Waits until the top page is `route` (and settled), or throws after `timeoutMs`. */
   waitForPage(route: string, timeoutMs?: number): Promise<MpPage>
   /** Waits until `check` passes, or throws its last error after `timeoutMs`. */
@@ -237,17 +246,24 @@ export function bootMiniProgram(root: string, entry?: string): MiniProgram {
     }
   }
 
+  const waitForPage = (route: string, timeoutMs?: number) =>
+    waitFor(() => {
+      const page = current()
+      if (page.route !== route) throw new Error(`expected top page ${route}, it is ${page.route}`)
+      return page
+    }, timeoutMs)
+
   booted = {
     router,
     current,
     depth: () => router.depth(),
     waitFor,
-    waitForPage: (route, timeoutMs) =>
-      waitFor(() => {
-        const page = current()
-        if (page.route !== route) throw new Error(`expected top page ${route}, it is ${page.route}`)
-        return page
-      }, timeoutMs),
+    waitForPage,
+    tapTo: (page, selector, route) => {
+      page.tap(selector)
+      return waitForPage(route)
+    },
+    callsSince: (mark) => router.calls.slice(mark),
     settle,
     relaunch: async (url) => {
       const outcome = await new Promise<{ errMsg?: unknown }>((resolve) => {

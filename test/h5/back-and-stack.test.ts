@@ -1,0 +1,77 @@
+/**
+ * back() (also after a reload), the browser's back button and an unlimited stack.
+ *
+ * The production H5 build of the demo in a real Chromium, driven through
+ * the UI; every check reads what a page renders.
+ */
+import { describe, expect, it } from 'vitest'
+import { ROUTES, TYPED_QUERY } from '../support/expected'
+import { useH5Session } from '../support/h5/session'
+
+const h5 = useH5Session()
+
+describe('back', () => {
+  it('goes back one page', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.push)
+  })
+
+  it('a page pushes itself again, and back returns to the first copy', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.app.pageLocator(ROUTES.detail).locator('#push-again').click()
+    await h5.app.expectJson(ROUTES.detail, '#query-json', { hop: 1 })
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('4')
+    await h5.app.pageLocator(ROUTES.detail).locator('#back').click()
+    await h5.app.expectJson(ROUTES.detail, '#query-json', { by: 'name' })
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
+  })
+
+  it("the browser's back button returns to the previous page, and the router keeps going", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-typed', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', TYPED_QUERY)
+    await h5.browser.page.goBack()
+    await h5.app.waitForPage(ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', { by: 'name' })
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
+  })
+
+  it("router.currentRoute follows the browser's back button, on a page that never calls useRoute()", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.browser.page.goBack()
+    await h5.app.waitForPage(ROUTES.push)
+    await expect.poll(() => h5.app.text(ROUTES.push, '#current')).toBe('/pages/push/push')
+  })
+
+  it('after a page reload (no page below) relaunches home', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.browser.page.reload()
+    await h5.app.waitForPage(ROUTES.detail)
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('1')
+    await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.home)
+    expect(await h5.app.text(ROUTES.home, '#depth')).toBe('1')
+  })
+})
+
+describe('page stack', () => {
+  it('has no 10-page limit on H5', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-stack', ROUTES.stack)
+    for (let level = 2; level <= 11; level++) {
+      await h5.app.pageLocator(ROUTES.stack).locator('#push-self').click()
+      await expect.poll(() => h5.app.text(ROUTES.stack, '#level')).toBe(String(level))
+    }
+    expect(await h5.app.text(ROUTES.stack, '#depth')).toBe('12')
+    expect(await h5.app.text(ROUTES.stack, '#error')).toBe('')
+  })
+})

@@ -1,0 +1,114 @@
+/**
+ * Typed query values (also after a reload), outside links, names, events, tab pages and raw uni calls.
+ *
+ * The production H5 build of the demo in a real Chromium, driven through
+ * the UI; every check reads what a page renders.
+ */
+import { describe, expect, it } from 'vitest'
+import { LARGE_QUERY, ROUTES, TYPED_QUERY } from '../support/expected'
+import { useH5Session } from '../support/h5/session'
+
+const h5 = useH5Session()
+
+describe('push with a typed query', () => {
+  it('the target page shows exact values and types, also after a reload', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-typed', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', TYPED_QUERY)
+    expect(await h5.app.text(ROUTES.detail, '#t-id')).toBe('number')
+    expect(await h5.app.text(ROUTES.detail, '#t-ok')).toBe('boolean')
+    expect(await h5.app.text(ROUTES.detail, '#t-tags')).toBe('array')
+    expect(await h5.app.text(ROUTES.detail, '#t-note')).toBe('string')
+    expect(await h5.app.text(ROUTES.detail, '#q-text')).toBe(JSON.stringify(TYPED_QUERY.text))
+    // decodeQuery on uni's (already decoded) onLoad options agrees: decoded exactly once.
+    expect(await h5.app.json(ROUTES.detail, '#decoded-json')).toEqual(TYPED_QUERY)
+    await h5.browser.screenshot('push-typed-query')
+
+    // The URL alone carries the typed query: a reload shows the same values.
+    await h5.browser.page.reload()
+    await h5.app.waitForPage(ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', TYPED_QUERY)
+    expect(await h5.app.json(ROUTES.detail, '#decoded-json')).toEqual(TYPED_QUERY)
+  })
+
+  it('a plain link opened from outside reads as strings', async () => {
+    await h5.app.open('pages/detail/detail?id=abc&from=link')
+    await h5.app.expectJson(ROUTES.detail, '#query-json', { id: 'abc', from: 'link' })
+  })
+
+  it('a raw uni.navigateTo to a tab page switches to it with its query', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#raw-tab', ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'raw' })
+  })
+
+  it('a tab page opened from an outside link reads its query', async () => {
+    await h5.app.open('pages/mine/mine?from=link')
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'link' })
+  })
+
+  it('a page name resolves, also in a subpackage', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-report', ROUTES.report)
+    await h5.app.expectJson(ROUTES.report, '#query-json', { month: '2026-11' })
+    expect(await h5.app.text(ROUTES.report, '#name')).toBe('pkg/report')
+  })
+
+  it('events: the opened page talks back through the EventChannel', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-events', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', { with: 'events' })
+    await h5.app.pageLocator(ROUTES.detail).locator('#emit-picked').click()
+    await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.push)
+    await h5.app.expectJson(ROUTES.push, '#picked', { from: 'detail', query: { with: 'events' } })
+  })
+
+  it('an unknown page is refused with not-found, naming the closest page', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.pageLocator(ROUTES.push).locator('#push-missing').click()
+    await expect.poll(() => h5.app.text(ROUTES.push, '#result')).toMatch(/^not-found: .*\/pages\/detail\/detail/)
+    expect(await h5.app.currentRoute()).toBe(ROUTES.push)
+  })
+})
+
+describe('tab pages', () => {
+  it('a tab page shows the query pushed to it', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-tab', ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'push', n: 7 })
+    await h5.browser.screenshot('tab-handoff')
+
+    // Home (a tab push), then the same tab, alive already, with another query.
+    await h5.app.tapTo(ROUTES.mine, '#to-home', ROUTES.home)
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-tab-again', ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'again', n: 8 })
+    expect(await h5.app.text(ROUTES.mine, '#shown')).toBe('2')
+  })
+
+  it('the tab bar switches tabs (uni-h5 sends switchTab with url "/" for the first tab)', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-tab', ROUTES.mine)
+    await h5.browser.page.locator('uni-tabbar .uni-tabbar__item').nth(0).click()
+    await h5.app.waitForPage(ROUTES.home)
+    await h5.browser.page.locator('uni-tabbar .uni-tabbar__item').nth(1).click()
+    await h5.app.waitForPage(ROUTES.mine)
+  })
+})
+
+describe('a query longer than queryLimit', () => {
+  it('arrives whole while the URL stays short', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-large', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', LARGE_QUERY)
+    expect(h5.browser.page.url().length).toBeLessThan(2048)
+  })
+})

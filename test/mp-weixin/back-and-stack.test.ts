@@ -1,0 +1,88 @@
+/**
+ * back(), the system back button, a page pushing itself, and the 10-page stack.
+ *
+ * The demo compiled for mp-weixin, page by page in miniprogram-simulate
+ * behind the fake WeChat page router: every check taps the compiled pages
+ * and reads what they render.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildDir } from '../support/build'
+import { bootMiniProgram, type MiniProgram } from '../support/mp-weixin/mini-program'
+import { MAX_PAGES } from '../support/mp-weixin/wechat-router'
+
+let mp: MiniProgram
+beforeAll(() => {
+  mp = bootMiniProgram(buildDir('mp-weixin'))
+})
+
+describe('back', () => {
+  it('goes back one page', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const detail = await mp.tapTo(push, '#push-name', 'pages/detail/detail')
+    expect(mp.depth()).toBe(3)
+    await mp.tapTo(detail, '#back', 'pages/push/push')
+    expect(mp.depth()).toBe(2)
+  })
+
+  it('router.currentRoute follows the system back button, on a page that never calls useRoute()', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    await mp.tapTo(push, '#push-name', 'pages/detail/detail')
+    await mp.waitFor(() => expect(push.text('#current')).toBe('/pages/detail/detail'))
+    const revealed = await mp.systemBack()
+    expect(revealed.route).toBe('pages/push/push')
+    await mp.waitFor(() => expect(revealed.text('#current')).toBe('/pages/push/push'))
+  })
+
+  it('a page pushes itself again, and back returns to the first copy', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const first = await mp.tapTo(push, '#push-name', 'pages/detail/detail')
+    first.tap('#push-again')
+    const second = await mp.waitFor(() => {
+      const top = mp.current()
+      expect(top.node).not.toBe(first.node)
+      expect(top.json('#query-json')).toEqual({ hop: 1 })
+      return top
+    })
+    expect(mp.depth()).toBe(4)
+    second.tap('#back')
+    await mp.waitFor(() => expect(mp.current().node).toBe(first.node))
+    expect(first.json('#query-json')).toEqual({ by: 'name' })
+  })
+
+  it('relaunches home when nothing is below (a page opened from a share card)', async () => {
+    const detail = await mp.relaunch('/pages/detail/detail?id=7')
+    expect(mp.depth()).toBe(1)
+    await mp.tapTo(detail, '#back', 'pages/home/home')
+    expect(mp.depth()).toBe(1)
+  })
+})
+
+describe('stack limit', () => {
+  it(`keeps pushing on a full stack of ${MAX_PAGES} pages by redirecting the top page`, async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
+    await mp.waitFor(() => expect(stack.text('#level')).toBe('1'))
+    for (let level = 2; mp.depth() < MAX_PAGES; level++) {
+      stack.tap('#push-self')
+      await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
+      stack = mp.current()
+    }
+    expect(stack.text('#level')).toBe(String(MAX_PAGES - 1))
+
+    // The stack is full: the next push replaces the top page instead of failing.
+    const mark = mp.router.calls.length
+    stack.tap('#push-self')
+    await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(MAX_PAGES)))
+    expect(mp.depth()).toBe(MAX_PAGES)
+    expect(mp.current().text('#error')).toBe('')
+    expect(mp.callsSince(mark).some((call) => call.errMsg.includes('webview count limit exceed'))).toBe(false)
+
+    // Going back shows the page below the replaced one.
+    mp.current().tap('#back')
+    await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(MAX_PAGES - 2)))
+    expect(mp.depth()).toBe(MAX_PAGES - 1)
+  })
+})
