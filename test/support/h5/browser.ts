@@ -97,8 +97,11 @@ export async function launchBrowser(): Promise<Browser> {
       return file
     },
     async close() {
-      await context.close()
-      fs.rmSync(profile, { recursive: true, force: true })
+      try {
+        await context.close()
+      } finally {
+        fs.rmSync(profile, { recursive: true, force: true })
+      }
     },
   }
 }
