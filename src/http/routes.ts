@@ -36,6 +36,8 @@ function assertPathAllowed(path: string, allowedPaths: readonly string[] | null)
 
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const authenticate = createAuthenticator(options)
+  // Declared up front so every request object keeps one shape (V8 hidden class).
+  app.decorateRequest('caller', undefined)
   // One budget per browser caller (origin + IP) across every /v1 route; servers with a key are not limited here.
   const limitBrowser = app.rateLimit({
     max: options.rateLimit.max,
