@@ -112,3 +112,10 @@ describe('a query longer than queryLimit', () => {
     expect(h5.browser.page.url().length).toBeLessThan(2048)
   })
 })
+
+describe('offline', () => {
+  // Runs last in this file: every page above was opened without the network.
+  it('the app requested nothing outside its own server', () => {
+    expect(h5.browser.outside).toEqual([])
+  })
+})
