@@ -134,6 +134,23 @@ describe('WeChat errors through the real core', () => {
     expect(unpublished.json().error.code).toBe(ERRCODES[85079].code)
   })
 
+  it('when the daily quota is gone, a plaintext page gets a plaintext scheme, others a 503', async () => {
+    const plain = await startStack({ NAVI_PLAINTEXT_PATHS: 'pages/open/open' }, { sandbox: false })
+    try {
+      plain.emulator?.control.exhaustQuota()
+      const res = await plain.app.inject(post('/v1/wechat/scheme', { path: 'pages/open/open', query: 'id=1', cq: 'u=2' }))
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ fallback: 'plaintext', cached: false, sandbox: false })
+      expect(res.json().url).toMatch(/^weixin:\/\/dl\/business\/\?appid=wx\w+&path=pages(\/|%2F)open(\/|%2F)open&query=id%3D1/)
+      const other = await plain.app.inject(post('/v1/wechat/scheme', { path: 'pages/closed/closed' }))
+      expect(other.statusCode).toBeGreaterThanOrEqual(500)
+      expect(other.json().error.code).not.toBe('internal')
+      expect(Number(other.headers['retry-after'])).toBeGreaterThan(0)
+    } finally {
+      await plain.close()
+    }
+  })
+
   it('jssdk-config without a service account says which variables to set', async () => {
     const noOa = await startStack({ WECHAT_OA_APPID: '', WECHAT_OA_SECRET: '' }, { sandbox: false })
     try {
@@ -284,6 +301,9 @@ describe('sandbox label, logs, health and metrics', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
     expect(res.body).toMatch(/^navi_http_requests_total\{route="\/v1\/wechat\/scheme",status="200"\} \d+$/m)
+    // The core's own counters come first.
+    expect(res.body).toMatch(/^# TYPE navi_upstream_calls_total counter$/m)
+    expect(res.body).toMatch(/^navi_quota_limit \d+$/m)
     expect(res.body).toMatch(/^# TYPE navi_http_requests_total counter$/m)
     for (const line of res.body.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-zA-Z_:][\w:]*(\{.*\})? [\d.eE+-]+(\s\d+)?)$/)
   })
