@@ -8,18 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/h5/browser'
 import { ANDROID_UA, DESKTOP_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /** Stands in for res.wx.qq.com's JS-SDK: records the config the page passes. */
 const FAKE_JSSDK = `window.wx={config:function(c){window.__naviWxConfig=c},error:function(){},ready:function(){}};`
@@ -40,9 +31,9 @@ interface Visit {
 async function open(url: string, userAgent: string): Promise<Visit> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-transit-'))
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     userAgent,
     viewport: { width: 390, height: 800 },
     locale: 'zh-CN',
