@@ -349,3 +349,13 @@ describe('H5 plaintext scheme', () => {
     await phone.screenshot('plaintext')
   })
 })
+
+describe('H5 and an Alipay mini program', () => {
+  it('the Alipay button opens nothing (the WeChat link service cannot mint for Alipay) and says so', async () => {
+    const phone = await openPhone(UA.iphone)
+    await phone.tap('#open-alipay')
+    await expect.poll(() => phone.result()).toMatch(/^unsupported: Alipay mini programs/)
+    expect(phone.navigations).toEqual([])
+    expect(phone.serviceCalls).toEqual([])
+  })
+})

@@ -54,6 +54,11 @@ function watchHandover(result: LaunchResult): Promise<LaunchResult> {
 }
 
 export const launchFromH5: LaunchStrategy = async (target, options) => {
+  // Alipay AppIDs are 16 digits starting with 20. The WeChat link service would
+  // mint a link to its own WeChat mini program instead: open nothing rather than the wrong app.
+  if (/^20\d{14}$/.test(target.appId)) {
+    throw new LaunchError('unsupported', 'Alipay mini programs cannot be opened from H5 here: link to alipayHttpsLink(buildAlipayScheme(…))')
+  }
   const ua = seam().userAgent()
   if (/MicroMessenger/i.test(ua)) {
     throw new LaunchError('unsupported', 'in WeChat only the open tag can: use <navi-launch-weapp>')
