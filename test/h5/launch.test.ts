@@ -190,6 +190,20 @@ describe('H5 outside WeChat: a minted URL Scheme', () => {
     await phone.screenshot('scheme-cancelled')
   })
 
+  it('iPhone: when the page goes hidden after the handover (WeChat took the screen), the launch resolves with the link', async () => {
+    const phone = await openPhone(UA.iphone)
+    await phone.tap('#open-scheme')
+    const navigation = await phone.navigationTo('weixin://')
+    // Headless Chromium keeps every page visible (a second tab or a minimised window change nothing),
+    // so the test plays the OS: the document reports hidden, as it does when WeChat comes to the front.
+    await phone.page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await expect.poll(() => phone.result(), { timeout: 5000 }).toBe(`ok via=url-scheme url=${navigation.url}`)
+  })
+
   it('iPhone: the default button (no cq) asks the service once; a second tap reuses the link the page cached', async () => {
     const phone = await openPhone(UA.iphone)
     await phone.tap('#open-default')
