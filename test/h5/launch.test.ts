@@ -92,7 +92,7 @@ interface Phone {
 }
 
 /** A fresh browser context with `userAgent`, on the demo's launch page pointed at the sandbox service. */
-async function openPhone(userAgent: string, initScript?: () => void): Promise<Phone> {
+async function openPhone(userAgent: string, initScript?: () => void, linkService = service.url): Promise<Phone> {
   const context = await browser.newContext({ userAgent, viewport: { width: 375, height: 667 }, locale: 'zh-CN' })
   contexts.push(context)
   if (initScript) await context.addInitScript(initScript)
@@ -123,9 +123,9 @@ async function openPhone(userAgent: string, initScript?: () => void): Promise<Ph
 
   // Hash routing: the page's query (linkService) lives inside the hash.
   const base = inject('h5Url').replace(/\/+$/, '')
-  await page.goto(`${base}/#/pages/launch/launch?linkService=${encodeURIComponent(service.url)}`)
+  await page.goto(`${base}/#/pages/launch/launch?linkService=${encodeURIComponent(linkService)}`)
   await page.locator('uni-page[data-page="pages/launch/launch"] #open-default').waitFor()
-  await expect.poll(() => page.evaluate(() => document.querySelector<HTMLInputElement>('#link-service input')?.value)).toBe(service.url)
+  await expect.poll(() => page.evaluate(() => document.querySelector<HTMLInputElement>('#link-service input')?.value)).toBe(linkService)
 
   return {
     page,
@@ -233,6 +233,30 @@ describe('H5 outside WeChat: a minted URL Scheme', () => {
       query: TARGET_QUERY,
       customQuery: DEMO_CQ,
     })
+  })
+})
+
+describe('H5 outside WeChat: <navi-launch-weapp> and errors', () => {
+  it('outside WeChat the component is a tap target: it opens a link minted by the service for its path and query', async () => {
+    const phone = await openPhone(UA.iphone)
+    expect(await phone.page.locator('#launch-weapp wx-open-launch-weapp').count()).toBe(0)
+    expect(await phone.page.locator('#launch-weapp').getAttribute('role')).toBe('button')
+    await phone.tap('#launch-weapp')
+    const navigation = await phone.navigationTo('weixin://')
+    expect(navigation.url).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+$/)
+    expect(service.emulator.lookupLink(navigation.url)).toMatchObject({ kind: 'scheme', path: TARGET.path, query: TARGET_QUERY })
+    expect(phone.serviceCalls).toEqual(['POST /v1/wechat/scheme'])
+    // The component's error event reaches the page like the buttons' results do.
+    await expect.poll(() => phone.result(), { timeout: 8000 }).toBe('cancelled: WeChat did not open')
+  })
+
+  it('an unreachable link service: the page shows link-service naming it, and nothing is opened', async () => {
+    const closed = await startSandboxLinkService()
+    await closed.close()
+    const phone = await openPhone(UA.iphone, undefined, closed.url)
+    await phone.tap('#open-scheme')
+    await expect.poll(() => phone.result()).toMatch(new RegExp(`^link-service: ${closed.url.replace(/[.]/g, '\\.')}: `))
+    expect(phone.navigations).toEqual([])
   })
 })
 
