@@ -9,8 +9,10 @@ import { buildDir } from '../support/build'
 import { bootMiniProgram, type MiniProgram, type MpPage } from '../support/mp-weixin/mini-program'
 import { installMiniProgramLaunchFake, type MiniProgramLaunchFake } from '../support/mp-weixin/mini-program-launch'
 
-/** What the demo's launch page opens (pages/launch/launch.vue), written out: no extraData, no envVersion. */
+/** What the demo's launch page opens (pages/launch/launch.vue), written out: its default target has no extraData, no envVersion. */
 const EXPECTED_OPTIONS = { appId: 'wx4e1ba651bbe36d01', path: 'pages/index/index?id=42&from=navi-kit' }
+/** "#open-embedded" adds what only mini programs pass on. */
+const EXPECTED_WITH_EXTRAS = { ...EXPECTED_OPTIONS, extraData: { from: 'navi-kit', uid: 'u-1' }, envVersion: 'trial' }
 const LAUNCH = 'pages/launch/launch'
 
 let mp: MiniProgram
@@ -47,13 +49,21 @@ describe('mp-weixin: openMiniProgram', () => {
     ])
   })
 
+  it('passes extraData and envVersion on to WeChat as given', async () => {
+    page.tap('#open-embedded')
+    await showsResult(/^ok via=openEmbeddedMiniProgram$/)
+    expect(wechat.calls).toEqual([
+      { api: 'openEmbeddedMiniProgram', options: EXPECTED_WITH_EXTRAS, errMsg: 'openEmbeddedMiniProgram:ok' },
+    ])
+  })
+
   it('falls back to wx.navigateToMiniProgram, with the same options, when WeChat refuses the half-screen open', async () => {
     wechat.answer('openEmbeddedMiniProgram', { fail: 'appId is not in the embedded list' })
     page.tap('#open-embedded')
     await showsResult(/^ok via=navigateToMiniProgram$/)
     expect(wechat.calls.map((call) => [call.api, call.options, call.errMsg])).toEqual([
-      ['openEmbeddedMiniProgram', EXPECTED_OPTIONS, 'openEmbeddedMiniProgram:fail appId is not in the embedded list'],
-      ['navigateToMiniProgram', EXPECTED_OPTIONS, 'navigateToMiniProgram:ok'],
+      ['openEmbeddedMiniProgram', EXPECTED_WITH_EXTRAS, 'openEmbeddedMiniProgram:fail appId is not in the embedded list'],
+      ['navigateToMiniProgram', EXPECTED_WITH_EXTRAS, 'navigateToMiniProgram:ok'],
     ])
   })
 
