@@ -92,7 +92,16 @@ interface Phone {
 }
 
 /** A fresh browser context with `userAgent`, on the demo's launch page pointed at the sandbox service. */
-async function openPhone(userAgent: string, initScript?: () => void, linkService = service.url): Promise<Phone> {
+interface PhoneOptions {
+  /** Runs before the page's scripts (e.g. the WeChat client's bridge). */
+  initScript?: () => void
+  /** Default: the sandbox service of this file. */
+  linkService?: string
+  /** A query on the page URL itself, before the hash (WeChat adds `?from=singlemessage…` to shared links). */
+  search?: string
+}
+
+async function openPhone(userAgent: string, { initScript, linkService = service.url, search = '' }: PhoneOptions = {}): Promise<Phone> {
   const context = await browser.newContext({ userAgent, viewport: { width: 375, height: 667 }, locale: 'zh-CN' })
   contexts.push(context)
   if (initScript) await context.addInitScript(initScript)
@@ -123,7 +132,7 @@ async function openPhone(userAgent: string, initScript?: () => void, linkService
 
   // Hash routing: the page's query (linkService) lives inside the hash.
   const base = inject('h5Url').replace(/\/+$/, '')
-  await page.goto(`${base}/#/pages/launch/launch?linkService=${encodeURIComponent(linkService)}`)
+  await page.goto(`${base}/${search}#/pages/launch/launch?linkService=${encodeURIComponent(linkService)}`)
   await page.locator('uni-page[data-page="pages/launch/launch"] #open-default').waitFor()
   await expect.poll(() => page.evaluate(() => document.querySelector<HTMLInputElement>('#link-service input')?.value)).toBe(linkService)
 
@@ -253,7 +262,7 @@ describe('H5 outside WeChat: <navi-launch-weapp> and errors', () => {
   it('an unreachable link service: the page shows link-service naming it, and nothing is opened', async () => {
     const closed = await startSandboxLinkService()
     await closed.close()
-    const phone = await openPhone(UA.iphone, undefined, closed.url)
+    const phone = await openPhone(UA.iphone, { linkService: closed.url })
     await phone.tap('#open-scheme')
     await expect.poll(() => phone.result()).toMatch(new RegExp(`^link-service: ${closed.url.replace(/[.]/g, '\\.')}: `))
     expect(phone.navigations).toEqual([])
@@ -319,7 +328,7 @@ function installWeixinBridge(): void {
 
 describe('H5 inside WeChat: the open tag', () => {
   it('<navi-launch-weapp> renders wx-open-launch-weapp, and its wx.config carries a signature made with the emulator’s jsapi ticket', async () => {
-    const phone = await openPhone(UA.wechat, installWeixinBridge)
+    const phone = await openPhone(UA.wechat, { initScript: installWeixinBridge })
     const tag = phone.page.locator('#launch-weapp wx-open-launch-weapp')
     await tag.waitFor({ state: 'attached' })
     expect(await tag.getAttribute('username')).toBe(TARGET.originalId)
@@ -369,6 +378,39 @@ describe('H5 inside WeChat: the open tag', () => {
     await expect.poll(() => phone.result()).toMatch(/^unsupported: .*navi-launch-weapp/)
     expect(phone.navigations.filter((navigation) => navigation.url.startsWith('weixin://'))).toEqual([])
     await phone.screenshot('wechat-open-tag')
+  })
+})
+
+describe('H5 inside WeChat: a shared link', () => {
+  it('signs the page URL with the query WeChat adds to shared links, exactly as the browser shows it', async () => {
+    const search = '?from=singlemessage&isappinstalled=0&note=a%20b%2Bc'
+    const phone = await openPhone(UA.wechat, { initScript: installWeixinBridge, search })
+    const readCalls = () => phone.page.evaluate(() => (window as unknown as { naviBridgeCalls: BridgeCall[] }).naviBridgeCalls)
+    await expect.poll(async () => (await readCalls()).some((call) => call.name === 'preVerifyJSAPI'), { timeout: 8000 }).toBe(true)
+    const config = (await readCalls()).find((call) => call.name === 'preVerifyJSAPI')?.args as Record<string, string>
+    const pageUrl = phone.page.url().split('#')[0]
+    expect(pageUrl.endsWith(`/${search}`)).toBe(true)
+    expect(config.verifySignature).toBe(
+      jssdkSignature({
+        ticket: service.emulator.jsapiTicket() as string,
+        nonceStr: config.verifyNonceStr,
+        timestamp: config.verifyTimestamp,
+        url: pageUrl,
+      }),
+    )
+    expect(await phone.result()).toBe('')
+  })
+})
+
+describe('H5 inside WeChat: no signature', () => {
+  it('the link service unreachable: the component reports link-service, and WeChat is never configured', async () => {
+    const closed = await startSandboxLinkService()
+    await closed.close()
+    const phone = await openPhone(UA.wechat, { initScript: installWeixinBridge, linkService: closed.url })
+    await phone.page.locator('#launch-weapp wx-open-launch-weapp').waitFor({ state: 'attached' })
+    await expect.poll(() => phone.result()).toMatch(/^link-service: /)
+    const calls = await phone.page.evaluate(() => (window as unknown as { naviBridgeCalls: BridgeCall[] }).naviBridgeCalls)
+    expect(calls.filter((call) => call.name === 'preVerifyJSAPI')).toEqual([])
   })
 })
 
