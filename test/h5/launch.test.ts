@@ -172,10 +172,20 @@ async function openPhone(userAgent: string, { initScript, linkService = service.
 describe('H5 outside WeChat: a minted URL Scheme', () => {
   it('iPhone: the scheme button hands a weixin://dl/business/?t= link minted by the service to the browser, then reports cancelled while the page stays visible', async () => {
     const phone = await openPhone(UA.iphone)
+    // The page's own clock times the results (the test process may lag behind on a busy machine).
+    await phone.page.evaluate(() => {
+      const result = document.querySelector('#result') as Element
+      const seen: Array<{ text: string; at: number }> = []
+      Object.assign(window, { naviResults: seen, naviTapAt: performance.now() })
+      new MutationObserver(() => seen.push({ text: (result.textContent ?? '').trim(), at: performance.now() })).observe(result, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      })
+    })
     await phone.tap('#open-scheme')
 
     const navigation = await phone.navigationTo('weixin://')
-    const handedOverAt = Date.now()
     expect(navigation).toMatchObject({ reason: 'scriptInitiated', disposition: 'currentTab' })
     expect(navigation.url).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+&cq=uid%3Du-1$/)
     // The link is the emulator's: it knows what it stands for.
@@ -188,13 +198,16 @@ describe('H5 outside WeChat: a minted URL Scheme', () => {
       customQuery: DEMO_CQ,
     })
     expect(phone.serviceCalls).toEqual(['POST /v1/wechat/scheme'])
-    // Still waiting for WeChat to take over…
-    expect(await phone.result()).toBe('…')
     await phone.screenshot('scheme-handover')
 
-    // …and with the page still visible, the launch is called off.
+    // With the page still visible, the launch is called off — after the wait, not before.
     await expect.poll(() => phone.result(), { timeout: 8000 }).toBe('cancelled: WeChat did not open')
-    expect(Date.now() - handedOverAt).toBeGreaterThanOrEqual(2000)
+    const timeline = await phone.page.evaluate(() => {
+      const page = window as unknown as { naviResults: Array<{ text: string; at: number }>; naviTapAt: number }
+      return page.naviResults.map((entry) => ({ text: entry.text, after: entry.at - page.naviTapAt }))
+    })
+    expect(timeline.map((entry) => entry.text)).toEqual(['…', 'cancelled: WeChat did not open'])
+    expect(timeline[1].after).toBeGreaterThanOrEqual(2500)
     expect(await phone.page.evaluate(() => document.visibilityState)).toBe('visible')
     await phone.screenshot('scheme-cancelled')
   })
