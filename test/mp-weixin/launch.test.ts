@@ -108,3 +108,19 @@ describe('mp-weixin: openMiniProgram', () => {
     ])
   })
 })
+
+describe('mp-weixin: navigateBackMiniProgram', () => {
+  it('returns to the opener with extraData', async () => {
+    page.tap('#back-mp')
+    await showsResult(/^ok navigateBackMiniProgram$/)
+    expect(wechat.calls).toEqual([
+      { api: 'navigateBackMiniProgram', options: { extraData: { from: 'navi-kit' } }, errMsg: 'navigateBackMiniProgram:ok' },
+    ])
+  })
+
+  it('opened without an opener, WeChat refuses: the page shows the platform error', async () => {
+    wechat.answer('navigateBackMiniProgram', { fail: 'not opened by another mini program' })
+    page.tap('#back-mp')
+    await showsResult(/^platform: navigateBackMiniProgram: navigateBackMiniProgram:fail not opened by another mini program$/)
+  })
+})

@@ -1,5 +1,6 @@
 /**
- * WeChat's `wx.openEmbeddedMiniProgram` and `wx.navigateToMiniProgram` for the
+ * WeChat's `wx.openEmbeddedMiniProgram`, `wx.navigateToMiniProgram` and
+ * `wx.navigateBackMiniProgram` for the
  * compiled mp-weixin app, added to the running fake `wx` (an additive hook:
  * mini-program.ts is untouched).
  *
@@ -12,7 +13,7 @@
  * user's `<api>:fail cancel`.
  */
 
-export type MiniProgramApi = 'openEmbeddedMiniProgram' | 'navigateToMiniProgram'
+export type MiniProgramApi = 'openEmbeddedMiniProgram' | 'navigateToMiniProgram' | 'navigateBackMiniProgram'
 
 /** How an API answers: 'ok', 'cancel' (the user closed the prompt), any other text: `fail <text>`. */
 export type WxAnswer = 'ok' | 'cancel' | { fail: string } | 'missing'
@@ -37,7 +38,11 @@ type WxOptions = Record<string, unknown> & { success?: Callback; fail?: Callback
 
 export function installMiniProgramLaunchFake(): MiniProgramLaunchFake {
   const wx = (globalThis as unknown as { wx: Record<string, unknown> }).wx
-  const previous = { openEmbeddedMiniProgram: wx.openEmbeddedMiniProgram, navigateToMiniProgram: wx.navigateToMiniProgram }
+  const previous = {
+    openEmbeddedMiniProgram: wx.openEmbeddedMiniProgram,
+    navigateToMiniProgram: wx.navigateToMiniProgram,
+    navigateBackMiniProgram: wx.navigateBackMiniProgram,
+  }
   const calls: MiniProgramCall[] = []
 
   const fake = (api: MiniProgramApi, answer: Exclude<WxAnswer, 'missing'>) => (options: WxOptions) => {
@@ -57,6 +62,7 @@ export function installMiniProgramLaunchFake(): MiniProgramLaunchFake {
   }
   answer('openEmbeddedMiniProgram', 'ok')
   answer('navigateToMiniProgram', 'ok')
+  answer('navigateBackMiniProgram', 'ok')
 
   return {
     calls,
