@@ -19,17 +19,43 @@ const types = {
   '.woff2': 'font/woff2',
 }
 
+/**
+ * The file a request path names inside `rootDir`; index.html for folders, unknown
+ * paths, paths that would leave the folder, and paths that do not parse
+ * ('//', a stray '%').
+ */
+function resolveFile(rootDir, requestUrl) {
+  const index = path.join(rootDir, 'index.html')
+  let pathname
+  try {
+    pathname = decodeURIComponent(new URL(requestUrl ?? '/', 'http://localhost').pathname)
+  } catch {
+    return index
+  }
+  const file = path.join(rootDir, pathname)
+  if (!file.startsWith(rootDir + path.sep)) return index
+  try {
+    return fs.statSync(file).isFile() ? file : index
+  } catch {
+    return index
+  }
+}
+
 /** Serves `dir` on host:port (port 0 picks a free one); resolves { url, close }. */
 function serveStatic(dir, { host = '127.0.0.1', port = 0 } = {}) {
   const rootDir = path.resolve(dir)
   const server = http.createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
-    let file = path.join(rootDir, pathname)
-    // Never serve outside the build folder.
-    if (!file.startsWith(rootDir)) file = path.join(rootDir, 'index.html')
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rootDir, 'index.html')
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' })
-    fs.createReadStream(file).pipe(res)
+    const file = resolveFile(rootDir, req.url)
+    const stream = fs.createReadStream(file)
+    // A file removed while the build is rewritten answers 404 instead of ending the process.
+    stream.once('error', () => {
+      if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('not found')
+    })
+    stream.once('open', () => {
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' })
+      stream.pipe(res)
+    })
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
