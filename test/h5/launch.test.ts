@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { SANDBOX_APP, SANDBOX_OA } from '../../src/emulator'
 import { buildWeixinScheme } from '../../uni_modules/navi-kit/links'
 import { projectRoot } from '../support/build'
-import { CHROMIUM } from '../support/h5/browser'
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/h5/browser'
 import { jssdkSignature, type SandboxLinkService, startSandboxLinkService } from '../support/link-service'
 
 /** What the demo's launch page opens (pages/launch/launch.vue), written out. */
@@ -56,7 +56,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+    args: CHROMIUM_FLAGS,
   })
 })
 
