@@ -32,18 +32,17 @@ export interface NavigationErrorDetails {
 export class NavigationError extends Error {
   override readonly name = 'NavigationError'
   readonly code: NavigationErrorCode
-  readonly to?: unknown
-  readonly from?: unknown
-  readonly errMsg?: string
+  // Set from `details`, only when given.
+  declare readonly to?: unknown
+  declare readonly from?: unknown
+  declare readonly errMsg?: string
 
-  constructor(code: NavigationErrorCode, message: string, details: NavigationErrorDetails = {}) {
+  constructor(code: NavigationErrorCode, message: string, details?: NavigationErrorDetails) {
     super(message)
-    // Keeps `instanceof` working where classes are down-levelled.
+    // Keeps `instanceof` working where classes are down-levelled (WeChat's "ES6 to ES5").
     Object.setPrototypeOf(this, new.target.prototype)
     this.code = code
-    this.to = details.to
-    this.from = details.from
-    this.errMsg = details.errMsg
+    Object.assign(this, details)
   }
 }
 
@@ -58,17 +57,16 @@ export interface LaunchErrorDetails {
 export class LaunchError extends Error {
   override readonly name = 'LaunchError'
   readonly code: LaunchErrorCode
-  readonly errMsg?: string
-  readonly via?: string
-  readonly status?: number
+  // Set from `details`, only when given.
+  declare readonly errMsg?: string
+  declare readonly via?: string
+  declare readonly status?: number
 
-  constructor(code: LaunchErrorCode, message: string, details: LaunchErrorDetails = {}) {
+  constructor(code: LaunchErrorCode, message: string, details?: LaunchErrorDetails) {
     super(message)
     Object.setPrototypeOf(this, new.target.prototype)
     this.code = code
-    this.errMsg = details.errMsg
-    this.via = details.via
-    this.status = details.status
+    Object.assign(this, details)
   }
 }
 

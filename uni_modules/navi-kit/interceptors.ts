@@ -5,18 +5,8 @@ import type { Route } from './types'
 /** Set on navi-kit's own uni calls, so its interceptors let them through. */
 export const OWN_CALL = '__naviKit'
 
-export type NavigationKind = 'push' | 'replace' | 'relaunch'
-
-/**
- * Raw calls get router semantics: a tab target goes through switchTab with
- * its query handed off, and the stack policy applies to navigateTo.
- */
-const KINDS: Record<string, NavigationKind> = {
-  navigateTo: 'push',
-  redirectTo: 'replace',
-  switchTab: 'push',
-  reLaunch: 'relaunch',
-}
+/** What a navigation asks for, named as uni names it: push, replace, relaunch. */
+export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
 
 /**
  * Makes raw `uni.navigateTo/redirectTo/switchTab/reLaunch` calls (and H5/App
@@ -28,8 +18,8 @@ const KINDS: Record<string, NavigationKind> = {
  * What a re-issued call's own success hands back (an eventChannel) is not
  * passed on; `events` are.
  */
-export function interceptRawCalls(navigate: (kind: NavigationKind, to: unknown, extra: UniCallOptions) => Promise<Route>): void {
-  for (const method in KINDS)
+export function interceptRawCalls(navigate: (method: NavigationMethod, to: unknown, extra: UniCallOptions) => Promise<Route>): void {
+  for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {
         if (options[OWN_CALL]) return
@@ -39,7 +29,9 @@ export function interceptRawCalls(navigate: (kind: NavigationKind, to: unknown, 
           callback?.(result)
           complete?.(result)
         }
-        navigate(KINDS[method], url, extra).then(
+        // A raw switchTab is a push: the router picks switchTab for a tab page (and the
+        // stack policy for any other), handing the tab its query.
+        navigate(method === 'switchTab' ? 'navigateTo' : method, url, extra).then(
           () => answer(success, method + ':ok'),
           // uni stays silent when an interceptor cancels a call; so does a guard's "no".
           (error: NavigationError) =>

@@ -116,7 +116,7 @@ const globals = (): GlobalBag => globalThis as unknown as GlobalBag
 /** The uni calls the router makes. */
 export type NavigationApi = Pick<
   UniApi,
-  'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack' | 'addInterceptor' | 'removeInterceptor'
+  'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack' | 'addInterceptor'
 >
 
 // Each default is its own declaration, so a bundle that imports only the
@@ -132,13 +132,14 @@ const defaultNavigationApi: NavigationApi = {
   reLaunch: (o) => uni.reLaunch(o as unknown as UniNamespace.ReLaunchOptions),
   navigateBack: (o) => uni.navigateBack(o as unknown as UniNamespace.NavigateBackOptions),
   addInterceptor: (m, i) => uni.addInterceptor(m, i as UniNamespace.InterceptorOptions),
+}
+
+/** The rest of the seam's uni calls (the router removes no interceptor). */
+const launcherApi: Omit<UniApi, keyof NavigationApi> = {
   // uni's types omit the second argument, which the runtime accepts: it removes
   // just that interceptor instead of every one on the method.
   removeInterceptor: (m, i) =>
     (uni.removeInterceptor as (m: string, i?: UniInterceptor) => void)(m, i),
-}
-
-const launcherApi: Omit<UniApi, keyof NavigationApi> = {
   navigateToMiniProgram: (o) =>
     uni.navigateToMiniProgram(o as unknown as UniNamespace.NavigateToMiniProgramOptions),
   navigateBackMiniProgram: (o) =>

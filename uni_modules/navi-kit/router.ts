@@ -2,15 +2,15 @@ import { shallowRef } from 'vue'
 import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
-import { interceptRawCalls, OWN_CALL, type NavigationKind } from './interceptors'
+import { interceptRawCalls, OWN_CALL, type NavigationMethod } from './interceptors'
 import { normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
-import { closest, createRouteTable } from './routes'
-import type { GuardResult, NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
+import { closest, createRouteTable, type RouteRecord } from './routes'
+import type { NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
 import { setActiveRouter, type RouterInternals } from './useApi'
 
-type UniMethod = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack'
+type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
 /** WeChat's page stack limit, applied on every mini-program platform unless `maxStack` says otherwise. */
 const MINI_PROGRAM_MAX_STACK = 10
@@ -48,26 +48,24 @@ export function createRouter(options: RouterOptions): Router {
   const guards = useCallbacks<NavigationGuard>()
   const hooks = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
-  const find = (key: 'path' | 'name', value: string) => table.find((record) => record[key] === value)
-  const near = (key: 'path' | 'name', value: string) => closest(value, table.map((record) => record[key]))
+
+  /** The page whose path (or name) is `value`; else `code`, naming the closest one there is. */
+  function find(key: 'path' | 'name', value: string, code: NavigationErrorCode): RouteRecord {
+    const record = table.find((page) => page[key] === value)
+    if (record) return record
+    throw fail(code, `${key} '${value}' is not in pages.json (did you mean '${closest(value, table.map((page) => page[key]))}'?)`)
+  }
 
   function routeOf(path: string, query: RouteQuery): Route {
     // '/' is uni-h5's alias of the entry page (its tab bar sends switchTab with url '/').
-    const record = path === '/' ? table[0] : find('path', path)
-    if (!record) throw fail('not-found', `${path} is not in pages.json (did you mean ${near('path', path)}?)`)
+    const record = path === '/' ? table[0] : find('path', path, 'not-found')
     const search = encodeQuery(query)
-    // Written out, not spread: V8 spreads a record into a new object shape ~100× slower.
     return { path: record.path, name: record.name, isTab: record.isTab, query, fullPath: search ? record.path + '?' + search : record.path }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
-  function pageRoute(route?: string, pageOptions?: Record<string, string | undefined>): Route {
-    if (route === undefined) {
-      const top = topPage()
-      route = top?.route
-      pageOptions = pageOptions || top?.options
-    }
-    const path = normalizePath('/' + route)
+  function pageRoute(page = topPage(), pageOptions = page?.options): Route {
+    const path = normalizePath('/' + page?.route)
     // A tab page opened by switchTab has no options: its query waits in the handoff store.
     return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
   }
@@ -75,18 +73,13 @@ export function createRouter(options: RouterOptions): Router {
   function resolve(raw: RouteLocationRaw): Route {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
-      if (name != null) {
-        const record = find('name', name)
-        if (!record) throw fail('invalid', `no page is named '${name}' (did you mean '${near('name', name)}'?)`)
-        return routeOf(record.path, { ...query })
-      }
+      if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query })
       if (typeof path === 'string') {
-        const search = path.includes('?') ? path.split('?')[1] : undefined
         // A query written into the path reads like a URL's: strings, decoded once.
-        const inPath = search ? decodeQuery(splitQuery(search), true) : undefined
+        const search = path.split('?')[1]
+        const inPath = search && decodeQuery(splitQuery(search), true)
         // Only a relative path needs the current page.
-        const base = path[0] === '/' ? undefined : topPage()?.route
-        return routeOf(normalizePath(path, base), { ...inPath, ...query })
+        return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query })
       }
     } catch (error) {
       // e.g. JSON.stringify's TypeError on a cycle, encodeURIComponent's on a lone surrogate
@@ -102,65 +95,60 @@ export function createRouter(options: RouterOptions): Router {
   function fromRoute(): Route {
     const top = topPage()
     try {
-      if (top && normalizePath('/' + top.route) !== currentRoute.value.path) return pageRoute()
+      if (top && normalizePath('/' + top.route) !== currentRoute.value.path) return pageRoute(top)
     } catch {
       // a page outside pages.json: the last known route stands in
     }
     return currentRoute.value
   }
 
-  function pickMethod(kind: NavigationKind, to: Route): UniMethod {
-    if (kind === 'relaunch') return 'reLaunch'
+  /** The uni call that carries out `method` to `to`: switchTab for a tab page, the stack policy for a push. */
+  function uniMethodFor(method: NavigationMethod, to: Route): UniMethod {
+    if (method === 'reLaunch') return method
     if (to.isTab) return 'switchTab'
-    if (kind === 'replace') return 'redirectTo'
     // Mini programs cap the stack; elsewhere it is unlimited unless maxStack is set.
-    const maxStack = options.maxStack ?? (isMiniProgram(currentPlatform()) ? MINI_PROGRAM_MAX_STACK : undefined)
-    if (maxStack === undefined || pageStack().length < maxStack) return 'navigateTo'
+    const maxStack = options.maxStack ?? (isMiniProgram(currentPlatform()) ? MINI_PROGRAM_MAX_STACK : Infinity)
+    if (method === 'redirectTo' || pageStack().length < maxStack) return method
     if (options.onStackFull === 'error')
       throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
   }
 
-  async function navigate(kind: NavigationKind, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
+  async function navigate(method: NavigationMethod, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
     const to = resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
-    const key = kind + to.fullPath
+    const key = method + to.fullPath
     if (inFlight.has(key)) throw fail('duplicated', `${to.fullPath} is already on its way`)
     inFlight.add(key)
     let failure: NavigationError | undefined
     let redirected = false
     try {
-      let answer: GuardResult = true
       // Without guards nothing is awaited here. true, undefined and null say "go on".
       for (const guard of guards.list()) {
-        const said = await guard(to, from)
-        if (said != null && said !== true) {
-          answer = said
-          break
+        const answer = await guard(to, from)
+        if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
+        if (answer != null && answer !== true) {
+          if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
+          inFlight.delete(key)
+          redirected = true
+          return await navigate(method, answer, extra, redirects + 1)
         }
       }
-      if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
-      if (answer !== true) {
-        if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
-        inFlight.delete(key)
-        redirected = true
-        return await navigate(kind, answer, extra, redirects + 1)
-      }
-      const method = pickMethod(kind, to)
+      const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
       let url = to.fullPath
       // Tab pages die on reLaunch: what was waiting for them is stale.
-      if (method === 'reLaunch') tabQueries.clear()
+      if (uniMethod === 'reLaunch') tabQueries.clear()
       if (to.isTab) tabQueries.set(to.path, to.query)
-      if (method === 'switchTab') url = to.path // switchTab takes no query
+      if (uniMethod === 'switchTab') url = to.path // switchTab takes no query
       else if (url.length - to.path.length > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
       router.pending = to
       // Only the options given: uni copies this object on every call.
       const uniOptions: UniCallOptions = { ...extra, url }
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
-      await callUni(method, uniOptions)
+      await callUni(uniMethod, uniOptions)
       return (currentRoute.value = to)
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
@@ -177,17 +165,17 @@ export function createRouter(options: RouterOptions): Router {
     currentRoute,
     resolve,
     pageRoute,
-    push: (to) => navigate('push', to),
-    replace: (to) => navigate('replace', to),
-    relaunch: (to) => navigate('relaunch', to),
+    push: (to) => navigate('navigateTo', to),
+    replace: (to) => navigate('redirectTo', to),
+    relaunch: (to) => navigate('reLaunch', to),
     async back(delta = 1) {
       // Written so that NaN fails too.
       if (!(delta >= 1)) throw fail('invalid', `back(${delta}): delta must be 1 or more`)
       const stack = pageStack()
       const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
-      if (!below) return void (await navigate('relaunch', home.path))
-      const target = pageRoute(below.route, below.options)
+      if (!below) return void (await navigate('reLaunch', home.path))
+      const target = pageRoute(below)
       await callUni('navigateBack', { delta })
       currentRoute.value = target
     },

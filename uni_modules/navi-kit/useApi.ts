@@ -2,6 +2,7 @@ import { onLoad, onShow } from '@dcloudio/uni-app'
 import { getCurrentInstance, inject, provide, shallowReactive, shallowReadonly, toRaw, type InjectionKey } from 'vue'
 import { NavigationError } from './errors'
 import { tabQueries } from './handoff'
+import type { PageRecord } from './platform'
 import type { Route, Router } from './types'
 
 /** What useRoute needs from the router beyond its public face. */
@@ -9,7 +10,7 @@ export interface RouterInternals extends Router {
   /** The navigation being carried out: its target page reads it in setup. */
   pending?: Route
   /** A page's route from its uni route ('pages/a/a') and onLoad options; by default the top page's. */
-  pageRoute(route?: string, options?: Record<string, string | undefined>): Route
+  pageRoute(page?: PageRecord, options?: Record<string, string | undefined>): Route
 }
 
 let active: RouterInternals | undefined
@@ -47,14 +48,14 @@ export function useRoute(): Readonly<Route> {
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
     // the native tab bar, which no router call sees, does not bring an old query back.
-    const take = (route?: string, options?: Record<string, string>) => {
-      Object.assign(page, router.pageRoute(route, options))
+    const take = (record?: PageRecord, options?: Record<string, string>) => {
+      Object.assign(page, router.pageRoute(record, options))
       tabQueries.delete(page.path)
     }
     onLoad((options) => take(undefined, options as Record<string, string>))
     onShow(() => {
       // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
-      if (tabQueries.has(page.path)) take(page.path.slice(1))
+      if (tabQueries.has(page.path)) take({ route: page.path.slice(1) })
       current.value = { ...toRaw(page) }
     })
   }
