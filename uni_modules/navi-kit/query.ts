@@ -1,7 +1,7 @@
 import { NavigationError } from './errors'
 import { getPayload } from './handoff'
 import { currentPlatform, isMiniProgram } from './platform'
-import type { RouteQuery } from './types'
+import type { JsonValue, RouteQuery } from './types'
 
 /**
  * The query codec. In the URL a query looks like
@@ -39,29 +39,27 @@ const decode = (text: string) => {
 
 const JSON_PROTOTYPES: unknown[] = [Object.prototype, Array.prototype, null]
 
-/** Whether JSON gives `value` back unchanged (an object drops an undefined member; an array writes null). */
-function isJsonValue(value: unknown, inArray: boolean): boolean {
-  const type = typeof value
-  if (type === 'number') return isFinite(value as number) // NaN and Infinity are written null
-  if (type === 'undefined') return !inArray
-  // A Date, a Map, a class instance… would come back as a plain object or a string.
-  if (type === 'object') return value === null || JSON_PROTOTYPES.includes(Object.getPrototypeOf(value))
-  return type === 'string' || type === 'boolean' // not a function, symbol or bigint
-}
-
-const describe = (value: unknown) =>
-  typeof value === 'object' && value ? value.constructor.name : typeof value === 'number' ? String(value) : typeof value
-
 /**
  * A query value as JSON text; throws 'invalid' for a value JSON would not give
- * back unchanged. The replacer sees each value before toJSON, so a Date is
- * still a Date there; JSON.stringify throws its own TypeError on a cycle.
+ * back unchanged (NaN and Infinity are written null, a Date, a Map or a class
+ * instance comes back a string or a plain object, a function, symbol or bigint
+ * is lost; an object drops an undefined member, an array writes it null). The
+ * replacer sees each value before toJSON, so a Date is still a Date there;
+ * JSON.stringify throws its own TypeError on a cycle.
  */
 function jsonText(queryKey: string, value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key, replaced: unknown) {
     const raw = this[key]
-    if (!isJsonValue(raw, Array.isArray(this)))
-      throw new NavigationError('invalid', `query: '${key || queryKey}' holds ${describe(raw)}; use JSON values`)
+    const type = typeof raw
+    const isJson =
+      type === 'number' ? isFinite(raw as number)
+      : type === 'object' ? raw === null || JSON_PROTOTYPES.includes(Object.getPrototypeOf(raw))
+      : type === 'undefined' ? !Array.isArray(this)
+      : type === 'string' || type === 'boolean'
+    if (!isJson) {
+      const what = type === 'object' ? (raw as object).constructor.name : type === 'number' ? raw : type
+      throw new NavigationError('invalid', `query: '${key || queryKey}' holds ${what}; use JSON values`)
+    }
     return replaced
   })
 }
@@ -75,8 +73,8 @@ export function encodeQuery(query: RouteQuery): string {
     if (key === TYPED_KEYS || key === HANDOFF_ID) throw new NavigationError('invalid', `query: '${key}' is reserved; rename it`)
     if (value === undefined) continue
     const isString = typeof value === 'string'
-    // '%' first, so the '%' of '%2C' is not escaped again.
-    if (!isString) typed.push(key.replace(/%/g, '%25').replace(/,/g, '%2C'))
+    // A '%' or ',' inside a typed key is escaped (%25, %2C), so the list splits on ','.
+    if (!isString) typed.push(key.replace(/[%,]/g, encodeURIComponent))
     parts.push(encode(key) + '=' + encode(isString ? value : jsonText(key, value)))
   }
   if (typed.length) parts.push(TYPED_KEYS + '=' + encode(typed.join(',')))
@@ -93,23 +91,21 @@ export function decodeQuery(
   raw = isMiniProgram(currentPlatform()),
 ): RouteQuery {
   const read = (text: string) => (raw ? decode(text) : text)
-  const entries = Object.keys(options || {}).map((key) => [read(key), read(options![key] ?? '')])
-  const flat = Object.fromEntries(entries) as Record<string, string>
-  const stored = getPayload(flat[HANDOFF_ID])
+  // No prototype, so a key such as '__proto__' stays a key; the rest below copies it as one.
+  const flat: Record<string, string> = Object.create(null)
+  for (const key in options) flat[read(key)] = read(options[key] ?? '')
+  const { [TYPED_KEYS]: typed, [HANDOFF_ID]: handoff, ...query } = flat as Record<string, JsonValue>
+  const stored = getPayload(handoff as string)
   // A copy, so a page that edits its query cannot change what another page reads.
   if (stored) return JSON.parse(JSON.stringify(stored)) as RouteQuery
-  const typed = flat[TYPED_KEYS]?.split(',').map(decode) ?? []
-  return Object.fromEntries(
-    entries
-      .filter(([key]) => key !== TYPED_KEYS && key !== HANDOFF_ID)
-      .map(([key, text]) => {
-        try {
-          return [key, typed.includes(key) ? JSON.parse(text) : text]
-        } catch {
-          return [key, text] // an outside link that lists a key it did not encode: keep its text
-        }
-      }),
-  ) as RouteQuery
+  for (const key of (typed as string | undefined)?.split(',').map(decode) ?? [])
+    if (key in flat && key !== TYPED_KEYS && key !== HANDOFF_ID)
+      try {
+        query[key] = JSON.parse(flat[key]) as JsonValue
+      } catch {
+        // an outside link that lists a key it did not encode: keep its text
+      }
+  return query
 }
 
 /** 'a=1&b=2' → { a: '1', b: '2' }, values still encoded (decodeQuery decodes them). */
