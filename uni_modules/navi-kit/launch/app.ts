@@ -6,7 +6,7 @@
 import { LaunchError } from '../errors'
 import { buildAlipayScheme, checkEnvVersion, invalid } from '../links'
 import { seam } from '../platform'
-import { pathWithQuery } from './shared'
+import { isAlipayAppId, pathWithQuery } from './shared'
 import type { LaunchStrategy } from './shared'
 
 type PlusError = { code?: number; message?: string }
@@ -22,8 +22,8 @@ const LAUNCH_TYPE = { release: 0, develop: 1, trial: 2 } as const
 const notInstalled = (app: string, errMsg?: string): LaunchError =>
   new LaunchError('not-installed', `${app} is not installed`, { errMsg })
 
-/** plus.share's launch error: WeChat missing, the user's cancel, or anything else. */
-function launchFailure(e: PlusError): LaunchError {
+/** A plus.share error (getServices or launchMiniProgram): WeChat missing, the user's cancel, or anything else. */
+function shareFailure(e: PlusError): LaunchError {
   const errMsg = e.message ?? String(e.code)
   if (e.code === PLUS_NOT_INSTALLED || /未安装|not install/i.test(errMsg)) return notInstalled('WeChat', errMsg)
   return new LaunchError(e.code === PLUS_CANCELLED ? 'cancelled' : 'platform', `plus.share: ${errMsg}`, { errMsg, via: 'plus.share' })
@@ -33,8 +33,7 @@ export const launchFromApp: LaunchStrategy = async (target) => {
   const plus = seam().plus()
   if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
 
-  // Alipay AppIDs are 16 digits starting with 20.
-  if (/^20\d{14}$/.test(target.appId)) {
+  if (isAlipayAppId(target.appId)) {
     const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
     return new Promise((resolve, reject) => {
       plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
@@ -54,9 +53,9 @@ export const launchFromApp: LaunchStrategy = async (target) => {
           )
         }
         if (weixin.nativeClient === false) return reject(notInstalled('WeChat'))
-        weixin.launchMiniProgram(options, () => resolve({ via: 'plus.share' }), (e) => reject(launchFailure(e)))
+        weixin.launchMiniProgram(options, () => resolve({ via: 'plus.share' }), (e) => reject(shareFailure(e)))
       },
-      (e) => reject(new LaunchError('platform', `getServices: ${e.message}`, { errMsg: e.message })),
+      (e) => reject(shareFailure(e)),
     ),
   )
 }

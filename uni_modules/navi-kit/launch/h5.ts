@@ -9,6 +9,7 @@ import { buildWeixinScheme, checkEnvVersion, formatWeixinQuery, invalid, normali
 import { seam } from '../platform'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
+import { isAlipayAppId } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 
 /** How long the page may stay visible after handing over to WeChat before we call it declined. */
@@ -54,9 +55,9 @@ function watchHandover(result: LaunchResult): Promise<LaunchResult> {
 }
 
 export const launchFromH5: LaunchStrategy = async (target, options) => {
-  // Alipay AppIDs are 16 digits starting with 20. The WeChat link service would
-  // mint a link to its own WeChat mini program instead: open nothing rather than the wrong app.
-  if (/^20\d{14}$/.test(target.appId)) {
+  // The WeChat link service would mint a link to its own WeChat mini program
+  // instead: open nothing rather than the wrong app.
+  if (isAlipayAppId(target.appId)) {
     throw new LaunchError('unsupported', 'Alipay mini programs cannot be opened from H5 here: link to alipayHttpsLink(buildAlipayScheme(…))')
   }
   const ua = seam().userAgent()

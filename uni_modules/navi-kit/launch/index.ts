@@ -4,11 +4,10 @@
  */
 import { LaunchError } from '../errors'
 import { seam } from '../platform'
-import type { UniCallbackResult } from '../platform'
 import { launchFromApp } from './app'
 import { launchFromH5 } from './h5'
 import { miniProgramFields, navigateToMiniProgramOn } from './miniPrograms'
-import { callUni, defined, failure } from './shared'
+import { callUni } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 import { launchFromWeixin } from './weixin'
 
@@ -48,9 +47,5 @@ export async function openMiniProgram(target: MiniProgramTarget, options: Launch
 /** Returns to the mini program that opened this one, handing it `extraData`. */
 export async function navigateBackMiniProgram(extraData?: Record<string, unknown>, platform = seam().platform()): Promise<void> {
   if (!CAN_NAVIGATE_BACK.test(platform)) throw unsupported('navigateBackMiniProgram', platform)
-  try {
-    await callUni((o) => seam().uni.navigateBackMiniProgram(o), defined({ extraData }))
-  } catch (result) {
-    throw failure(result as UniCallbackResult, 'navigateBackMiniProgram')
-  }
+  await callUni('navigateBackMiniProgram', { extraData })
 }

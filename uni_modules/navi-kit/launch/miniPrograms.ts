@@ -3,7 +3,7 @@
  * platform's field names. uni passes the options through to my./swan./tt./…,
  * so the names below are the native ones.
  */
-import { defined, navigateToMiniProgram, pathWithQuery, requireAppId } from './shared'
+import { callUni, pathWithQuery, requireAppId } from './shared'
 import type { LaunchStrategy } from './shared'
 
 /** [the field naming the target, whether the platform documents envVersion] */
@@ -29,12 +29,10 @@ export const navigateToMiniProgramOn =
   ([id, withEnvVersion]: PlatformFields): LaunchStrategy =>
   async (target) => {
     requireAppId(target)
-    return navigateToMiniProgram(
-      defined({
-        [id]: target.appId,
-        path: pathWithQuery(target),
-        extraData: target.extraData,
-        envVersion: withEnvVersion && target.envVersion,
-      }),
-    )
+    return callUni('navigateToMiniProgram', {
+      [id]: target.appId,
+      path: pathWithQuery(target),
+      extraData: target.extraData,
+      envVersion: withEnvVersion && target.envVersion,
+    })
   }

@@ -3,7 +3,7 @@ import { LaunchError } from '../errors'
 import type { EnvVersion, LinkQuery } from '../links'
 import { invalid, serializeQuery } from '../links'
 import { seam } from '../platform'
-import type { UniCallbackResult, UniCallOptions } from '../platform'
+import type { UniCallOptions } from '../platform'
 import type { LinkClient } from './linkClient'
 
 export interface MiniProgramTarget {
@@ -56,33 +56,22 @@ export interface LaunchResult {
 
 export type LaunchStrategy = (target: MiniProgramTarget, options: LaunchOptions) => Promise<LaunchResult>
 
-/** Calls a uni callback-style API; resolves on success, rejects with uni's result. */
-export function callUni(api: (options: UniCallOptions) => void, options: UniCallOptions): Promise<UniCallbackResult> {
-  return new Promise((resolve, reject) => api({ ...options, success: resolve, fail: reject }))
-}
+/** The uni calls the launcher makes; each names the route in a result or an error. */
+type UniLaunchCall = 'openEmbeddedMiniProgram' | 'navigateToMiniProgram' | 'navigateBackMiniProgram'
 
-export const isCancel = (result: UniCallbackResult): boolean => / cancel/.test(result.errMsg ?? '')
-
-/** uni's `fail` as a LaunchError: the user's cancel, or the platform's refusal. */
-export function failure(result: UniCallbackResult, via: string): LaunchError {
-  const errMsg = result.errMsg
-  return new LaunchError(isCancel(result) ? 'cancelled' : 'platform', `${via}: ${errMsg}`, { errMsg, via })
-}
-
-/** Drops undefined fields: not every native API tolerates them. */
-export function defined(options: UniCallOptions): UniCallOptions {
-  for (const key in options) if (options[key] === undefined) delete options[key]
-  return options
-}
-
-/** uni.navigateToMiniProgram, settled as a LaunchResult or a LaunchError. */
-export const navigateToMiniProgram = (options: UniCallOptions): Promise<LaunchResult> =>
-  callUni((o) => seam().uni.navigateToMiniProgram(o), options).then(
-    () => ({ via: 'navigateToMiniProgram' }),
-    (result) => {
-      throw failure(result, 'navigateToMiniProgram')
-    },
-  )
+/**
+ * Calls one of uni's mini-program APIs with `options` (undefined fields dropped:
+ * not every native API tolerates them). Resolves with the route it took;
+ * uni's `fail` rejects as a LaunchError: the user's cancel, or the platform's refusal.
+ */
+export const callUni = (via: UniLaunchCall, options: UniCallOptions): Promise<LaunchResult> =>
+  new Promise((resolve, reject) => {
+    for (const key in options) if (options[key] === undefined) delete options[key]
+    options.success = () => resolve({ via } as LaunchResult)
+    options.fail = ({ errMsg } = {}) =>
+      reject(new LaunchError(/ cancel/.test(errMsg ?? '') ? 'cancelled' : 'platform', `${via}: ${errMsg}`, { errMsg, via }))
+    seam().uni[via]!(options)
+  })
 
 /** `path?query` for APIs that take the query inside the path. */
 export function pathWithQuery(target: MiniProgramTarget): string | undefined {
@@ -94,3 +83,6 @@ export function pathWithQuery(target: MiniProgramTarget): string | undefined {
 export function requireAppId(target: MiniProgramTarget): void {
   if (!target.appId) throw invalid('appId', 'is required')
 }
+
+/** Alipay AppIDs are 16 digits starting with 20. */
+export const isAlipayAppId = (appId: string): boolean => /^20\d{14}$/.test(appId)

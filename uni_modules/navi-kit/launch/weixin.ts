@@ -4,23 +4,21 @@
  * not met; we fall back only when the call is refused or missing, and never
  * after the user cancelled (a second prompt would be rude).
  */
+import type { LaunchError } from '../errors'
 import { seam } from '../platform'
-import type { UniCallbackResult } from '../platform'
-import { callUni, defined, failure, isCancel, navigateToMiniProgram, pathWithQuery, requireAppId } from './shared'
+import { callUni, pathWithQuery, requireAppId } from './shared'
 import type { LaunchStrategy } from './shared'
 
 export const launchFromWeixin: LaunchStrategy = async (target) => {
   if (!target.shortLink) requireAppId(target)
   const { appId, extraData, envVersion, shortLink } = target
-  const options = defined({ appId, path: pathWithQuery(target), extraData, envVersion, shortLink })
-  const embedded = seam().uni.openEmbeddedMiniProgram
-  if (embedded && target.embedded !== false) {
+  const options = { appId, path: pathWithQuery(target), extraData, envVersion, shortLink }
+  if (seam().uni.openEmbeddedMiniProgram && target.embedded !== false) {
     try {
-      await callUni(embedded, options)
-      return { via: 'openEmbeddedMiniProgram' }
-    } catch (result) {
-      if (isCancel(result as UniCallbackResult)) throw failure(result as UniCallbackResult, 'openEmbeddedMiniProgram')
+      return await callUni('openEmbeddedMiniProgram', options)
+    } catch (error) {
+      if ((error as LaunchError).code === 'cancelled') throw error
     }
   }
-  return navigateToMiniProgram(options)
+  return callUni('navigateToMiniProgram', options)
 }
