@@ -26,11 +26,13 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
     return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '', query: query || undefined }) }
   }
   if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
-  const request: LinkRequest = { path: target.path ? normalizePagePath(target.path) : '' }
-  if (target.query !== undefined) request.query = formatWeixinQuery(target.query, 1024)
-  const env = checkEnvVersion(target.envVersion)
-  if (env) request.envVersion = env
-  if (cq) request.cq = cq
+  // Undefined fields are left out of the JSON body, the transit page's URL and the cache key alike.
+  const request: LinkRequest = {
+    path: target.path ? normalizePagePath(target.path) : '',
+    query: target.query === undefined ? undefined : formatWeixinQuery(target.query, 1024),
+    envVersion: checkEnvVersion(target.envVersion),
+    cq: cq || undefined,
+  }
   const client = linkClientFor(options.linkService)
   const kind = options.linkKind ?? 'scheme'
   // Android browsers open weixin:// reliably only from a page that does it on load.
