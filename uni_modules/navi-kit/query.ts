@@ -109,5 +109,5 @@ export function decodeQuery(
 }
 
 /** 'a=1&b=2' → { a: '1', b: '2' }, values still encoded (decodeQuery decodes them). */
-export const splitQuery = (search = ''): Record<string, string> =>
+export const splitQuery = (search: string): Record<string, string> =>
   Object.fromEntries(search.split('&').filter(Boolean).map((pair) => pair.split(/=(.*)/s)))

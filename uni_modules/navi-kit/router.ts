@@ -76,7 +76,8 @@ export function createRouter(options: RouterOptions): Router {
       if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query })
       if (typeof path === 'string') {
         // A query written into the path reads like a URL's: strings, decoded once.
-        const search = path.split('?')[1]
+        // Most paths carry none: skip the split.
+        const search = path.includes('?') && path.split('?')[1]
         const inPath = search && decodeQuery(splitQuery(search), true)
         // Only a relative path needs the current page.
         return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query })
