@@ -10,7 +10,9 @@
  * The service runs in SANDBOX mode against its in-process emulator, logging at warn
  * (per-request info lines would measure the terminal, not the service).
  */
+import { spawn } from 'node:child_process'
 import http from 'node:http'
+import path from 'node:path'
 import type { Emulator } from '../src/emulator'
 import { startServer } from '../src/server'
 
@@ -33,6 +35,38 @@ interface CannonResult {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: CannonOptions) => Promise<CannonResult>
+
+/**
+ * Throughput runs put autocannon in a process of its own. In the service's process it
+ * would share one event loop (one core) with the server it measures, so every request
+ * the generator builds and parses is time the server cannot serve, and the bare server
+ * (whose own work is tiny) loses proportionally less than the service. In its own
+ * process the generator gets the second core, as a real client would, and both
+ * servers are measured the same way. (Counting runs below — upstream calls, the
+ * burst — stay in-process: they measure what the emulator sees, not speed.)
+ */
+const LOAD_GENERATOR = `
+const autocannon = require('autocannon')
+autocannon(JSON.parse(process.argv[1])).then(
+  (r) => process.stdout.write(JSON.stringify({ requests: r.requests, latency: r.latency, non2xx: r.non2xx, errors: r.errors })),
+  (e) => { console.error(e); process.exit(1) },
+)`
+
+function cannonInOwnProcess(options: CannonOptions): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', LOAD_GENERATOR, JSON.stringify(options)], {
+      cwd: path.join(__dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`))
+      resolve(JSON.parse(out) as CannonResult)
+    })
+  })
+}
 
 interface UpstreamCounters {
   generateCalls: number
@@ -75,7 +109,9 @@ interface CannonSummary {
 }
 
 async function cannon(options: CannonOptions): Promise<CannonSummary> {
-  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS })
+  const settings = { ...options, connections: options.connections ?? CONNECTIONS }
+  // Per-request callbacks (setupRequest) cannot cross a process boundary: those runs stay here.
+  const result = await (options.requests ? autocannon(settings) : cannonInOwnProcess(settings))
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
