@@ -2,10 +2,10 @@
  * Who is calling: a server with `Authorization: Bearer <key>` (NAVI_API_KEYS) or
  * a web page from an allowed `Origin` (NAVI_ALLOWED_ORIGINS). Anyone else: 401.
  *
- * Keys are compared in constant time (SHA-256 digests, `timingSafeEqual`, every
- * key checked) so response timing says nothing about how much of a guess matched.
+ * Keys are compared in constant time (`timingSafeEqual`, every key checked) so
+ * response timing says nothing about how much of a guess matched.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { HttpError } from './errors'
 
@@ -23,8 +23,6 @@ export interface AuthSettings {
   allowLoopbackOrigins: boolean
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
-
 /** Matches `http://127.0.0.1:5173`, `http://localhost`, `http://[::1]:8080`. */
 const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/
 
@@ -37,12 +35,19 @@ export function createOriginCheck(settings: AuthSettings): (origin: string | und
 }
 
 export function createKeyCheck(apiKeys: readonly string[]): (candidate: string) => boolean {
-  const digests = apiKeys.map(digest)
+  const keys = apiKeys.map((key) => Buffer.from(key, 'utf8'))
   return (candidate) => {
-    const theirs = digest(candidate)
+    const theirs = Buffer.from(candidate, 'utf8')
     let match = false
-    // No early exit: the time taken does not depend on which key (if any) matched.
-    for (const ours of digests) match = timingSafeEqual(ours, theirs) || match
+    // No early exit, and every key costs the same whatever was sent: a candidate of another
+    // length is not compared (timingSafeEqual needs equal lengths), the key is compared with
+    // itself instead — as many bytes as a real comparison. The time depends on the key lengths
+    // and the candidate's own length, never on their contents. (This replaced SHA-256 digests
+    // of both sides: hashing the candidate cost more than the rest of authentication.)
+    for (const ours of keys) {
+      const sameLength = theirs.length === ours.length
+      match = (timingSafeEqual(ours, sameLength ? theirs : ours) && sameLength) || match
+    }
     return match
   }
 }
