@@ -13,6 +13,7 @@ import type { HttpSettings } from '../config'
 import type { LinkService } from '../service/types'
 import { createOriginCheck } from './auth'
 import { HttpError, registerErrorHandling } from './errors'
+import { requestLoggerFactory } from './logging'
 import { createHttpCounters, opsRoutes } from './ops'
 import { apiRoutes } from './routes'
 import { transitRoutes } from './transit/route'
@@ -32,6 +33,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { service, http, sandbox } = options
   const app = Fastify({
     loggerInstance: options.logger,
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: http.trustProxy,
     // Bodies are checked as sent: no coercion ("5" is not 5), unknown fields are errors, not silently dropped.

@@ -5,7 +5,8 @@
  *    values and any `access_token=…` wherever they appear — in messages, error
  *    text, upstream URLs — because redaction by path cannot see inside strings.
  */
-import pino, { type Logger } from 'pino'
+import type { FastifyBaseLogger } from 'fastify'
+import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino'
 
 export interface LogOptions {
   level: string
@@ -68,4 +69,81 @@ export function createLogger(options: LogOptions): Logger {
     },
     { write: (line: string) => destination.write(scrub(line)) },
   )
+}
+
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+type LogCall = (...args: unknown[]) => void
+
+/**
+ * Fastify's per-request logger (the `reqId` child), created only when a line is
+ * actually written. pino builds a child eagerly — bindings serialised through the
+ * redaction — which on a busy instance logging at warn is work for every request and
+ * a line for almost none. Lines that are written go through the real pino child, so
+ * they carry the same `reqId`, redaction and scrubbing as before.
+ */
+class RequestLogger implements FastifyBaseLogger {
+  private child$: FastifyBaseLogger | undefined
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  private get logger(): FastifyBaseLogger {
+    return (this.child$ ??= this.parent.child(this.bindings))
+  }
+
+  get level(): string {
+    return this.child$ ? this.child$.level : this.parent.level
+  }
+
+  set level(level: string) {
+    this.logger.level = level
+  }
+
+  private write(level: LogLevel, args: unknown[]): void {
+    if (this.child$ === undefined && !this.parent.isLevelEnabled(level)) return
+    const logger = this.logger
+    ;(logger[level] as LogCall).apply(logger, args)
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args)
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args)
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args)
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args)
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args)
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args)
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.logger.child(bindings, options)
+  }
+}
+
+/**
+ * Fastify's `childLoggerFactory` for the service's pino logger: a lazy request
+ * logger, or pino's own child when a route sets its own level or serializers.
+ */
+export function requestLoggerFactory(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  const parent = logger as Logger
+  if (options.level !== undefined || options.serializers !== undefined || typeof parent.isLevelEnabled !== 'function') {
+    return logger.child(bindings, options)
+  }
+  return new RequestLogger(parent, bindings)
 }
