@@ -3,7 +3,7 @@
  * (kind, appid, path, query, env_version, expiry) until shortly before it
  * expires; per-user data rides in `cq`, which is not part of the key.
  */
-import { createHash } from 'node:crypto'
+import crypto from 'node:crypto'
 import type { LinkRequest } from '../service/types'
 import type { Store } from '../stores/store'
 
@@ -12,6 +12,11 @@ export interface CachedLink {
   /** Epoch ms the link stops working; null: permanent. */
   expiresAt: number | null
   mintedAt: number
+}
+
+/** A cached link as answered: `expiresAt` as the ISO text the API returns. */
+export interface ServedLink extends CachedLink {
+  expiresAtIso: string | null
 }
 
 const DAY_MS = 86_400_000
@@ -41,8 +46,25 @@ export function linkKeyParts(appId: string, request: LinkRequest): string[] {
   ]
 }
 
+// One-shot crypto.hash (Node ≥ 20.12) where present: the key is computed on every request, cache hits included.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex')
+
+/** Bounded memo: the same few links are asked for again and again; a flood of new ones just clears it. */
+const MEMO_MAX = 4096
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_MAX) memo.clear()
+  memo.set(key, value)
+  return value
+}
+
+const recentKeys = new Map<string, string>()
+
 export function linkKey(appId: string, request: LinkRequest): string {
-  return `link:${createHash('sha256').update(JSON.stringify(linkKeyParts(appId, request))).digest('hex').slice(0, 40)}`
+  const text = JSON.stringify(linkKeyParts(appId, request))
+  return recentKeys.get(text) ?? remember(recentKeys, text, `link:${sha256Hex(text).slice(0, 40)}`)
 }
 
 /** When a link minted at `mintedAt` stops working (null: never). */
@@ -52,6 +74,9 @@ export function linkExpiry(request: LinkRequest, mintedAt: number): number | nul
 }
 
 export class LinkCache {
+  /** The last parse of each stored value: a hit whose stored text is unchanged skips JSON.parse and date formatting. */
+  private readonly parsed = new Map<string, { raw: string; link: ServedLink }>()
+
   constructor(
     private readonly store: Store,
     /** Stop serving a link this long before it expires (at most half its life). */
@@ -59,14 +84,21 @@ export class LinkCache {
     private readonly now: () => number,
   ) {}
 
-  async get(key: string): Promise<CachedLink | null> {
+  async get(key: string): Promise<ServedLink | null> {
     const raw = await this.store.get(key)
     if (!raw) return null
-    let link: CachedLink
-    try {
-      link = JSON.parse(raw) as CachedLink
-    } catch {
-      return null
+    // The store stays the authority: the memo is used only while it holds the very same text.
+    const memo = this.parsed.get(key)
+    let link = memo !== undefined && memo.raw === raw ? memo.link : undefined
+    if (link === undefined) {
+      let stored: CachedLink
+      try {
+        stored = JSON.parse(raw) as CachedLink
+      } catch {
+        return null
+      }
+      link = served(stored)
+      remember(this.parsed, key, { raw, link })
     }
     // The store's TTL is the authority; this also guards against clocks the store does not share.
     if (this.serveUntil(link) <= this.now()) return null
@@ -82,6 +114,12 @@ export class LinkCache {
   async set(key: string, link: CachedLink): Promise<void> {
     const ttl = link.expiresAt === null ? PERMANENT_CACHE_MS : this.serveUntil(link) - this.now()
     if (ttl <= 0) return
-    await this.store.set(key, JSON.stringify(link), ttl)
+    const { url, expiresAt, mintedAt } = link
+    await this.store.set(key, JSON.stringify({ url, expiresAt, mintedAt }), ttl)
   }
+}
+
+export function served(link: CachedLink): ServedLink {
+  const { url, expiresAt, mintedAt } = link
+  return { url, expiresAt, mintedAt, expiresAtIso: expiresAt === null ? null : new Date(expiresAt).toISOString() }
 }

@@ -5,7 +5,7 @@
  * quota — and falls back to the plaintext scheme when the quota is gone.
  */
 import { randomUUID } from 'node:crypto'
-import { linkExpiry, linkKey, LinkCache, DEFAULT_EXPIRE_DAYS, type CachedLink } from '../links/cache'
+import { linkExpiry, linkKey, LinkCache, DEFAULT_EXPIRE_DAYS, served, type CachedLink, type ServedLink } from '../links/cache'
 import { CoreMetrics } from '../links/metrics'
 import { isPlaintextPath, plaintextScheme } from '../links/plaintext'
 import { msUntilShanghaiMidnight, Quota } from '../links/quota'
@@ -127,7 +127,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     leaseMs: config.wechat.timeoutMs + 2000,
     key: `throttle:${appId}`,
   })
-  const misses = new SingleFlight<CachedLink>()
+  const misses = new SingleFlight<ServedLink>()
 
   /** One upstream generation call per attempt, each holding a throttle slot; 44990 and -1 retried. */
   async function throttled(call: () => Promise<string>): Promise<string> {
@@ -178,7 +178,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   }
 
   /** A cache miss, minted once across this process (single-flight) and every instance (store lock). */
-  async function mintOnce(key: string, request: LinkRequest): Promise<{ link: CachedLink; cached: boolean }> {
+  async function mintOnce(key: string, request: LinkRequest): Promise<{ link: ServedLink; cached: boolean }> {
     let minted = false
     const link = await misses.run(key, async () => {
       const owner = randomUUID()
@@ -191,7 +191,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
             const again = await cache.get(key)
             if (again) return again
             await checkQuota(request)
-            const fresh = await generate(request)
+            const fresh = served(await generate(request))
             minted = true
             await cache.set(key, fresh)
             return fresh
@@ -247,7 +247,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       const key = linkKey(appId, request)
       const hit = await cache.get(key)
       metrics.cacheLookup(!!hit)
-      let result: { link: CachedLink; cached: boolean }
+      let result: { link: ServedLink; cached: boolean }
       if (hit) {
         result = { link: hit, cached: true }
       } else {
@@ -267,7 +267,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       const { link, cached } = result
       return {
         url: request.cq !== undefined ? appendCq(link.url, request.cq) : link.url,
-        expiresAt: link.expiresAt === null ? null : new Date(link.expiresAt).toISOString(),
+        expiresAt: link.expiresAtIso,
         cached,
         sandbox: config.sandbox,
       }
