@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process'
 import http from 'node:http'
 import path from 'node:path'
 import type { Emulator } from '../src/emulator'
+import { peakInWindow } from '../src/emulator/limits'
 import { startServer } from '../src/server'
 
 /** The part of autocannon's API used here (the package ships no types). */
@@ -82,18 +83,6 @@ function readEmulatorCounters(emulator: Emulator): UpstreamCounters {
     arrivals: counters.generationArrivals,
     errcode44990: counters.rateLimited,
   }
-}
-
-/** The most arrivals in any 1-s window (sliding), among arrivals at or after `since`. */
-function peakPerSecond(arrivals: readonly number[], since: number): number {
-  const times = arrivals.filter((t) => t >= since)
-  let peak = 0
-  let start = 0
-  for (let end = 0; end < times.length; end++) {
-    while (times[end] - times[start] >= 1000) start++
-    peak = Math.max(peak, end - start + 1)
-  }
-  return peak
 }
 
 const API_KEY = 'bench-key-0123456789abcdef'
@@ -224,7 +213,7 @@ async function main(): Promise<void> {
       `${burstAfter.generateCalls - burstBefore.generateCalls} upstream calls in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(byStatus)}`,
       '',
     ])
-    rows.push(['  peak upstream calls / s (emulator, on arrival)', String(peakPerSecond(burstAfter.arrivals, started)), 'target ≤ 100'])
+    rows.push(['  peak upstream calls / s (emulator, on arrival)', String(peakInWindow(burstAfter.arrivals.filter((t) => t >= started))), 'target ≤ 100'])
     rows.push(['  44990 answers (emulator)', String(burstAfter.errcode44990 - burstBefore.errcode44990), 'target 0'])
   } finally {
     await server.close()

@@ -27,6 +27,22 @@ export class ArrivalWindow {
   }
 }
 
+/**
+ * The most instants in any half-open window [t, t + widthMs): how WeChat would
+ * count a list of arrivals against its per-second limit. Tests and the server
+ * benchmark read the emulator's arrival times through this.
+ */
+export function peakInWindow(times: readonly number[], widthMs = WINDOW_MS): number {
+  const sorted = [...times].sort((a, b) => a - b)
+  let peak = 0
+  let start = 0
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end] - sorted[start] >= widthMs) start++
+    peak = Math.max(peak, end - start + 1)
+  }
+  return peak
+}
+
 /** The calendar day in Asia/Shanghai (UTC+8, no DST), e.g. '2026-11-23'. */
 export function shanghaiDay(now: number): string {
   return new Date(now + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)

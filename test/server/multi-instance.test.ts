@@ -9,7 +9,8 @@ import { SANDBOX_APP, startEmulator, type Emulator } from '../../src/emulator'
 import { createLinkService } from '../../src/service/createLinkService'
 import type { LinkService } from '../../src/service/types'
 import { RedisStore } from '../../src/stores/redis'
-import { coreConfig, maxInWindow, metricValue } from './setup/core'
+import { peakInWindow } from '../../src/emulator/limits'
+import { coreConfig, metricValue } from './setup/core'
 
 let emulator: Emulator
 let instances: LinkService[] = []
@@ -62,6 +63,6 @@ describe('three instances on one Redis', () => {
     const counters = emulator.control.counters()
     expect(counters.generationArrivals).toHaveLength(450)
     expect(counters.rateLimited).toBe(0)
-    expect(maxInWindow(counters.generationArrivals, 1000)).toBeLessThanOrEqual(100)
+    expect(peakInWindow(counters.generationArrivals, 1000)).toBeLessThanOrEqual(100)
   }, 30_000)
 })

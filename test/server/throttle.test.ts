@@ -4,23 +4,12 @@
  * each call takes; waiting is bounded by the queue.
  */
 import { describe, expect, it } from 'vitest'
+import { peakInWindow } from '../../src/emulator/limits'
 import { Throttle } from '../../src/links/throttle'
 import { ServiceError } from '../../src/service/types'
 import { MemoryStore } from '../../src/stores/memory'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Largest number of instants in any half-open window [t, t + width). */
-function maxInWindow(times: number[], width: number): number {
-  const sorted = [...times].sort((a, b) => a - b)
-  let best = 0
-  let start = 0
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end] - sorted[start] >= width) start++
-    best = Math.max(best, end - start + 1)
-  }
-  return best
-}
 
 describe('Throttle', () => {
   it('keeps arrivals within the limit per window whatever the call latency', async () => {
@@ -41,7 +30,7 @@ describe('Throttle', () => {
       }),
     )
     expect(arrivals).toHaveLength(40)
-    expect(maxInWindow(arrivals, 100)).toBeLessThanOrEqual(5)
+    expect(peakInWindow(arrivals, 100)).toBeLessThanOrEqual(5)
     expect(throttle.depth).toBe(0)
   })
 

@@ -23,18 +23,6 @@ export function coreConfig(
   }
 }
 
-/** Largest number of instants in any half-open window [t, t + widthMs). */
-export function maxInWindow(times: readonly number[], widthMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b)
-  let best = 0
-  let start = 0
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end] - sorted[start] >= widthMs) start++
-    best = Math.max(best, end - start + 1)
-  }
-  return best
-}
-
 /** The value of one sample line in a Prometheus text exposition (0 when absent). */
 export function metricValue(text: string, sample: string): number {
   const line = text.split('\n').find((candidate) => candidate.startsWith(sample + ' '))
