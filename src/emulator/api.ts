@@ -8,6 +8,7 @@
 import { Accounts, type TokenOwner } from './accounts'
 import { wechatError, type Checked } from './errcodes'
 import { ArrivalWindow, Counters, DailyQuota, type QuotaKind } from './limits'
+import type { WechatApi } from '../wechat/client'
 import {
   checkSchemeRequest,
   checkShortLinkRequest,
@@ -21,14 +22,8 @@ import {
   type ValidationContext,
 } from './links'
 
-export type EmulatorApi =
-  | 'stable_token'
-  | 'generatescheme'
-  | 'generate_urllink'
-  | 'genwxashortlink'
-  | 'queryscheme'
-  | 'query_urllink'
-  | 'getticket'
+/** The WeChat APIs the emulator answers: exactly the ones the client calls. */
+export type EmulatorApi = WechatApi
 
 export const GENERATION_APIS: ReadonlySet<EmulatorApi> = new Set(['generatescheme', 'generate_urllink', 'genwxashortlink'])
 
