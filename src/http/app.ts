@@ -2,6 +2,8 @@
  * The fastify app of the link service, assembled from plugins:
  * CORS (allowed origins only) → sandbox label → rate limit → the /v1 API (auth,
  * schemas, allow-list) → transit page → healthz/metrics → one error shape.
+ * In front of it, on the node server itself, the mint lane (lane.ts) answers
+ * API-key calls for URL Schemes and URL Links with the same pieces.
  *
  * `buildApp` takes any `LinkService`, so the HTTP layer is testable on its own
  * and `server.ts` wires the real core in.
@@ -9,10 +11,13 @@
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { createServer } from 'node:http'
 import type { HttpSettings } from '../config'
 import type { LinkService } from '../service/types'
-import { createOriginCheck } from './auth'
+import { createAuthenticator, createOriginCheck } from './auth'
+import { AJV_CUSTOM_OPTIONS } from './compilers'
 import { HttpError, registerErrorHandling } from './errors'
+import { createMintLane } from './lane'
 import { requestLoggerFactory } from './logging'
 import { createHttpCounters, opsRoutes } from './ops'
 import { apiRoutes } from './routes'
@@ -28,18 +33,38 @@ export interface BuildAppOptions {
 }
 
 export const BODY_LIMIT_BYTES = 8 * 1024
+/** Levels at which fastify logs every request (and so the mint lane stays off). */
+const REQUEST_LOG_LEVELS = new Set(['info', 'debug', 'trace'])
+/** fastify's default keepAliveTimeout, which it sets only on servers it creates. */
+const FASTIFY_KEEP_ALIVE_TIMEOUT_MS = 72_000
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
-  const { service, http, sandbox } = options
+  const { service, http, sandbox, logger } = options
+  const counters = createHttpCounters()
+  const authenticate = createAuthenticator(http)
+  // The lane serves API-key mints while fastify writes no per-request log lines (above info).
+  const lane = REQUEST_LOG_LEVELS.has(logger.level)
+    ? undefined
+    : createMintLane({ service, authenticate, allowedPaths: http.allowedPaths, sandbox, bodyLimit: BODY_LIMIT_BYTES, counters, logger })
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: logger,
     childLoggerFactory: requestLoggerFactory,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: http.trustProxy,
-    // Bodies are checked as sent: no coercion ("5" is not 5), unknown fields are errors, not silently dropped.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: AJV_CUSTOM_OPTIONS },
     return503OnClosing: true,
+    serverFactory: (handler) => {
+      const server = createServer((request, response) => {
+        if (!lane?.serve(request, response)) handler(request, response)
+      })
+      // What fastify sets on the server it creates itself (its defaults).
+      server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_TIMEOUT_MS
+      server.requestTimeout = 0
+      server.setTimeout(0)
+      return server
+    },
   })
+  if (lane) app.addHook('preClose', (done) => (lane.close(), done()))
 
   registerErrorHandling(app, sandbox)
   // JSON only: a text/plain body is refused with 415 instead of reaching the schema as a string.
@@ -55,7 +80,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     })
   }
 
-  const counters = createHttpCounters()
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched URLs share one label so scanners cannot blow up the label set.
     counters.record(request.routeOptions.url ?? 'unmatched', reply.statusCode)
@@ -83,9 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(apiRoutes, {
     service,
-    apiKeys: http.apiKeys,
-    allowedOrigins: http.allowedOrigins,
-    allowLoopbackOrigins: http.allowLoopbackOrigins,
+    authenticate,
     allowedPaths: http.allowedPaths,
     rateLimit: http.rateLimit,
   })

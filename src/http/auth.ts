@@ -6,10 +6,15 @@
  * response timing says nothing about how much of a guess matched.
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
 import { HttpError } from './errors'
 
 export type Caller = { kind: 'key' } | { kind: 'origin'; origin: string }
+
+/** What authentication reads of a request: its headers (a fastify request or node's own). */
+export interface RequestHeaders {
+  headers: IncomingHttpHeaders
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +61,7 @@ const UNAUTHORIZED_MESSAGE =
   'Send Authorization: Bearer <key> (a key from NAVI_API_KEYS) or call from a page whose Origin is in NAVI_ALLOWED_ORIGINS.'
 
 /** Returns the caller or throws 401. A wrong key is refused even from an allowed origin. */
-export function createAuthenticator(settings: AuthSettings): (request: FastifyRequest) => Caller {
+export function createAuthenticator(settings: AuthSettings): (request: RequestHeaders) => Caller {
   const isKey = createKeyCheck(settings.apiKeys)
   const isAllowedOrigin = createOriginCheck(settings)
   const refuse = (message: string): HttpError =>

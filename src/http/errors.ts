@@ -8,6 +8,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ServiceError } from '../service/types'
+import type { AjvErrorObject } from './compilers'
 import { describePattern } from './schemas'
 
 export interface ErrorBody {
@@ -27,11 +28,12 @@ export class HttpError extends Error {
   }
 }
 
-interface AjvError {
-  keyword: string
-  instancePath: string
-  params: Record<string, unknown>
-  message?: string
+type AjvError = AjvErrorObject
+
+/** What error descriptions read of a request: the parsed body and query they quote. */
+export interface ParsedRequest {
+  body?: unknown
+  query?: unknown
 }
 
 /** Fastify's own client-error codes, mapped to stable, readable ones. */
@@ -55,7 +57,7 @@ function fieldOf(error: AjvError, context: string | undefined): string {
   return fromPath || (context === 'querystring' ? 'query string' : 'body')
 }
 
-function valueAt(request: FastifyRequest, context: string | undefined, instancePath: string): unknown {
+function valueAt(request: ParsedRequest, context: string | undefined, instancePath: string): unknown {
   let value: unknown = context === 'querystring' ? request.query : request.body
   for (const key of instancePath.split('/').filter(Boolean)) {
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
@@ -67,7 +69,7 @@ function valueAt(request: FastifyRequest, context: string | undefined, instanceP
 export function describeValidation(
   errors: readonly AjvError[],
   context: string | undefined,
-  request: FastifyRequest,
+  request: ParsedRequest,
 ): { field: string; rule: string; message: string } {
   const error = errors[0]
   if (!error) return { field: 'body', rule: 'schema', message: 'The request is not valid.' }
@@ -128,7 +130,7 @@ function isServiceError(error: unknown): error is ServiceError {
   )
 }
 
-export function viewError(error: unknown, request: FastifyRequest): ErrorView {
+export function viewError(error: unknown, request: ParsedRequest): ErrorView {
   if (isServiceError(error)) {
     const status = error.status >= 400 && error.status <= 599 ? error.status : 500
     const headers: Record<string, string> = {}

@@ -13,27 +13,37 @@ export interface OpsOptions {
 }
 
 export interface HttpCounters {
-  record(route: string, status: number): void
+  /** One answered request; `lane`: answered by the mint lane (lane.ts) rather than fastify. */
+  record(route: string, status: number, lane?: boolean): void
   exposition(): string
 }
 
 /** Request counts by route pattern and status class, labels bounded (no raw URLs). */
 export function createHttpCounters(): HttpCounters {
-  const counts = new Map<string, number>()
+  // route → status → count: recording a request builds no string (it runs on every answer).
+  const counts = new Map<string, Map<number, number>>()
+  let laneCount = 0
   return {
-    record(route, status) {
-      const key = `${route}\u0000${status}`
-      counts.set(key, (counts.get(key) ?? 0) + 1)
+    record(route, status, lane = false) {
+      let byStatus = counts.get(route)
+      if (!byStatus) counts.set(route, (byStatus = new Map()))
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
+      if (lane) laneCount++
     },
     exposition() {
       const lines = [
         '# HELP navi_http_requests_total HTTP requests answered, by route and status.',
         '# TYPE navi_http_requests_total counter',
       ]
-      for (const [key, value] of counts) {
-        const [route, status] = key.split('\u0000')
-        lines.push(`navi_http_requests_total{route="${route.replace(/["\\\n]/g, '_')}",status="${status}"} ${value}`)
+      for (const [route, byStatus] of counts) {
+        const label = route.replace(/["\\\n]/g, '_')
+        for (const [status, value] of byStatus) lines.push(`navi_http_requests_total{route="${label}",status="${status}"} ${value}`)
       }
+      lines.push(
+        '# HELP navi_http_lane_requests_total Of those, answered by the mint lane (API-key calls for URL Schemes and URL Links).',
+        '# TYPE navi_http_lane_requests_total counter',
+        `navi_http_lane_requests_total ${laneCount}`,
+      )
       return lines.join('\n') + '\n'
     },
   }

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { isPathAllowed } from '../config'
 import type { LinkRequest, LinkService } from '../service/types'
-import { createAuthenticator, type AuthSettings } from './auth'
+import type { Caller, RequestHeaders } from './auth'
+import { sharedCompilers } from './compilers'
 import { HttpError } from './errors'
 import {
   jssdkQuerySchema,
@@ -18,13 +19,15 @@ import {
   type ShortLinkBody,
 } from './schemas'
 
-export interface ApiOptions extends AuthSettings {
+export interface ApiOptions {
   service: LinkService
+  /** The app's authenticator (the mint lane uses the same one). */
+  authenticate: (request: RequestHeaders) => Caller
   allowedPaths: readonly string[] | null
   rateLimit: { max: number; windowSeconds: number }
 }
 
-function assertPathAllowed(path: string, allowedPaths: readonly string[] | null): void {
+export function assertPathAllowed(path: string, allowedPaths: readonly string[] | null): void {
   if (!isPathAllowed(path, allowedPaths)) {
     throw new HttpError(
       403,
@@ -34,8 +37,21 @@ function assertPathAllowed(path: string, allowedPaths: readonly string[] | null)
   }
 }
 
+export type MintKind = 'scheme' | 'urllink'
+
+/** A validated scheme / URL Link body as the core's request; 403 for a path off the allow-list. */
+export function linkRequestFrom(kind: MintKind, body: LinkBody, allowedPaths: readonly string[] | null): LinkRequest {
+  assertPathAllowed(body.path, allowedPaths)
+  const linkRequest: LinkRequest = { kind, path: body.path }
+  if (body.query !== undefined) linkRequest.query = body.query
+  if (body.envVersion !== undefined) linkRequest.envVersion = body.envVersion
+  if (body.expireDays !== undefined) linkRequest.expireDays = body.expireDays
+  if (body.cq !== undefined) linkRequest.cq = body.cq
+  return linkRequest
+}
+
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const authenticate = createAuthenticator(options)
+  const { authenticate } = options
   // Declared up front so every request object keeps one shape (V8 hidden class).
   app.decorateRequest('caller', undefined)
   // One budget per browser caller (origin + IP) across every /v1 route; servers with a key are not limited here.
@@ -56,27 +72,18 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   })
 
   const { service, allowedPaths } = options
-  const mintRoute = (kind: 'scheme' | 'urllink') =>
+  const mintRoute = (kind: MintKind) =>
     app.post<{ Body: LinkBody }>(
       `/v1/wechat/${kind}`,
-      { schema: { body: linkBodySchema, response: linkResponseSchema } },
-      async (request) => {
-        const body = request.body
-        assertPathAllowed(body.path, allowedPaths)
-        const linkRequest: LinkRequest = { kind, path: body.path }
-        if (body.query !== undefined) linkRequest.query = body.query
-        if (body.envVersion !== undefined) linkRequest.envVersion = body.envVersion
-        if (body.expireDays !== undefined) linkRequest.expireDays = body.expireDays
-        if (body.cq !== undefined) linkRequest.cq = body.cq
-        return service.mint(linkRequest)
-      },
+      { schema: { body: linkBodySchema, response: linkResponseSchema }, ...sharedCompilers },
+      async (request) => service.mint(linkRequestFrom(kind, request.body, allowedPaths)),
     )
   mintRoute('scheme')
   mintRoute('urllink')
 
   app.post<{ Body: ShortLinkBody }>(
     '/v1/wechat/shortlink',
-    { schema: { body: shortLinkBodySchema, response: linkResponseSchema } },
+    { schema: { body: shortLinkBodySchema, response: linkResponseSchema }, ...sharedCompilers },
     async (request) => {
       const body = request.body
       assertPathAllowed(body.path, allowedPaths)
@@ -90,7 +97,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.get<{ Querystring: { url: string } }>(
     '/v1/wechat/jssdk-config',
-    { schema: { querystring: jssdkQuerySchema, response: jssdkResponseSchema } },
+    { schema: { querystring: jssdkQuerySchema, response: jssdkResponseSchema }, ...sharedCompilers },
     async (request) => service.jssdkConfig(request.query.url),
   )
 }
