@@ -3,6 +3,7 @@
  * cq appending, request validation and the plaintext fallback link.
  * (Minting against the emulator: links-service.test.ts.)
  */
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { LinkCache, linkExpiry, linkKey } from '../../src/links/cache'
 import { isPlaintextPath, plaintextScheme } from '../../src/links/plaintext'
@@ -27,6 +28,23 @@ describe('link cache key', () => {
       expect(linkKey(APPID, other)).not.toBe(key)
     }
     expect(linkKey('wx0000000000000002', base)).not.toBe(key)
+  })
+
+  it('is the hash of the key parts as JSON (keys already in a shared Redis stay valid)', () => {
+    const parts = ['scheme', APPID, 'pages/a/a', 'id=1', 'release', 'days:30', '']
+    const expected = 'link:' + createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40)
+    expect(linkKey(APPID, base)).toBe(expected)
+    // Asked again (the memo answers), and with every default spelt out: the same key.
+    expect(linkKey(APPID, { ...base })).toBe(expected)
+    expect(linkKey(APPID, { ...base, envVersion: 'release', expireDays: 30 })).toBe(expected)
+  })
+
+  it('tells Short Links apart by title and permanence', () => {
+    const short: LinkRequest = { kind: 'shortlink', path: 'pages/a/a', pageTitle: 'Sale' }
+    const key = linkKey(APPID, short)
+    expect(linkKey(APPID, { ...short, pageTitle: 'Sale!' })).not.toBe(key)
+    expect(linkKey(APPID, { ...short, isPermanent: true })).not.toBe(key)
+    expect(linkKey(APPID, { ...short, isPermanent: false })).toBe(key)
   })
 
   it('ignores cq, and treats release and the default expiry as their explicit forms', () => {
