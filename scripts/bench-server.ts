@@ -2,17 +2,23 @@
  * `npm run bench:server` — the link service's HTTP numbers on this machine (not a test).
  *
  * 1. Cached POST /v1/wechat/scheme through the full stack (auth, schema, core cache)
- *    beside a bare node:http server answering the same JSON: req/s and p99.
+ *    beside a bare node:http server answering the same JSON: req/s and p99. A third
+ *    server, fastify with one route returning that JSON as a ready string (no hooks,
+ *    no schema, no logger), shows what the framework alone costs on this machine.
  * 2. 10,000 requests over 100 unique links: upstream generation calls (target 100).
  * 3. A burst of 1,000 unique links at once: peak upstream calls per second as the
  *    emulator saw them arrive (target ≤ 100) and 44990 answers (target 0).
  *
  * The service runs in SANDBOX mode against its in-process emulator, logging at warn
- * (per-request info lines would measure the terminal, not the service).
+ * (per-request info lines would measure the terminal, not the service); at warn its
+ * API-key mints are answered by the mint lane (src/http/lane.ts). Where taskset allows,
+ * the servers keep core 0 and the load generator core 1 (see PINNED).
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import http from 'node:http'
+import os from 'node:os'
 import path from 'node:path'
+import Fastify from 'fastify'
 import type { Emulator } from '../src/emulator'
 import { peakInWindow } from '../src/emulator/limits'
 import { startServer } from '../src/server'
@@ -53,9 +59,19 @@ autocannon(JSON.parse(process.argv[1])).then(
   (e) => { console.error(e); process.exit(1) },
 )`
 
+/**
+ * On Linux with taskset and two cores or more, the servers (this process, every thread)
+ * keep core 0 and the load generator gets core 1. Left to the scheduler, the two trade
+ * cores mid-run and one run's ratio differed from the next by ±10 points here.
+ */
+const PINNED =
+  os.platform() === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-a', '-pc', '0', String(process.pid)], { stdio: 'ignore' }).status === 0
+
 function cannonInOwnProcess(options: CannonOptions): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD_GENERATOR, JSON.stringify(options)], {
+    const generator = [process.execPath, '-e', LOAD_GENERATOR, JSON.stringify(options)]
+    const [command, ...args] = PINNED ? ['taskset', '-c', '1', ...generator] : generator
+    const child = spawn(command, args, {
       cwd: path.join(__dirname, '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     })
@@ -132,6 +148,16 @@ async function bareServer(body: string): Promise<{ url: string; close(): Promise
   }
 }
 
+/** fastify's own floor: the same route answering the same JSON string, nothing else registered. */
+async function bareFastify(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify()
+  app.post('/v1/wechat/scheme', (_request, reply) => {
+    reply.type('application/json; charset=utf-8').send(body)
+  })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  return { url, close: () => app.close() }
+}
+
 async function main(): Promise<void> {
   const server = await startServer({
     env: { NAVI_API_KEYS: API_KEY, NAVI_LOG_LEVEL: 'warn', NAVI_MAX_QUEUE: '2000' },
@@ -148,25 +174,31 @@ async function main(): Promise<void> {
     const warm = await fetch(`${server.url}/v1/wechat/scheme`, { method: 'POST', headers, body })
     const cachedJson = JSON.stringify({ ...((await warm.json()) as object), cached: true })
     const bare = await bareServer(cachedJson)
-    // Warm both up briefly so JIT state is comparable.
-    await cannon({ url: `${bare.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: 2 })
-    await cannon({ url: `${server.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: 2 })
-    // Alternate the two servers (the machine is shared): the median of each side's rounds.
-    const baselineRounds: CannonSummary[] = []
-    const serviceRounds: CannonSummary[] = []
+    const framework = await bareFastify(cachedJson)
+    const targets = [bare.url, framework.url, server.url]
+    const run = (url: string, duration: number) =>
+      cannon({ url: `${url}/v1/wechat/scheme`, method: 'POST', headers, body, duration })
+    // Warm each up briefly so JIT state is comparable.
+    for (const url of targets) await run(url, 2)
+    // Alternate the servers (the machine is shared): the median of each one's rounds.
+    const rounds: CannonSummary[][] = targets.map(() => [])
     for (let round = 0; round < ROUNDS; round++) {
-      baselineRounds.push(await cannon({ url: `${bare.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: DURATION_SECONDS }))
-      serviceRounds.push(await cannon({ url: `${server.url}/v1/wechat/scheme`, method: 'POST', headers, body, duration: DURATION_SECONDS }))
+      for (const [index, url] of targets.entries()) rounds[index].push(await run(url, DURATION_SECONDS))
     }
-    const baseline = median(baselineRounds)
-    const service = median(serviceRounds)
+    const [baseline, frameworkFloor, service] = rounds.map(median)
     await bare.close()
-    const ratio = service.requestsPerSecond / baseline.requestsPerSecond
+    await framework.close()
+    const share = (summary: CannonSummary) => `${((summary.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}% of bare`
     rows.push(['bare node:http, same JSON', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`, `median of ${ROUNDS} × ${DURATION_SECONDS} s, ${CONNECTIONS} connections`])
+    rows.push([
+      'fastify, one route, same JSON string',
+      `${frameworkFloor.requestsPerSecond.toFixed(0)} req/s, p99 ${frameworkFloor.p99} ms`,
+      `${share(frameworkFloor)}: the framework alone, for reference`,
+    ])
     rows.push([
       'cached POST /v1/wechat/scheme',
       `${service.requestsPerSecond.toFixed(0)} req/s, p99 ${service.p99} ms (non-2xx ${service.non2xx}, errors ${service.errors})`,
-      `${(ratio * 100).toFixed(0)}% of bare (target ≥ 70%)`,
+      `${share(service)} (target ≥ 70%)`,
     ])
 
     // 2. 10,000 requests over 100 unique links.
@@ -220,7 +252,8 @@ async function main(): Promise<void> {
   }
 
   const width = Math.max(...rows.map((r) => r[0].length))
-  console.log(`\nnavi-kit link service benchmark (${new Date().toISOString()}, node ${process.version})\n`)
+  const pinning = PINNED ? 'servers on core 0, load generator on core 1' : 'cores not pinned'
+  console.log(`\nnavi-kit link service benchmark (${new Date().toISOString()}, node ${process.version}, ${pinning})\n`)
   for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value}${note ? `   [${note}]` : ''}`)
 }
 
