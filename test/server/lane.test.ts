@@ -10,6 +10,10 @@
 import http from 'node:http'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHttpCounters } from '../../src/http/ops'
+import { createAuthenticator } from '../../src/http/auth'
+import { createMintLane } from '../../src/http/lane'
+import type { LinkService } from '../../src/service/types'
 import { API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 interface Answer {
@@ -227,5 +231,52 @@ describe('the lane is off while fastify logs every request', () => {
     } finally {
       await verbose.close()
     }
+  })
+})
+
+describe('closing', () => {
+  it('a closed lane claims nothing: fastify answers (503 while the server closes)', () => {
+    const lane = createMintLane({
+      service: {} as LinkService,
+      authenticate: createAuthenticator({ apiKeys: [API_KEY], allowedOrigins: [], allowLoopbackOrigins: false }),
+      allowedPaths: null,
+      sandbox: true,
+      bodyLimit: 8192,
+      counters: createHttpCounters(),
+      logger: stack.app.log,
+    })
+    const request = Object.assign(new http.IncomingMessage(null as never), {
+      method: 'POST',
+      url: '/v1/wechat/scheme',
+      headers: { ...JSON_HEADERS, 'content-length': '2' },
+    })
+    const response = new http.ServerResponse(request)
+    lane.close()
+    expect(lane.serve(request, response)).toBe(false)
+    expect(response.headersSent).toBe(false)
+  })
+
+  it('close() finishes with a keep-alive connection open after lane answers', async () => {
+    const closing = await startStack({ NAVI_LOG_LEVEL: 'warn' })
+    const url = await closing.listen()
+    const keepAlive = new http.Agent({ keepAlive: true })
+    const answered = await new Promise<number>((resolve, reject) => {
+      const body = '{"path":"pages/index/index"}'
+      http
+        .request(`${url}/v1/wechat/scheme`, { method: 'POST', agent: keepAlive, headers: { ...JSON_HEADERS, 'content-length': body.length } }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        })
+        .on('error', reject)
+        .end(body)
+    })
+    expect(answered).toBe(200)
+    const metrics = await closing.app.inject({ method: 'GET', url: '/metrics' })
+    expect(metrics.body).toMatch(/^navi_http_lane_requests_total 1$/m)
+    // The agent keeps its socket open; close() must not wait for it.
+    const started = Date.now()
+    await closing.close()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    keepAlive.destroy()
   })
 })
