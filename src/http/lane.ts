@@ -50,10 +50,11 @@ export interface MintLane {
   close(): void
 }
 
-const ROUTES: Record<string, MintKind | undefined> = {
-  '/v1/wechat/scheme': 'scheme',
-  '/v1/wechat/urllink': 'urllink',
-}
+/** A Map, not an object: a request-target such as 'constructor' must find nothing. */
+const ROUTES = new Map<string, MintKind>([
+  ['/v1/wechat/scheme', 'scheme'],
+  ['/v1/wechat/urllink', 'urllink'],
+])
 /** The two spellings clients send; any other goes to fastify's content-type parser. */
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8'])
 const CONTENT_LENGTH = /^[1-9][0-9]{0,8}$/
@@ -127,7 +128,7 @@ export function createMintLane(options: MintLaneOptions): MintLane {
     },
     serve(request, response) {
       const route = request.url ?? ''
-      const kind = ROUTES[route]
+      const kind = ROUTES.get(route)
       const headers = request.headers
       const length = headers['content-length']
       if (

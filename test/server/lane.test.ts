@@ -234,9 +234,10 @@ describe('the lane is off while fastify logs every request', () => {
   })
 })
 
-describe('closing', () => {
-  it('a closed lane claims nothing: fastify answers (503 while the server closes)', () => {
-    const lane = createMintLane({
+describe('the lane on its own', () => {
+  // Every check below happens on headers, before the core is reached: it needs none.
+  const standaloneLane = () =>
+    createMintLane({
       service: {} as LinkService,
       authenticate: createAuthenticator({ apiKeys: [API_KEY], allowedOrigins: [], allowLoopbackOrigins: false }),
       allowedPaths: null,
@@ -245,17 +246,35 @@ describe('closing', () => {
       counters: createHttpCounters(),
       logger: stack.app.log,
     })
-    const request = Object.assign(new http.IncomingMessage(null as never), {
-      method: 'POST',
-      url: '/v1/wechat/scheme',
-      headers: { ...JSON_HEADERS, 'content-length': '2' },
-    })
+
+  /** A POST with a valid key and JSON headers, as node hands it over (no socket: never read). */
+  const post = (url: string) =>
+    Object.assign(new http.IncomingMessage(null as never), { method: 'POST', url, headers: { ...JSON_HEADERS, 'content-length': '2' } })
+
+  it('takes a well-formed call (the checks below are what refuse)', () => {
+    const request = post('/v1/wechat/scheme')
+    expect(standaloneLane().serve(request, new http.ServerResponse(request))).toBe(true)
+  })
+
+  it('a request-target naming an Object member is not a route', () => {
+    const lane = standaloneLane()
+    for (const url of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const request = post(url)
+      expect(lane.serve(request, new http.ServerResponse(request))).toBe(false)
+    }
+  })
+
+  it('a closed lane claims nothing: fastify answers (503 while the server closes)', () => {
+    const lane = standaloneLane()
+    const request = post('/v1/wechat/scheme')
     const response = new http.ServerResponse(request)
     lane.close()
     expect(lane.serve(request, response)).toBe(false)
     expect(response.headersSent).toBe(false)
   })
+})
 
+describe('closing', () => {
   it('close() finishes with a keep-alive connection open after lane answers', async () => {
     const closing = await startStack({ NAVI_LOG_LEVEL: 'warn' })
     const url = await closing.listen()
