@@ -3,8 +3,8 @@
  * for a URL Scheme or URL Link (nearly always a cache hit), answered without
  * fastify's per-request machinery. On a cache hit that machinery (hook chains,
  * reply and logger objects, promise hops) costs more than the answer itself:
- * measured here, fastify with the full route served 55–65% of what bare
- * node:http does, the lane about 85–90% (docs/link-service.md).
+ * on a 2-core machine the full fastify route served 51–64% of bare node:http's
+ * requests, the lane 72–78% (`npm run bench:server`, docs/link-service.md).
  *
  * The lane claims a request on its headers alone, before a byte of the body
  * is read, and only when there is nothing for the framework to do: POST to
