@@ -35,7 +35,7 @@ interface CannonOptions {
   requests?: Array<{ setupRequest?: (request: { body?: string }) => { body?: string } }>
 }
 interface CannonResult {
-  requests: { average: number }
+  requests: { average: number; total: number }
   latency: { p99: number }
   non2xx: number
   errors: number
@@ -111,17 +111,31 @@ interface CannonSummary {
   p99: number
   non2xx: number
   errors: number
+  /**
+   * CPU time of this process (the servers) over the run's wall time. Near 100% pinned:
+   * the server was the limit. Well below: the load generator was, and the ratio to
+   * bare understates the gap (both sides ran as fast as autocannon could ask).
+   */
+  serverBusy: number
+  /** The servers' CPU time per answered request, µs: what a request costs, whichever side was the limit. */
+  cpuMicrosPerRequest: number
 }
 
 async function cannon(options: CannonOptions): Promise<CannonSummary> {
   const settings = { ...options, connections: options.connections ?? CONNECTIONS }
+  const cpuBefore = process.cpuUsage()
+  const started = process.hrtime.bigint()
   // Per-request callbacks (setupRequest) cannot cross a process boundary: those runs stay here.
   const result = await (options.requests ? autocannon(settings) : cannonInOwnProcess(settings))
+  const cpu = process.cpuUsage(cpuBefore)
+  const wallMicros = Number(process.hrtime.bigint() - started) / 1000
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    serverBusy: (cpu.user + cpu.system) / wallMicros,
+    cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
   }
 }
 
@@ -189,16 +203,18 @@ async function main(): Promise<void> {
     await bare.close()
     await framework.close()
     const share = (summary: CannonSummary) => `${((summary.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}% of bare`
-    rows.push(['bare node:http, same JSON', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms`, `median of ${ROUNDS} × ${DURATION_SECONDS} s, ${CONNECTIONS} connections`])
+    const busy = (summary: CannonSummary) =>
+      `, ${summary.cpuMicrosPerRequest.toFixed(1)} µs CPU per request (server core ${(summary.serverBusy * 100).toFixed(0)}% busy)`
+    rows.push(['bare node:http, same JSON', `${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99} ms${busy(baseline)}`, `median of ${ROUNDS} × ${DURATION_SECONDS} s, ${CONNECTIONS} connections`])
     rows.push([
       'fastify, one route, same JSON string',
-      `${frameworkFloor.requestsPerSecond.toFixed(0)} req/s, p99 ${frameworkFloor.p99} ms`,
+      `${frameworkFloor.requestsPerSecond.toFixed(0)} req/s, p99 ${frameworkFloor.p99} ms${busy(frameworkFloor)}`,
       `${share(frameworkFloor)}: the framework alone, for reference`,
     ])
     rows.push([
       'cached POST /v1/wechat/scheme',
-      `${service.requestsPerSecond.toFixed(0)} req/s, p99 ${service.p99} ms (non-2xx ${service.non2xx}, errors ${service.errors})`,
-      `${share(service)} (target ≥ 70%)`,
+      `${service.requestsPerSecond.toFixed(0)} req/s, p99 ${service.p99} ms${busy(service)} (non-2xx ${service.non2xx}, errors ${service.errors})`,
+      `${share(service)} (target ≥ 70%); by CPU per request ${((baseline.cpuMicrosPerRequest / service.cpuMicrosPerRequest) * 100).toFixed(0)}%`,
     ])
 
     // 2. 10,000 requests over 100 unique links.
