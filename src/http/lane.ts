@@ -4,7 +4,7 @@
  * fastify's per-request machinery. On a cache hit that machinery (hook chains,
  * reply and logger objects, promise hops) costs more than the answer itself:
  * on a 2-core machine the full fastify route served 51–64% of bare node:http's
- * requests, the lane 72–78% (`npm run bench:server`, docs/link-service.md).
+ * requests, the lane 72–95% over five runs (`npm run bench:server`, docs/link-service.md).
  *
  * The lane claims a request on its headers alone, before a byte of the body
  * is read, and only when there is nothing for the framework to do: POST to
