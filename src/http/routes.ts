@@ -27,7 +27,7 @@ export interface ApiOptions {
   rateLimit: { max: number; windowSeconds: number }
 }
 
-export function assertPathAllowed(path: string, allowedPaths: readonly string[] | null): void {
+function assertPathAllowed(path: string, allowedPaths: readonly string[] | null): void {
   if (!isPathAllowed(path, allowedPaths)) {
     throw new HttpError(
       403,
@@ -37,7 +37,10 @@ export function assertPathAllowed(path: string, allowedPaths: readonly string[] 
   }
 }
 
-export type MintKind = 'scheme' | 'urllink'
+/** The links minted from a body of LinkBody, each at mintPath(kind) (the mint lane serves these too). */
+export const MINT_KINDS = ['scheme', 'urllink'] as const
+export type MintKind = (typeof MINT_KINDS)[number]
+export const mintPath = (kind: MintKind): string => `/v1/wechat/${kind}`
 
 /** A validated scheme / URL Link body as the core's request; 403 for a path off the allow-list. */
 export function linkRequestFrom(kind: MintKind, body: LinkBody, allowedPaths: readonly string[] | null): LinkRequest {
@@ -72,14 +75,12 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   })
 
   const { service, allowedPaths } = options
-  const mintRoute = (kind: MintKind) =>
+  for (const kind of MINT_KINDS)
     app.post<{ Body: LinkBody }>(
-      `/v1/wechat/${kind}`,
+      mintPath(kind),
       { schema: { body: linkBodySchema, response: linkResponseSchema }, ...sharedCompilers },
       async (request) => service.mint(linkRequestFrom(kind, request.body, allowedPaths)),
     )
-  mintRoute('scheme')
-  mintRoute('urllink')
 
   app.post<{ Body: ShortLinkBody }>(
     '/v1/wechat/shortlink',
