@@ -6,9 +6,9 @@
  * - fastify's own 4xx (bad JSON, media type, body too large, rate limit) → that status, a stable code;
  * - anything else → 500 `internal` with a generic message: never a stack trace or an upstream detail.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { ServiceError } from '../service/types'
-import type { AjvErrorObject } from './compilers'
+import type { AjvErrorObject as AjvError } from './compilers'
 import { describePattern } from './schemas'
 
 export interface ErrorBody {
@@ -27,8 +27,6 @@ export class HttpError extends Error {
     super(message)
   }
 }
-
-type AjvError = AjvErrorObject
 
 /** What error descriptions read of a request: the parsed body and query they quote. */
 export interface ParsedRequest {
@@ -172,11 +170,16 @@ export function viewError(error: unknown, request: ParsedRequest): ErrorView {
   }
 }
 
+/** The log line of a failed request: error level only for the unexpected, info for the caller's mistakes. */
+export function logErrorView(log: FastifyBaseLogger, view: ErrorView, error: unknown, bindings: Record<string, unknown> = {}): void {
+  if (view.unexpected) log.error({ ...bindings, err: error }, 'request failed')
+  else log.info({ ...bindings, code: view.body.error.code, status: view.status }, 'request refused')
+}
+
 export function registerErrorHandling(app: FastifyInstance, sandbox: boolean): void {
   app.setErrorHandler((error, request, reply: FastifyReply) => {
     const view = viewError(error, request)
-    if (view.unexpected) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: view.body.error.code, status: view.status }, 'request refused')
+    logErrorView(request.log, view, error)
     reply.code(view.status).headers(view.headers).send({ ...view.body, sandbox })
   })
   app.setNotFoundHandler((request, reply) => {

@@ -28,9 +28,9 @@ import secureJsonParse from 'secure-json-parse'
 import type { LinkService } from '../service/types'
 import type { Caller, RequestHeaders } from './auth'
 import { serializerFor, validatorFor } from './compilers'
-import { viewError, type ParsedRequest } from './errors'
+import { logErrorView, viewError, type ParsedRequest } from './errors'
 import type { HttpCounters } from './ops'
-import { linkRequestFrom, type MintKind } from './routes'
+import { linkRequestFrom, MINT_KINDS, mintPath, type MintKind } from './routes'
 import { linkBodySchema, linkResponseSchema, type LinkBody } from './schemas'
 
 export interface MintLaneOptions {
@@ -51,10 +51,7 @@ export interface MintLane {
 }
 
 /** A Map, not an object: a request-target such as 'constructor' must find nothing. */
-const ROUTES = new Map<string, MintKind>([
-  ['/v1/wechat/scheme', 'scheme'],
-  ['/v1/wechat/urllink', 'urllink'],
-])
+const ROUTES = new Map<string, MintKind>(MINT_KINDS.map((kind) => [mintPath(kind), kind]))
 /** The two spellings clients send; any other goes to fastify's content-type parser. */
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8'])
 const CONTENT_LENGTH = /^[1-9][0-9]{0,8}$/
@@ -106,8 +103,7 @@ export function createMintLane(options: MintLaneOptions): MintLane {
       payload = serializeLink(await service.mint(linkRequestFrom(kind, parsed.body as LinkBody, allowedPaths)))
     } catch (error) {
       const view = viewError(error, parsed)
-      if (view.unexpected) logger.error({ err: error, lane: true }, 'request failed')
-      else logger.info({ code: view.body.error.code, status: view.status, lane: true }, 'request refused')
+      logErrorView(logger, view, error, { lane: true })
       status = view.status
       extra = view.headers
       payload = (status >= 500 ? serializeServerError : serializeClientError)({ ...view.body, sandbox })
