@@ -12,5 +12,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A page updates after the browser's own event (back button, onShow): on a loaded 2-core
+    // machine that took over vitest's 1-s default once. 5 s, as the harness's own waits allow.
+    expect: { poll: { timeout: 5_000 } },
   },
 })
