@@ -5,6 +5,8 @@
  * - permanent Short Links (100,000 in all).
  * WeChat saying the quota is spent (44993, 45009, 85406) marks the day spent
  * too, so the next requests fall back without asking again.
+ * WeChat counts both per mini program, so every key carries the AppID: mini
+ * programs sharing one Redis must not spend each other's quota.
  */
 import type { Store } from '../stores/store'
 
@@ -23,6 +25,8 @@ export function msUntilShanghaiMidnight(at: number): number {
 
 export interface QuotaOptions {
   store: Store
+  /** The mini program whose quota this is. */
+  appId: string
   dailyQuota: number
   permanentCap: number
   now: () => number
@@ -36,7 +40,11 @@ export class Quota {
   constructor(private readonly options: QuotaOptions) {}
 
   private dayKey(): string {
-    return `quota:day:${shanghaiDay(this.options.now())}`
+    return `quota:${this.options.appId}:day:${shanghaiDay(this.options.now())}`
+  }
+
+  private get permanentKey(): string {
+    return `quota:${this.options.appId}:permanent`
   }
 
   /** Links generated today (Asia/Shanghai). */
@@ -45,7 +53,7 @@ export class Quota {
   }
 
   permanentUsed(): Promise<number> {
-    return this.options.store.getCount('quota:permanent')
+    return this.options.store.getCount(this.permanentKey)
   }
 
   async dailyExhausted(): Promise<boolean> {
@@ -79,6 +87,6 @@ export class Quota {
 
   /** Counts one permanent Short Link (they never expire, so neither does the count). */
   async recordPermanent(): Promise<void> {
-    await this.options.store.addCount('quota:permanent', 1, 100 * 365 * DAY_MS)
+    await this.options.store.addCount(this.permanentKey, 1, 100 * 365 * DAY_MS)
   }
 }

@@ -114,6 +114,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   const cache = new LinkCache(shared, config.cacheMarginSeconds * 1000, now)
   const quota = new Quota({
     store: shared,
+    appId,
     dailyQuota: config.dailyQuota,
     permanentCap: config.permanentShortLinkCap,
     now,

@@ -1,7 +1,8 @@
 /**
  * Three service instances on one real Redis (the suite's redis-server) and
  * one emulated WeChat: one upstream call per unique link, one token fetch, one
- * quota count, and one shared throttle window.
+ * quota count, and one shared throttle window. Two mini programs on that Redis
+ * keep their own quota counts (WeChat counts per AppID).
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
@@ -12,12 +13,15 @@ import { RedisStore } from '../../src/stores/redis'
 import { peakInWindow } from '../../src/emulator/limits'
 import { coreConfig, metricValue } from './setup/core'
 
+// A second mini program of the documented shape, registered with the emulator.
+const SHOP = { appId: 'wx4e1ba651bbe36d01', secret: 'shop-secret-0001' }
+
 let emulator: Emulator
 let instances: LinkService[] = []
 let stores: RedisStore[] = []
 
 beforeAll(async () => {
-  emulator = await startEmulator()
+  emulator = await startEmulator({ apps: [SHOP] })
 })
 afterAll(() => emulator.close())
 
@@ -65,4 +69,38 @@ describe('three instances on one Redis', () => {
     expect(counters.rateLimited).toBe(0)
     expect(peakInWindow(counters.generationArrivals, 1000)).toBeLessThanOrEqual(100)
   }, 30_000)
+})
+
+describe('two mini programs on one Redis', () => {
+  it('count their daily quota, spent days and permanent Short Links apart', async () => {
+    const limits = { redisUrl: inject('redisUrl'), dailyQuota: 2, permanentShortLinkCap: 1 }
+    const [sandbox, shop] = await Promise.all([
+      createLinkService(coreConfig(emulator.url, SANDBOX_APP, limits), { store: stores[0] }),
+      createLinkService(coreConfig(emulator.url, SHOP, limits), { store: stores[1] }),
+    ])
+    try {
+      await sandbox.mint({ kind: 'scheme', path: 'pages/a/a', query: 'i=1' })
+      await sandbox.mint({ kind: 'scheme', path: 'pages/a/a', query: 'i=2' })
+      await sandbox.mint({ kind: 'shortlink', path: 'pages/a/a', isPermanent: true })
+      await expect(sandbox.mint({ kind: 'scheme', path: 'pages/a/a', query: 'i=3' })).rejects.toMatchObject({ code: 'quota-exhausted' })
+      await expect(sandbox.mint({ kind: 'shortlink', path: 'pages/b/b', isPermanent: true })).rejects.toMatchObject({
+        code: 'permanent-cap-reached',
+      })
+      expect(metricValue(await shop.metrics(), 'navi_quota_used')).toBe(0)
+      expect((await shop.mint({ kind: 'scheme', path: 'pages/a/a', query: 'i=1' })).url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+      expect((await shop.mint({ kind: 'shortlink', path: 'pages/a/a', isPermanent: true })).url).toMatch(/^#/)
+
+      // WeChat saying the sandbox app's quota is spent marks its day only.
+      const other = await createLinkService(coreConfig(emulator.url, SANDBOX_APP, { redisUrl: inject('redisUrl') }), { store: stores[2] })
+      try {
+        emulator.control.exhaustQuota({ appId: SANDBOX_APP.appId })
+        await expect(other.mint({ kind: 'urllink', path: 'pages/a/a' })).rejects.toMatchObject({ code: 'quota-exhausted' })
+      } finally {
+        await other.close()
+      }
+      expect((await shop.mint({ kind: 'urllink', path: 'pages/a/a' })).url).toMatch(/^https:\/\//)
+    } finally {
+      await Promise.all([sandbox.close(), shop.close()])
+    }
+  })
 })

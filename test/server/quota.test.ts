@@ -17,6 +17,7 @@ describe('Quota', () => {
     const store = new MemoryStore({ now: () => now })
     const quota = new Quota({
       store,
+      appId: 'wxsandbox000000001',
       dailyQuota,
       permanentCap: 2,
       now: () => now,

@@ -61,7 +61,7 @@ describe('Redis stopped and restarted mid-run', () => {
     // Redis itself holds the whole count again (what other instances read).
     const direct = new Redis(redis.url)
     const day = shanghaiDay(Date.now())
-    const [counter, floor] = await direct.mget(`navi:quota:day:${day}`, `navi:quota:day:${day}:floor`)
+    const [counter, floor] = await direct.mget(`navi:quota:${SANDBOX_APP.appId}:day:${day}`, `navi:quota:${SANDBOX_APP.appId}:day:${day}:floor`)
     await direct.quit()
     expect(Number(counter ?? 0) + Number(floor ?? 0)).toBe(23)
 
