@@ -228,6 +228,20 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(outcome.result).toEqual({ via: 'plaintext-scheme', url: plaintext })
   })
 
+  it('without target.path: invalid naming path and its rule, before any request (the service would answer 400)', async () => {
+    for (const userAgent of [IPHONE, ANDROID]) {
+      const browser = inBrowser(userAgent)
+      for (const linkKind of ['scheme', 'urllink'] as const) {
+        const outcome = start(openMiniProgram({ appId: minted.appId }, { linkService, linkKind }))
+        await flush()
+        expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'invalid', message: expect.stringMatching(/^path is required/) })
+      }
+      expect(browser.service.calls).toEqual([])
+      expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+      restore()
+    }
+  })
+
   it('without a link service and without plaintext: invalid, saying what to pass', async () => {
     const browser = inBrowser()
     await expect(openMiniProgram(minted)).rejects.toMatchObject({ code: 'invalid', message: /linkService/ })

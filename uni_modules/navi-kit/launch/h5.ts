@@ -26,9 +26,11 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
     return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '', query: query || undefined }) }
   }
   if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
+  // The service answers 400 to an empty path: say so here, before any request.
+  if (!target.path) throw invalid('path', 'is required (the link service mints links to a page)')
   // Undefined fields are left out of the JSON body, the transit page's URL and the cache key alike.
   const request: LinkRequest = {
-    path: target.path ? normalizePagePath(target.path) : '',
+    path: normalizePagePath(target.path),
     query: target.query === undefined ? undefined : formatWeixinQuery(target.query, 1024),
     envVersion: checkEnvVersion(target.envVersion),
     cq: cq || undefined,
