@@ -35,6 +35,17 @@ describe('createLinkClient', () => {
     expect(service.calls.map((call) => call.url)).toEqual(['http://svc.test/v1/wechat/scheme', 'http://svc.test/v1/wechat/scheme'])
   })
 
+  it('does not keep a plaintext fallback (quota spent): the next launch asks again and gets a real link', async () => {
+    const client = createLinkClient('http://svc.test')
+    const plaintext = 'weixin://dl/business/?appid=wx4e1ba651bbe36d01&path=pages/a/a&query=x%3D1'
+    service.answers.push({ status: 200, body: { url: plaintext, expiresAt: null, fallback: 'plaintext' } })
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: plaintext, fallback: 'plaintext' })
+    vi.setSystemTime(new Date('2026-11-22T16:00:01Z')) // past midnight in Asia/Shanghai: the quota is back
+    service.answers.push({ status: 200, body: { url: 'weixin://dl/business/?t=FRESH', expiresAt: '2026-11-23T16:00:00Z' } })
+    await expect(client.mint('scheme', request)).resolves.toEqual({ url: 'weixin://dl/business/?t=FRESH', expiresAt: '2026-11-23T16:00:00Z' })
+    expect(service.calls).toHaveLength(2)
+  })
+
   it('posts JSON to /v1/wechat/<kind> with no credentials of its own (the browser sends Origin)', async () => {
     await createLinkClient('http://svc.test').mint('urllink', request)
     expect(service.calls[0]).toEqual({

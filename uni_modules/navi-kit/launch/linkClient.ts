@@ -1,7 +1,8 @@
 /**
  * The client side of the link service (src/): mints URL Schemes / URL Links
  * and keeps each one in memory until shortly before it expires, so a page
- * that opens the same mini program again makes no request. Per-user data
+ * that opens the same mini program again makes no request (a plaintext
+ * fallback is not kept). Per-user data
  * (`cq`) is sent along: the service appends it to its cached link, or folds it
  * into the query when it answers a plaintext scheme (daily quota exhausted).
  */
@@ -92,7 +93,10 @@ export function createLinkClient(baseUrl: string): LinkClient {
       cache.set(key, entry)
       link.then(
         (minted) => {
-          if (minted.expiresAt !== null) entry.until = Date.parse(minted.expiresAt) - EXPIRY_MARGIN_MS
+          // A plaintext fallback stands in only while the service's daily quota is spent
+          // (expiresAt null): the next launch asks again, so the page gets a real link once it is back.
+          if (minted.fallback) cache.delete(key)
+          else if (minted.expiresAt !== null) entry.until = Date.parse(minted.expiresAt) - EXPIRY_MARGIN_MS
         },
         () => cache.delete(key),
       )
