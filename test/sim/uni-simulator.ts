@@ -42,7 +42,7 @@ export interface UniSimulator {
   onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
   /** A tap on the native tab bar (mini programs): switches tabs with no uni call, so no interceptor sees it. */
   tapTabBar(path: string): void
-  /** Opens the app on a URL, as a share card, a scan or an H5 refresh would: a stack of one page. */
+  /** Opens the app on a URL as a share card, a scan or the H5 address bar holds it: a stack of one page. */
   launch(url: string): SimPage
   /** Installs `uni`, `getCurrentPages` and the platform on the globals; returns the undo. */
   install(): () => void
@@ -92,6 +92,18 @@ const h5Options = (url: string): Record<string, string> => {
   const query = parseQuery(at < 0 ? '' : encoded.slice(at + 1))
   return Object.fromEntries(Object.keys(query).map((key) => [key, safeDecode(query[key])]))
 }
+/**
+ * uni-h5 on a URL from outside (address bar, share link, refresh): vue-router
+ * parses the query (decoded once) and uni's decodedQuery decodes it again; no
+ * encodeQueryString first, so a value decodes twice. (After a navigateTo the
+ * address bar holds the encodeQueryString form, so a refresh reads that page's
+ * values decoded once.)
+ */
+const h5AddressBarOptions = (url: string): Record<string, string> => {
+  const at = url.indexOf('?')
+  const query = parseQuery(at < 0 ? '' : url.slice(at + 1))
+  return Object.fromEntries(Object.keys(query).map((key) => [key, safeDecode(query[key])]))
+}
 /** WeChat: the query text, split, untouched. */
 const mpOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
@@ -119,6 +131,17 @@ function realRoute(fromRoute: string, toRoute: string): string {
   const fromParts = fromRoute.length > 0 ? fromRoute.split('/') : []
   fromParts.splice(fromParts.length - ups - 1, ups + 1)
   return '/' + fromParts.concat(toParts).join('/')
+}
+
+/** The channel a navigateTo's success hands over (uni-h5 and WeChat both): here it records what is emitted. */
+export interface SimEventChannel {
+  emitted: [event: string, args: unknown[]][]
+  emit(event: string, ...args: unknown[]): void
+  on(event: string, listener: (...args: unknown[]) => void): void
+}
+const createEventChannel = (): SimEventChannel => {
+  const emitted: SimEventChannel['emitted'] = []
+  return { emitted, emit: (event, ...args) => void emitted.push([event, args]), on: () => {} }
 }
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
@@ -156,9 +179,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     else setTimeout(run, 0)
   }
 
-  const makePage = (path: string, url: string): SimPage => ({
+  const makePage = (path: string, url: string, fromOutside = false): SimPage => ({
     route: path.slice(1),
-    options: mp ? mpOptions(url) : h5Options(url),
+    options: mp ? mpOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url),
     $page: { fullPath: url },
     isTab: routes.get(path) === true,
   })
@@ -227,7 +250,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         }
         const errMsg = apply(method, finalArgs)
         later(() => {
-          const result = { errMsg: errMsg ?? `${method}:ok` }
+          const result: UniCallbackResult = { errMsg: errMsg ?? `${method}:ok` }
+          if (method === 'navigateTo' && !errMsg) result.eventChannel = createEventChannel()
           wrap(errMsg ? 'fail' : 'success', result)
           wrap('complete', result)
         })
@@ -280,7 +304,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       const path = url.split('?')[0]
       if (!routes.has(path)) throw new Error(`simulator: ${path} is not in the pages table`)
       tabInstances = new Map()
-      stack = [makePage(path, url)]
+      stack = [makePage(path, url, true)]
       if (stack[0].isTab) tabInstances.set(path, stack[0])
       return load(stack[0])
     },

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import type { Route } from '../../uni_modules/navi-kit/types'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
@@ -80,6 +80,47 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
     expect(error).toMatchObject({ code: 'aborted' })
     expect((error as Error).message).toContain('no session')
+  })
+
+  it('a redirect to a page that does not exist rejects not-found, and afterEach hears it', async () => {
+    h = harness(platform)
+    const after: string[] = []
+    h.router.beforeEach((to) => (to.name === 'settings' ? '/pages/nope/nope' : true))
+    h.router.afterEach((to, _from, failure) => void after.push(`${to.path} ${failure?.code}`))
+    expect(await codeOf(h.router.push({ name: n('settings') }))).toBe('not-found')
+    expect(after).toEqual(['/pages/user/settings not-found'])
+    expect(h.calls).toEqual([])
+  })
+
+  it('an afterEach hook that throws neither fails the navigation nor silences the hooks after it', async () => {
+    h = harness(platform)
+    const logged: unknown[][] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args))
+    try {
+      const after: string[] = []
+      h.router.afterEach(() => {
+        throw new Error('analytics down')
+      })
+      h.router.afterEach((to) => void after.push(to.path))
+      expect(await codeOf(h.router.push('/pages/detail/detail'))).toBe('resolved')
+      expect(after).toEqual(['/pages/detail/detail'])
+      expect(topPath(h.sim)).toBe('/pages/detail/detail')
+      expect(String(logged[0]?.[1])).toContain('analytics down')
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it("a uni call that throws (uni, or another plugin's interceptor) rejects platform, not aborted", async () => {
+    h = harness(platform)
+    h.sim.uni.addInterceptor('navigateTo', {
+      invoke() {
+        throw new Error('other plugin bug')
+      },
+    })
+    const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
+    expect(error).toMatchObject({ code: 'platform' })
+    expect((error as NavigationError).message).toContain('other plugin bug')
   })
 
   it('unregistering removes exactly that guard', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import type { SimEventChannel } from '../sim/uni-simulator'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -104,6 +105,59 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     await expect(promise).resolves.toMatchObject({ errMsg: 'reLaunch:ok' })
     expect(guarded).toBe(1)
     expect(h.calls).toEqual(['reLaunch /pages/detail/detail'])
+  })
+
+  /** The onLoad options a raw navigateTo to `url` delivers, with or without app.use(router). */
+  async function optionsOf(withApp: boolean, url: string, queryLimit?: number) {
+    const run = harness(platform, { withApp, queryLimit })
+    try {
+      run.router.beforeEach(() => true)
+      const heard = raw(run, 'navigateTo', url)
+      await tick(5)
+      await run.sim.settle()
+      await tick()
+      expect(heard[0]).toBe('success navigateTo:ok')
+      return { options: run.sim.getCurrentPages()[1].options, calls: run.calls }
+    } finally {
+      run.restore()
+    }
+  }
+
+  it("re-issue the caller's own query text: onLoad gets what it gets without the router", async () => {
+    const url = '/pages/detail/detail?name=张三&q=a+b&p=100%&e=%E4%B8%AD'
+    const plain = await optionsOf(false, url)
+    const routed = await optionsOf(true, url)
+    expect(routed.calls).toEqual([`navigateTo ${url}`])
+    expect(routed.options).toEqual(plain.options)
+  })
+
+  it("keep a long query in the URL as uni's own pattern writes it (no handoff id), so decodeURIComponent + JSON.parse still reads it", async () => {
+    const item = { id: 7, note: 'x'.repeat(1500), tags: ['a&b', '中文'] }
+    const url = '/pages/detail/detail?item=' + encodeURIComponent(JSON.stringify(item))
+    const routed = await optionsOf(true, url)
+    expect(routed.calls).toEqual([`navigateTo ${url}`])
+    expect(routed.options).toEqual((await optionsOf(false, url)).options)
+    // uni's documented reading: mini programs hand the raw text, H5 the decoded text.
+    const text = routed.options.item
+    expect(JSON.parse(platform === 'h5' ? text : decodeURIComponent(text))).toEqual(item)
+  })
+
+  it("hand uni's success result (a navigateTo's eventChannel) back to the caller", async () => {
+    h = harness(platform, { withApp: true })
+    const results: UniCallbackResult[] = []
+    h.sim.uni.navigateTo({
+      url: '/pages/detail/detail',
+      success: (result: UniCallbackResult) => {
+        results.push(result)
+        ;(result.eventChannel as SimEventChannel).emit('fromOpener', { id: 1 })
+      },
+    })
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(results).toHaveLength(1)
+    expect(results[0].errMsg).toBe('navigateTo:ok')
+    expect((results[0].eventChannel as SimEventChannel).emitted).toEqual([['fromOpener', [{ id: 1 }]]])
   })
 
   it('without app.use(router) raw calls are left alone', async () => {

@@ -148,6 +148,37 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect((await failure(h.router.back(0))).code).toBe('invalid')
   })
 
+  it('a double tap on back() closes one page and rejects the second call as duplicated', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    const first = h.router.back()
+    const second = h.router.back()
+    expect((await failure(second)).code).toBe('duplicated')
+    await first
+    expect(h.calls.filter((call) => call.startsWith('navigateBack'))).toEqual(['navigateBack 1'])
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+  })
+
+  it('back() with a delta that is not a whole number rejects invalid and goes nowhere', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    for (const delta of [1.5, NaN, Infinity]) {
+      const error = await failure(h.router.back(delta))
+      expect(error.code).toBe('invalid')
+      expect(error.message).toContain('whole number')
+    }
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail', 'navigateTo /pages/user/profile'])
+  })
+
+  it('relaunch to a tab page sends no query (uni: a tab page takes none) and the tab still reads it', async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail' })
+    await h.router.relaunch({ path: '/pages/mine/mine', query: { a: 1, b: 'x' } })
+    expect(h.calls).toEqual(['reLaunch /pages/mine/mine'])
+    expect(h.router.currentRoute.value.query).toEqual({ a: 1, b: 'x' })
+  })
+
   it('back() on a page opened from a share card relaunches home (or the configured home)', async () => {
     h = harness(platform, { launchUrl: '/pages/detail/detail', home: '/pages/mine/mine' })
     await h.router.back()
@@ -180,6 +211,14 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual(query)
     await h.router.push({ path: '/pages/user/profile', query: { short: 1 } })
     expect(h.calls[1]).toBe('navigateTo /pages/user/profile?short=1&_nkt=short')
+  })
+
+  it('queryLimit counts the encoded query without its ?: exactly the limit stays in the URL', async () => {
+    h = harness(platform, { queryLimit: 8 })
+    await h.router.push({ path: '/pages/detail/detail', query: { a: '123456' } }) // a=123456: 8 characters
+    await h.router.push({ path: '/pages/user/profile', query: { a: '1234567' } })
+    expect(h.calls[0]).toBe('navigateTo /pages/detail/detail?a=123456')
+    expect(h.calls[1]).toMatch(/^navigateTo \/pages\/user\/profile\?_nkh=\w+$/)
   })
 })
 

@@ -33,6 +33,20 @@ describe('the uni simulator (what the router tests stand on)', () => {
     expect(h5.getCurrentPages()[1].route).toBe('pages/detail/detail')
   })
 
+  it('opens on an outside URL as the runtimes read it: uni-h5 decodes the address bar twice, WeChat hands the raw text', () => {
+    const url = '/pages/detail/detail?n=%2542&s=a%20b&plus=a+b'
+    expect(simulator('mp-weixin', url).getCurrentPages()[0].options).toEqual({ n: '%2542', s: 'a%20b', plus: 'a+b' })
+    restore()
+    // vue-router's parseQuery (once, '+' → ' '), then uni-h5's decodedQuery (again).
+    expect(simulator('h5', url).getCurrentPages()[0].options).toEqual({ n: 'B', s: 'a b', plus: 'a b' })
+  })
+
+  it("hands navigateTo's success an eventChannel, as uni-h5 and WeChat do", async () => {
+    const sim = simulator('h5')
+    const result = await new Promise<UniCallbackResult>((resolve) => sim.uni.navigateTo({ url: '/pages/detail/detail', success: resolve }))
+    expect(result).toMatchObject({ errMsg: 'navigateTo:ok', eventChannel: expect.objectContaining({ emit: expect.any(Function) }) })
+  })
+
   it('fails like WeChat: 10-page limit, tab rules, a query on switchTab, unknown pages', async () => {
     const sim = simulator('mp-weixin')
     for (let i = 0; i < 9; i++) expect(await call(sim.uni.navigateTo, { url: '/pages/detail/detail' })).toBe('navigateTo:ok')

@@ -26,8 +26,10 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim)
-    const page = h.sim.launch('/pages/detail/detail?id=abc&n=%2542')
-    expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', n: '%42' } })
+    const page = h.sim.launch('/pages/detail/detail?id=abc&text=a%20b%2Bc&n=%2542')
+    // uni-h5 decodes an address-bar query twice (vue-router, then decodedQuery); WeChat hands the raw text, decoded once here.
+    const n = platform === 'h5' ? 'B' : '%42'
+    expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', text: 'a b+c', n } })
   })
 
   it('an open tab page receives the next query through onShow and updates reactively', async () => {
@@ -64,6 +66,18 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     h.sim.uni.navigateBack({}) // the system back button, not the router
     await h.sim.settle()
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 1 } })
+  })
+
+  it('router.back() to a tab page keeps the query that page was handed as the current route', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim)
+    await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
+    const tab = top(h)
+    await h.router.push('/pages/detail/detail')
+    await h.router.back()
+    expect(top(h)).toBe(tab)
+    expect(seenOf(tab).route.query).toEqual({ round: 1 })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
   })
 
   it('outside a component follows the current route', async () => {

@@ -8,34 +8,40 @@ export const OWN_CALL = '__naviKit'
 /** What a navigation asks for, named as uni names it: push, replace, relaunch. */
 export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
 
+/** A raw uni call handed to the router: the caller's other options, and what uni answered the re-issued call. */
+export interface RawCall {
+  options: UniCallOptions
+  result?: UniCallbackResult
+}
+
 /**
  * Makes raw `uni.navigateTo/redirectTo/switchTab/reLaunch` calls (and H5/App
  * `<navigator>` taps, which call them) pass the router's guards. uni awaits
  * an interceptor's Promise but a Promise cannot cancel (a Promise of false
  * still navigates), so the hook cancels every raw call synchronously, runs
  * it through the router, and the router re-issues the uni call marked with
- * OWN_CALL. A mini program's `<navigator>` is native: no interceptor sees it.
- * What a re-issued call's own success hands back (an eventChannel) is not
- * passed on; `events` are.
+ * OWN_CALL, with the caller's own query text. What uni answers the re-issued
+ * call (a navigateTo's eventChannel) goes back to the caller's `success`.
+ * A mini program's `<navigator>` is native: no interceptor sees it.
  */
-export function interceptRawCalls(navigate: (method: NavigationMethod, to: unknown, extra: UniCallOptions) => Promise<Route>): void {
+export function interceptRawCalls(navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>): void {
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {
         if (options[OWN_CALL]) return
         const { url, success, fail, complete, ...extra } = options
-        const answer = (callback: typeof success, errMsg: string) => {
-          const result: UniCallbackResult = { errMsg }
+        const call: RawCall = { options: extra }
+        const answer = (callback: typeof success, result: UniCallbackResult) => {
           callback?.(result)
           complete?.(result)
         }
         // A raw switchTab is a push: the router picks switchTab for a tab page (and the
         // stack policy for any other), handing the tab its query.
-        navigate(method === 'switchTab' ? 'navigateTo' : method, url, extra).then(
-          () => answer(success, method + ':ok'),
+        navigate(method === 'switchTab' ? 'navigateTo' : method, url, call).then(
+          () => answer(success, { ...call.result, errMsg: method + ':ok' }),
           // uni stays silent when an interceptor cancels a call; so does a guard's "no".
           (error: NavigationError) =>
-            error.code !== 'aborted' && answer(fail, error.errMsg || `${method}:fail ${error.message}`),
+            error.code !== 'aborted' && answer(fail, { errMsg: error.errMsg || `${method}:fail ${error.message}` }),
         )
         return false
       },

@@ -2,9 +2,9 @@ import { shallowRef } from 'vue'
 import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
-import { interceptRawCalls, OWN_CALL, type NavigationMethod } from './interceptors'
+import { interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
 import { normalizePath } from './location'
-import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallOptions } from './platform'
+import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
 import type { NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
@@ -20,6 +20,15 @@ const MAX_REDIRECTS = 10
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
+/** An afterEach hook that throws must not fail a navigation that is done, nor silence the hooks after it. */
+function report(hook: NavigationHook, to: Route, from: Route, failure?: NavigationError): void {
+  try {
+    hook(to, from, failure)
+  } catch (error) {
+    console.error('navi-kit: an afterEach hook threw', error)
+  }
+}
+
 /** uni's page stack, bottom first; none before the first page exists (or outside uni). */
 function pageStack(): readonly PageRecord[] {
   try {
@@ -34,13 +43,21 @@ function topPage(): PageRecord | undefined {
   return stack[stack.length - 1]
 }
 
-/** A uni call as a Promise, marked as navi-kit's own; `fail` → 'platform' with uni's errMsg. */
+/**
+ * A uni call as a Promise of what uni answers, marked as navi-kit's own; `fail` →
+ * 'platform' with uni's errMsg. A throw (uni, or another plugin's interceptor) is the
+ * platform failing too, not a guard.
+ */
 const callUni = (method: UniMethod, options: UniCallOptions) =>
-  new Promise((resolve, reject) => {
+  new Promise<UniCallbackResult>((resolve, reject) => {
     options[OWN_CALL] = 1
     options.success = resolve
     options.fail = ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg))
-    navigationApi()[method](options)
+    try {
+      navigationApi()[method](options)
+    } catch (error) {
+      reject(fail('platform', `uni.${method} threw: ${error}`))
+    }
   })
 
 export function createRouter(options: RouterOptions): Router {
@@ -115,8 +132,12 @@ export function createRouter(options: RouterOptions): Router {
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
   }
 
-  async function navigate(method: NavigationMethod, raw: unknown, extra?: UniCallOptions, redirects = 0): Promise<Route> {
-    const to = resolve(raw as RouteLocationRaw)
+  /**
+   * Carries out one navigation: guards, the uni call, afterEach. `call`: a raw uni call the
+   * interceptors handed over. `resolved`: `raw` already resolved (a guard's redirect).
+   */
+  async function navigate(method: NavigationMethod, raw: unknown, call?: RawCall, redirects = 0, resolved?: Route): Promise<Route> {
+    const to = resolved ?? resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
     const key = method + to.fullPath
@@ -131,25 +152,32 @@ export function createRouter(options: RouterOptions): Router {
         if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
         if (answer != null && answer !== true) {
           if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
+          // Resolved here, so a redirect to a page that does not exist fails this navigation, and afterEach hears it.
+          const next = resolve(answer as RouteLocationRaw)
           inFlight.delete(key)
           redirected = true
-          return await navigate(method, answer, extra, redirects + 1)
+          return await navigate(method, answer, call, redirects + 1, next)
         }
       }
       const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
-      let url = to.fullPath
       // Tab pages die on reLaunch: what was waiting for them is stale.
       if (uniMethod === 'reLaunch') tabQueries.clear()
       if (to.isTab) tabQueries.set(to.path, to.query)
-      if (uniMethod === 'switchTab') url = to.path // switchTab takes no query
-      else if (url.length - to.path.length > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
+      let url = to.fullPath
+      // A tab page takes no query (switchTab refuses one, reLaunch too): it waits in the handoff.
+      if (to.isTab) url = to.path
+      // A raw call keeps its own query text, so a page that reads its onLoad options gets what was sent.
+      else if (call && !redirects && typeof raw === 'string') url = to.path + (raw.includes('?') ? raw.slice(raw.indexOf('?')) : '')
+      // queryLimit counts the encoded query, without its '?'.
+      else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
       router.pending = to
       // Only the options given: uni copies this object on every call.
-      const uniOptions: UniCallOptions = { ...extra, url }
+      const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
-      await callUni(uniMethod, uniOptions)
+      const result = await callUni(uniMethod, uniOptions)
+      if (call) call.result = result
       return (currentRoute.value = to)
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
@@ -157,7 +185,7 @@ export function createRouter(options: RouterOptions): Router {
       inFlight.delete(key)
       if (router.pending === to) router.pending = undefined
       // A redirect chain is one navigation: its last step reports it.
-      if (!redirected) for (const hook of hooks.list()) hook(to, from, failure)
+      if (!redirected) for (const hook of hooks.list()) report(hook, to, from, failure)
     }
   }
 
@@ -170,15 +198,24 @@ export function createRouter(options: RouterOptions): Router {
     replace: (to) => navigate('redirectTo', to),
     relaunch: (to) => navigate('reLaunch', to),
     async back(delta = 1) {
-      // Written so that NaN fails too.
-      if (!(delta >= 1)) throw fail('invalid', `back(${delta}): delta must be 1 or more`)
+      if (!Number.isInteger(delta) || delta < 1) throw fail('invalid', `back(${delta}): delta must be a whole number, 1 or more`)
       const stack = pageStack()
       const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
       if (!below) return void (await navigate('reLaunch', home.path))
-      const target = pageRoute(below)
-      await callUni('navigateBack', { delta })
-      currentRoute.value = target
+      // A double tap on a back button closes one page, not two.
+      const key = 'navigateBack' + delta
+      if (inFlight.has(key)) throw fail('duplicated', `back(${delta}) is already on its way`)
+      inFlight.add(key)
+      try {
+        const target = pageRoute(below)
+        const before = currentRoute.value
+        await callUni('navigateBack', { delta })
+        // The page's own onShow may have set it already, with the query it was handed: that one stands.
+        if (currentRoute.value === before) currentRoute.value = target
+      } finally {
+        inFlight.delete(key)
+      }
     },
     beforeEach: guards.add,
     afterEach: hooks.add,
