@@ -65,6 +65,12 @@ export function createRouter(options: RouterOptions): Router {
   const guards = useCallbacks<NavigationGuard>()
   const hooks = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
+  /** Marks `key` ('navigateTo /pages/a/a', 'navigateBack 1') as on its way; an identical one already is (a double tap): duplicated. */
+  function claim(key: string): string {
+    if (inFlight.has(key)) throw fail('duplicated', `${key} is already on its way`)
+    inFlight.add(key)
+    return key
+  }
 
   /** The page whose path (or name) is `value`; else `code`, naming the closest one there is. */
   function find(key: 'path' | 'name', value: string, code: NavigationErrorCode): RouteRecord {
@@ -140,9 +146,7 @@ export function createRouter(options: RouterOptions): Router {
     const to = resolved ?? resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
-    const key = method + to.fullPath
-    if (inFlight.has(key)) throw fail('duplicated', `${to.fullPath} is already on its way`)
-    inFlight.add(key)
+    const key = claim(method + ' ' + to.fullPath)
     let failure: NavigationError | undefined
     let redirected = false
     try {
@@ -204,9 +208,7 @@ export function createRouter(options: RouterOptions): Router {
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
       if (!below) return void (await navigate('reLaunch', home.path))
       // A double tap on a back button closes one page, not two.
-      const key = 'navigateBack' + delta
-      if (inFlight.has(key)) throw fail('duplicated', `back(${delta}) is already on its way`)
-      inFlight.add(key)
+      const key = claim('navigateBack ' + delta)
       try {
         const target = pageRoute(below)
         const before = currentRoute.value
