@@ -3,6 +3,7 @@
  * the core is also used directly): WeChat's current limits, so a bad request
  * is refused with 400 'invalid' before any upstream call or quota use.
  */
+import { encodeLinkPart } from '../../uni_modules/navi-kit/links'
 import { ServiceError, type LinkRequest } from '../service/types'
 
 /** WeChat's character set for query and cq: 0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ % */
@@ -60,8 +61,9 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
 /**
  * Appends per-user data to a minted link: `&cq=` on an encrypted scheme
  * (`weixin://dl/business/?t=…`), `?cq=` on a URL Link. The value is
- * percent-encoded ("需要url_encode").
+ * percent-encoded ("需要url_encode") as the plugin's builder does it, ' ( ) * !
+ * included: the transit page refuses a URL with a quote in it.
  */
 export function appendCq(url: string, cq: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}cq=${encodeURIComponent(cq)}`
+  return `${url}${url.includes('?') ? '&' : '?'}cq=${encodeLinkPart(cq)}`
 }

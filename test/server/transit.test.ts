@@ -128,6 +128,49 @@ describe('transit page (HTTP)', () => {
   })
 })
 
+describe("transit page with WeChat's whole character set in cq and query", () => {
+  // ' ( ) * ! are in WeChat's set but left as they are by encodeURIComponent.
+  const odd = "it's(a)*b!"
+  let stack: Stack
+  let base: string
+  beforeAll(async () => {
+    stack = await startStack({ NAVI_PLAINTEXT_PATHS: 'pages/plain/*' }, { sandbox: false })
+    base = await stack.listen()
+  })
+  afterAll(() => stack.close())
+
+  /** A real HTTP request; the page's button href, HTML-unescaped. */
+  async function open(query: string, ua: string): Promise<{ status: number; href: string }> {
+    const res = await fetch(`${base}/go/wechat?${query}`, { headers: { 'user-agent': ua } })
+    const body = await res.text()
+    const href = (/id="navi-open" href="([^"]+)"/.exec(body)?.[1] ?? '').replace(/&amp;/g, '&')
+    return { status: res.status, href }
+  }
+
+  it('redirects to the minted scheme and URL Link with the cq percent-encoded', async () => {
+    const scheme = await open(`path=pages/index/index&cq=${encodeURIComponent(odd)}`, ANDROID_UA)
+    expect(scheme.status).toBe(200)
+    expect(scheme.href).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+&cq=it%27s%28a%29%2Ab%21$/)
+    expect(decodeURIComponent(new URL(scheme.href).searchParams.get('cq') ?? '')).toBe(odd)
+
+    const link = await open(`path=pages/index/index&cq=${encodeURIComponent(odd)}`, WECHAT_UA)
+    expect(link.status).toBe(200)
+    expect(link.href).toMatch(/^https:\/\/wxaurl\.cn\/\w+\?cq=it%27s%28a%29%2Ab%21$/)
+  })
+
+  it('redirects to the plaintext fallback with the query and cq percent-encoded', async () => {
+    stack.emulator?.control.exhaustQuota()
+    const query = `q=${odd}`
+    const res = await open(`path=pages/plain/p&query=${encodeURIComponent(query)}&cq=${encodeURIComponent(odd)}`, ANDROID_UA)
+    expect(res.status).toBe(200)
+    expect(res.href).toMatch(/^weixin:\/\/dl\/business\/\?appid=\w+&path=pages\/plain\/p&query=[^'()*!]+$/)
+    // WeChat decodes the query parameter once; the page then reads q and cq.
+    const delivered = new URLSearchParams(decodeURIComponent(new URL(res.href).searchParams.get('query') ?? ''))
+    expect(delivered.get('q')).toBe(odd)
+    expect(delivered.get('cq')).toBe(odd)
+  })
+})
+
 describe('transit page rate limit', () => {
   it('limits each IP and answers 429 as a page with Retry-After', async () => {
     const stack = await startStack({ NAVI_RATE_LIMIT_MAX: '2' }, { sandbox: true })

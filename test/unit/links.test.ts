@@ -63,10 +63,10 @@ describe('buildWeixinScheme (plaintext URL Scheme)', () => {
     )
   })
 
-  it('accepts every character of WeChat\'s set in a string query', () => {
+  it('accepts every character of WeChat\'s set in a string query, encoding ! \' ( ) * too', () => {
     const query = "09AZaz!#$&'()*+,/:;=?@-._~%"
     expect(buildWeixinScheme({ appId: APPID, path: 'p', query })).toBe(
-      `weixin://dl/business/?appid=${APPID}&path=p&query=${encodeURIComponent(query)}`,
+      `weixin://dl/business/?appid=${APPID}&path=p&query=09AZaz%21%23%24%26%27%28%29%2A%2B%2C%2F%3A%3B%3D%3F%40-._~%25`,
     )
   })
 
@@ -140,6 +140,10 @@ describe('appendCustomQuery (cq)', () => {
       'weixin://dl/business/?t=TICKET123&cq=uid%3D42%26from%3Dsms',
     )
     expect(appendCustomQuery('https://wxaurl.cn/R9rhJJP6pzk', 'cp=123')).toBe('https://wxaurl.cn/R9rhJJP6pzk?cq=cp%3D123')
+  })
+
+  it("encodes ! ' ( ) * as well, as the link service's cq does", () => {
+    expect(appendCustomQuery('https://wxaurl.cn/T', "it's(a)*b!")).toBe('https://wxaurl.cn/T?cq=it%27s%28a%29%2Ab%21')
   })
 
   it('takes 256 characters and refuses 257 or characters outside the set', () => {

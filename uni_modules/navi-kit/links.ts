@@ -34,6 +34,16 @@ const WEIXIN_CHARS = "0-9A-Za-z!#$&'()*+,/:;=?@._~%-"
 const WEIXIN_QUERY = new RegExp(`^[${WEIXIN_CHARS}]*$`)
 const encode = encodeURIComponent
 
+/**
+ * encodeURIComponent, plus ! ' ( ) * as %XX (it leaves them, though they are in
+ * WeChat's set): a link's query and cq then hold no quote or parenthesis, so the
+ * link passes the transit page's URL checks and fits any HTML or script context.
+ * WeChat decodes %27 back to ' like every other escape.
+ */
+export function encodeLinkPart(text: string): string {
+  return encode(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
 /** LaunchError 'invalid' naming the field and the rule it broke. */
 export const invalid = (field: string, rule: string): LaunchError => new LaunchError('invalid', `${field} ${rule}`)
 
@@ -81,7 +91,7 @@ export function buildWeixinScheme(input: WeixinSchemeInput): string {
   if (!input.path) throw invalid('path', 'is required')
   let link = `weixin://dl/business/?appid=${input.appId}&path=${normalizePagePath(input.path)}`
   // The query string itself is percent-encoded once more ("需要url_encode").
-  if (input.query !== undefined) link += `&query=${encode(formatWeixinQuery(input.query, 512))}`
+  if (input.query !== undefined) link += `&query=${encodeLinkPart(formatWeixinQuery(input.query, 512))}`
   const env = checkEnvVersion(input.envVersion)
   return env ? `${link}&env_version=${env}` : link
 }
@@ -123,7 +133,7 @@ export function alipayHttpsLink(scheme: string): string {
  * so one cached link serves every user.
  */
 export function appendCustomQuery(link: string, cq: LinkQuery): string {
-  const value = encode(formatWeixinQuery(cq, 256, 'cq'))
+  const value = encodeLinkPart(formatWeixinQuery(cq, 256, 'cq'))
   if (/^weixin:\/\/dl\/business\/\?t=[^&?#]+$/.test(link)) return `${link}&cq=${value}`
   if (/^https:\/\/wxaurl\.cn\/[^?#]+$/.test(link)) return `${link}?cq=${value}`
   throw invalid('link', 'must be weixin://dl/business/?t=… or https://wxaurl.cn/… without cq')
