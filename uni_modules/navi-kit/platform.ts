@@ -104,6 +104,12 @@ export interface PlatformSeam {
   userAgent(): string
   /** Whether the document is hidden (the user left for another app). */
   documentHidden(): boolean
+  /**
+   * Calls `listener` each time the page goes hidden (`visibilitychange` to
+   * hidden, or `pagehide`); returns the unsubscribe. Mobile browsers run no
+   * timers in a hidden tab, so polling documentHidden() can miss a hand-over.
+   */
+  onPageHide(listener: () => void): () => void
   request: RequestFn
   /** setTimeout, so tests can drive time. */
   setTimeout(fn: () => void, ms: number): unknown
@@ -169,6 +175,18 @@ const defaultSeam: PlatformSeam = {
   documentHidden: () => {
     const doc = globals().document as { hidden?: boolean } | undefined
     return doc?.hidden === true
+  },
+  onPageHide: (listener) => {
+    const doc = globals().document as Document | undefined
+    // Mini programs and the App have no document: nothing to hear.
+    if (!doc) return () => {}
+    const onChange = () => doc.hidden && listener()
+    doc.addEventListener('visibilitychange', onChange)
+    addEventListener('pagehide', listener)
+    return () => {
+      doc.removeEventListener('visibilitychange', onChange)
+      removeEventListener('pagehide', listener)
+    }
   },
   request: (url, init) => {
     const fetchFn = globals().fetch as RequestFn | undefined

@@ -28,15 +28,36 @@ interface Browser {
   clock: FakeClock
   service: FakeService
   hidden: boolean
+  /** Who listens for the page going hidden (the seam's onPageHide). */
+  hideListeners: Set<() => void>
+  /** The OS puts WeChat in front: the page is hidden, and says so once. */
+  hide(): void
 }
 
-function inBrowser(userAgent = IPHONE): Browser {
-  const browser: Browser = { location: { href: 'http://shop.test/#/pages/launch/launch' }, clock: new FakeClock(), service: fakeLinkService(), hidden: false }
+/** `realDocument`: leave onPageHide to the seam's default (the happy-dom document and window). */
+function inBrowser(userAgent = IPHONE, realDocument = false): Browser {
+  const browser: Browser = {
+    location: { href: 'http://shop.test/#/pages/launch/launch' },
+    clock: new FakeClock(),
+    service: fakeLinkService(),
+    hidden: false,
+    hideListeners: new Set(),
+    hide: () => {
+      browser.hidden = true
+      browser.hideListeners.forEach((listener) => listener())
+    },
+  }
   restore = useSeam({
     platform: () => 'h5',
     userAgent: () => userAgent,
     location: () => browser.location,
     documentHidden: () => browser.hidden,
+    ...(!realDocument && {
+      onPageHide: (listener: () => void) => {
+        browser.hideListeners.add(listener)
+        return () => browser.hideListeners.delete(listener)
+      },
+    }),
     request: browser.service.request,
     setTimeout: browser.clock.setTimeout,
     clearTimeout: browser.clock.clearTimeout,
@@ -79,6 +100,41 @@ describe('openMiniProgram on H5: the plaintext scheme', () => {
     await browser.clock.advance(1)
     expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'cancelled', via: 'plaintext-scheme' })
     expect(browser.clock.pending).toBe(0)
+    expect(browser.hideListeners.size).toBe(0)
+  })
+
+  it('resolves when WeChat opened between two checks and the frozen tab checks only once the user is back', async () => {
+    const browser = inBrowser()
+    const outcome = start(openMiniProgram(declared))
+    await browser.clock.advance(250) // visible: the prompt is up
+    // Mobile browsers run no timers in a hidden tab: the user goes to WeChat and comes back
+    // before the next check, which then sees a visible page.
+    browser.hide()
+    browser.hidden = false
+    await browser.clock.advance(250)
+    expect(outcome).toEqual({ result: { via: 'plaintext-scheme', url: browser.location.href } })
+    expect(browser.clock.pending).toBe(0)
+    expect(browser.hideListeners.size).toBe(0)
+  })
+
+  it("by default hears the real document's visibilitychange to hidden, and window's pagehide", async () => {
+    for (const leave of [
+      () => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+        document.dispatchEvent(new Event('visibilitychange'))
+        delete (document as { hidden?: boolean }).hidden
+      },
+      () => window.dispatchEvent(new Event('pagehide')),
+    ]) {
+      const browser = inBrowser(IPHONE, true)
+      const outcome = start(openMiniProgram(declared))
+      await browser.clock.advance(250)
+      document.dispatchEvent(new Event('visibilitychange')) // still visible: not a hand-over
+      leave()
+      await browser.clock.advance(250)
+      expect(outcome.result).toEqual({ via: 'plaintext-scheme', url: browser.location.href })
+      restore()
+    }
   })
 
   it('carries cq in the query of a plaintext scheme, as the link service does in its plaintext fallback', async () => {

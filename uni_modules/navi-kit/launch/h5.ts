@@ -43,14 +43,23 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   return { via: fallback ? 'plaintext-scheme' : kind === 'scheme' ? 'url-scheme' : 'url-link', url }
 }
 
-/** Resolves once the page is hidden (WeChat took over), rejects when it stays visible. */
+/** Resolves once the page has been hidden (WeChat took over), rejects when it stays visible. */
 function watchHandover(result: LaunchResult): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
     let waited = 0
+    // Mobile browsers freeze a hidden tab's timers: when WeChat opens between two
+    // checks, the next one runs only once the user is back and the page is visible
+    // again. So remember that the page was hidden.
+    let left = false
+    const stop = seam().onPageHide(() => (left = true))
     const check = (): void => {
-      if (seam().documentHidden()) return resolve(result)
+      if (left || seam().documentHidden()) {
+        stop()
+        return resolve(result)
+      }
       waited += POLL_MS
       if (waited < CANCEL_AFTER_MS) return void seam().setTimeout(check, POLL_MS)
+      stop()
       // The user declined the prompt, or WeChat is missing: the page shows its fallback.
       reject(new LaunchError('cancelled', 'WeChat did not open', { via: result.via }))
     }
