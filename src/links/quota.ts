@@ -65,9 +65,15 @@ export class Quota {
     return (await this.permanentUsed()) >= this.options.permanentCap
   }
 
-  /** WeChat said the quota is gone: believe it until midnight. */
-  async markDailySpent(): Promise<void> {
-    await this.options.store.set(`${this.dayKey()}:spent`, '1', msUntilShanghaiMidnight(this.options.now()))
+  /**
+   * WeChat said the quota is gone: believe it until midnight. The answer is about
+   * the day the call was sent (`sentAt`); one that arrives after midnight says
+   * nothing about the new day, so it marks nothing.
+   */
+  async markDailySpent(sentAt: number): Promise<void> {
+    const at = this.options.now()
+    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return
+    await this.options.store.set(`${this.dayKey()}:spent`, '1', msUntilShanghaiMidnight(at))
   }
 
   /** Counts one generated scheme / URL Link. */

@@ -157,8 +157,11 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
 
   async function generate(request: LinkRequest): Promise<CachedLink> {
     const mintedAt = now()
+    let sentAt = mintedAt
     const url = await withAccessToken(token, (accessToken) =>
       throttled(() => {
+        // A quota answer is about the day the call leaves, which may not be the day it comes back.
+        sentAt = now()
         const expireDays = request.expireDays ?? DEFAULT_EXPIRE_DAYS
         const body = { path: request.path, query: request.query, envVersion: request.envVersion, expireDays }
         if (request.kind === 'scheme') return client.generateScheme(accessToken, body)
@@ -169,7 +172,10 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
           isPermanent: request.isPermanent === true,
         })
       }),
-    )
+    ).catch(async (error: unknown) => {
+      if (request.kind !== 'shortlink' && isErrcode(error, ...QUOTA_SPENT)) await quota.markDailySpent(sentAt)
+      throw error
+    })
     if (request.kind === 'shortlink') {
       if (request.isPermanent) await quota.recordPermanent()
     } else {
@@ -258,7 +264,6 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
           const spentUpstream = isErrcode(error, ...QUOTA_SPENT)
           const spentHere = error instanceof ServiceError && error.code === 'quota-exhausted'
           if (request.kind === 'shortlink' || !(spentUpstream || spentHere)) throw error
-          if (spentUpstream) await quota.markDailySpent()
           const fallback = plaintextFallback(request)
           if (fallback) return fallback
           throw spentUpstream ? quotaExhausted(error.errcode) : error

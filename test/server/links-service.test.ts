@@ -171,6 +171,36 @@ describe('quota', () => {
   })
 })
 
+describe('quota spent across midnight', () => {
+  it('a spent answer to a call sent before midnight in Beijing does not mark the new day spent', async () => {
+    clock = Date.parse('2026-12-01T15:59:59.000Z') // 23:59:59 in Shanghai
+    const svc = await service()
+    await svc.mint({ kind: 'scheme', path: 'pages/a/a' }) // the token is fetched before the fault
+    emulator.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 44993, times: 1 }, delayMs: 1500, apis: ['generatescheme'] })
+    // Midnight passes while WeChat answers: sent at 23:59:59, answered after 00:00:01.
+    const midnight = setTimeout(() => (clock += 2000), 500)
+    try {
+      await expect(svc.mint({ kind: 'scheme', path: 'pages/b/b' })).rejects.toMatchObject({ code: 'quota-exhausted', errcode: 44993 })
+    } finally {
+      clearTimeout(midnight)
+      emulator.control.clearFaults()
+    }
+    clock += 3_600_000 // 01:00 on the new day: WeChat's quota is fresh, and so is ours
+    const fresh = await svc.mint({ kind: 'scheme', path: 'pages/c/c' })
+    expect(fresh.url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+  })
+
+  it('a spent answer on the day the call was sent still marks that day spent', async () => {
+    clock = Date.parse('2026-12-01T10:00:00.000Z')
+    const svc = await service()
+    emulator.control.exhaustQuota()
+    await expect(svc.mint({ kind: 'scheme', path: 'pages/a/a' })).rejects.toMatchObject({ code: 'quota-exhausted' })
+    const calls = generations()
+    await expect(svc.mint({ kind: 'scheme', path: 'pages/b/b' })).rejects.toMatchObject({ code: 'quota-exhausted' })
+    expect(generations()).toBe(calls)
+  })
+})
+
 describe('health and metrics', () => {
   it('reports token, store and upstream parts and Prometheus text', async () => {
     const svc = await service()

@@ -23,7 +23,7 @@ describe('Quota', () => {
       now: () => now,
       logger: { warn: (obj) => warnings.push(obj) },
     })
-    return { quota, warnings, advance: (ms: number) => (now += ms) }
+    return { quota, warnings, now: () => now, advance: (ms: number) => (now += ms) }
   }
 
   it('counts generated links per day and is exhausted at the quota', async () => {
@@ -45,9 +45,9 @@ describe('Quota', () => {
   })
 
   it('starts a new count after midnight in Beijing, and forgets a day WeChat declared spent', async () => {
-    const { quota, advance } = setup(10)
+    const { quota, now, advance } = setup(10)
     await quota.recordDaily()
-    await quota.markDailySpent()
+    await quota.markDailySpent(now())
     expect(await quota.dailyExhausted()).toBe(true)
     advance(6 * 3_600_000 + 1) // 16:00:00.001 UTC = 00:00 the next day in Shanghai
     expect(await quota.usedToday()).toBe(0)
