@@ -158,6 +158,16 @@ describe("transit page with WeChat's whole character set in cq and query", () =>
     expect(link.href).toMatch(/^https:\/\/wxaurl\.cn\/\w+\?cq=it%27s%28a%29%2Ab%21$/)
   })
 
+  it('inside WeChat (no original id) with the quota spent says to open the page in the browser, instead of a scheme WeChat will not open', async () => {
+    stack.emulator?.control.exhaustQuota()
+    const res = await fetch(`${base}/go/wechat?path=pages/plain/p&query=a%3D1`, { headers: { 'user-agent': WECHAT_UA } })
+    const body = await res.text()
+    expect(res.status).toBe(503)
+    expect(body).toContain('id="navi-error"')
+    expect(body).toContain('Open this page in the phone&#39;s browser')
+    expect(body).not.toContain('weixin://')
+  })
+
   it('redirects to the plaintext fallback with the query and cq percent-encoded', async () => {
     stack.emulator?.control.exhaustQuota()
     const query = `q=${odd}`

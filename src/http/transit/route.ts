@@ -44,6 +44,10 @@ const ERROR_TITLES: Record<number, string> = {
   429: '请求太频繁 · Too many requests',
 }
 
+const QUOTA_SPENT_TITLE = '今日链接额度已用完 · Today\'s link quota is spent'
+const QUOTA_SPENT_IN_WECHAT =
+  '请点右上角「…」选择在浏览器中打开本页，或北京时间 0 点后再试。Open this page in the phone\'s browser (… → Open in Browser), or try again after midnight, Beijing time.'
+
 function pageUrl(request: FastifyRequest, publicUrl: string | undefined): string {
   const base = publicUrl ?? `${request.protocol}://${request.host}`
   return base + request.url
@@ -80,6 +84,8 @@ async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, o
       }
     }
     const link = await options.service.mint({ kind: 'urllink', path, query, envVersion: env, cq })
+    // The daily quota is spent and the answer is the plaintext scheme, which WeChat's own browser does not open.
+    if (link.fallback) return { kind: 'error', title: QUOTA_SPENT_TITLE, message: QUOTA_SPENT_IN_WECHAT }
     return { kind: 'wechat-link', url: link.url }
   }
 
@@ -118,7 +124,7 @@ export async function transitRoutes(app: FastifyInstance, options: TransitOption
         )
       }
       const view = await viewFor(request, options)
-      return sendPage(reply, 200, view, options.sandbox)
+      return sendPage(reply, view.kind === 'error' ? 503 : 200, view, options.sandbox)
     },
   )
 }
