@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  configureOpenTag,
   openTagError,
   openTagHtml,
   openTagPath,
   signatureUrl,
 } from '../../../uni_modules/navi-kit/launch/openTag'
-import type { WxSdk } from '../../../uni_modules/navi-kit/launch/openTag'
-import { fakeLinkService, flush, useSeam } from './fakes'
 
 const ANDROID_WECHAT = 'Mozilla/5.0 (Linux; Android 14) MicroMessenger/8.0.47'
 const IOS_WECHAT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0.47'
-
-let restore: () => void = () => {}
-afterEach(() => restore())
 
 describe('the open tag markup', () => {
   it('adds .html to the page and appends the encoded query', () => {
@@ -60,67 +54,5 @@ describe('the JS-SDK signature', () => {
     )
   })
 
-  function fakeSdk(outcome: 'ready' | 'error') {
-    const configs: Parameters<WxSdk['config']>[0][] = []
-    let onReady = () => {}
-    let onError: (result: { errMsg?: string }) => void = () => {}
-    const sdk: WxSdk = {
-      config: (options) => {
-        configs.push(options)
-        queueMicrotask(() => (outcome === 'ready' ? onReady() : onError({ errMsg: 'config:invalid signature' })))
-      },
-      ready: (callback) => (onReady = callback),
-      error: (callback) => (onError = callback),
-    }
-    return { sdk, configs }
-  }
-
-  it('configures once per page URL with the signed config and openTagList, again when the URL changes', async () => {
-    const service = fakeLinkService()
-    const location = { href: 'https://m.shop.test/p/one#/pages/a/a' }
-    restore = useSeam({ request: service.request, userAgent: () => ANDROID_WECHAT, location: () => location })
-    const signed = { appId: 'wxoa0000000000000a', timestamp: 1795379600, nonceStr: 'abc', signature: 'f00d', sandbox: true }
-    service.answers.push({ status: 200, body: signed }, { status: 200, body: { ...signed, signature: 'beef' } })
-    const { sdk, configs } = fakeSdk('ready')
-
-    await Promise.all([configureOpenTag('http://svc.test', async () => sdk), configureOpenTag('http://svc.test', async () => sdk)])
-    location.href = 'https://m.shop.test/p/one#/pages/b/b' // hash route change: same signature
-    await configureOpenTag('http://svc.test', async () => sdk)
-    expect(service.calls.map((call) => call.url)).toEqual([
-      'http://svc.test/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Fp%2Fone',
-    ])
-    expect(configs).toEqual([
-      {
-        debug: false,
-        appId: 'wxoa0000000000000a',
-        timestamp: 1795379600,
-        nonceStr: 'abc',
-        signature: 'f00d',
-        jsApiList: ['chooseImage'],
-        openTagList: ['wx-open-launch-weapp'],
-      },
-    ])
-
-    location.href = 'https://m.shop.test/p/two' // history-mode route change
-    await configureOpenTag('http://svc.test', async () => sdk)
-    expect(service.calls).toHaveLength(2)
-    expect(configs[1].signature).toBe('beef')
-  })
-
-  it('a rejected config (wx.error) rejects platform with errMsg, and the next tag tries again', async () => {
-    const service = fakeLinkService()
-    restore = useSeam({ request: service.request, userAgent: () => ANDROID_WECHAT, location: () => ({ href: 'https://m.shop.test/p/err' }) })
-    const body = { appId: 'wxoa', timestamp: 1, nonceStr: 'n', signature: 's' }
-    service.answers.push({ status: 200, body }, { status: 200, body })
-    const failing = fakeSdk('error')
-    await expect(configureOpenTag('http://svc.test', async () => failing.sdk)).rejects.toMatchObject({
-      code: 'platform',
-      errMsg: 'config:invalid signature',
-    })
-    await flush()
-    const working = fakeSdk('ready')
-    await configureOpenTag('http://svc.test', async () => working.sdk)
-    expect(service.calls).toHaveLength(2)
-    expect(working.configs).toHaveLength(1)
-  })
+  // wx.config itself is tested against the real weixin-js-sdk, in openTag-sdk.test.ts.
 })

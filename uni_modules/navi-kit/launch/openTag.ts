@@ -10,7 +10,11 @@ import type { LinkQuery } from '../links'
 import { seam } from '../platform'
 import { fetchJssdkConfig } from './linkClient'
 
-/** The part of weixin-js-sdk used here (the component passes the real one in). */
+/**
+ * The part of weixin-js-sdk used here (the component passes the real one in).
+ * Not `ready`: after the page's first config the SDK runs ready callbacks at
+ * once, so it says nothing about a later config.
+ */
 export interface WxSdk {
   config(options: {
     debug: boolean
@@ -21,7 +25,7 @@ export interface WxSdk {
     jsApiList: string[]
     openTagList: string[]
   }): void
-  ready(callback: () => void): void
+  /** The SDK keeps only the last callback given, and calls it for every config that fails. */
   error(callback: (result: { errMsg?: string }) => void): void
 }
 
@@ -75,39 +79,66 @@ const performanceApi = (globalThis as { performance?: { getEntriesByType?(type: 
  * it across pushState; this module itself may load later, with a page chunk.
  */
 const landingHref = performanceApi?.getEntriesByType?.('navigation')[0]?.name || seam().location()?.href || ''
-let configured: { url: string; done: Promise<void> } | undefined
+interface Config {
+  url: string
+  done: Promise<void>
+}
+let configured: Config | undefined
+/** The config last handed to wx.config: WeChat's verdicts concern it. */
+let sent: Config | undefined
+const failureListeners = new Set<(error: LaunchError) => void>()
+
+/**
+ * Calls `listener` whenever WeChat rejects a config (a bad signature, a page
+ * off the JS-SDK safe domains), however long after configureOpenTag resolved;
+ * returns the unsubscribe. The open tags on the page do not work until the
+ * next config succeeds.
+ */
+export function onOpenTagConfigError(listener: (error: LaunchError) => void): () => void {
+  failureListeners.add(listener)
+  return () => void failureListeners.delete(listener)
+}
+
+function configFailed(result: { errMsg?: string }): void {
+  // Forget the rejected config, so the next tag or route change signs and configures again.
+  if (configured === sent) configured = undefined
+  const error = new LaunchError('platform', `wx.config: ${result.errMsg}`, { errMsg: result.errMsg })
+  failureListeners.forEach((listener) => listener(error))
+}
 
 /**
  * Configures the JS-SDK with `openTagList: ['wx-open-launch-weapp']` for the
  * current page URL, once per URL: several tags on a page, or SPA navigation
- * that keeps the URL before '#', share one config.
+ * that keeps the URL before '#', share one config. Resolves once wx.config
+ * has the signature (WeChat sends no per-config success); a rejection by
+ * WeChat comes later, to onOpenTagConfigError. Rejects when the SDK or the
+ * signature cannot be had.
  */
 export function configureOpenTag(linkService: string, loadSdk: () => Promise<WxSdk>): Promise<void> {
   const url = signatureUrl(seam().location()?.href ?? '', seam().userAgent(), landingHref)
   if (configured?.url === url) return configured.done
-  const done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(
-    ([wx, config]) =>
-      new Promise<void>((resolve, reject) => {
-        wx.ready(resolve)
-        wx.error((result) => reject(new LaunchError('platform', `wx.config: ${result.errMsg}`, { errMsg: result.errMsg })))
-        wx.config({
-          debug: false,
-          appId: config.appId,
-          timestamp: config.timestamp,
-          nonceStr: config.nonceStr,
-          signature: config.signature,
-          // Some WeChat versions ignore openTagList when jsApiList is empty.
-          jsApiList: ['chooseImage'],
-          openTagList: ['wx-open-launch-weapp'],
-        })
-      }),
-  )
-  configured = { url, done }
-  // A failed config is tried again by the next tag that asks.
-  done.catch(() => {
-    if (configured?.done === done) configured = undefined
+  const entry = { url } as Config
+  entry.done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(([wx, config]) => {
+    // Given before each config, so ours is the callback the SDK keeps.
+    wx.error(configFailed)
+    sent = entry
+    wx.config({
+      debug: false,
+      appId: config.appId,
+      timestamp: config.timestamp,
+      nonceStr: config.nonceStr,
+      signature: config.signature,
+      // Some WeChat versions ignore openTagList when jsApiList is empty.
+      jsApiList: ['chooseImage'],
+      openTagList: ['wx-open-launch-weapp'],
+    })
   })
-  return done
+  configured = entry
+  // A config whose SDK or signature could not be had is tried again by the next tag that asks.
+  entry.done.catch(() => {
+    if (configured === entry) configured = undefined
+  })
+  return entry.done
 }
 
 /** The open tag's `error` event as a LaunchError. */
