@@ -19,7 +19,7 @@ const query = fc.dictionary(nasty.filter((key) => key !== '_nkt' && key !== '_nk
 describe.each(SEMANTICS)('query round trip on %s', (platform) => {
   it('any JSON object pushed is what the target page reads, types included', async () => {
     h = harness(platform, { queryLimit: 300, withApp: true })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     await fc.assert(
       fc.asyncProperty(query, async (pushed) => {
         // push: navigateTo, then on mp-weixin's full stack the default 'redirect' policy

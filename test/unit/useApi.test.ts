@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { nextTick, watchEffect } from 'vue'
+import { mount } from '@vue/test-utils'
+import { defineComponent, h as render, nextTick, watchEffect } from 'vue'
+import type { Route } from '../../uni_modules/navi-kit/types'
 import { useRoute, useRouter } from '../../uni_modules/navi-kit/useApi'
 import { mountPages } from '../sim/pages'
 import { harness, n, SEMANTICS, type Harness } from '../sim/fixture'
@@ -12,7 +14,7 @@ const top = (h: Harness) => h.sim.getCurrentPages().slice(-1)[0]
 describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it("in a page's setup gives that page's typed route; a child component gets the same", async () => {
     h = harness(platform, { withApp: true })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     const query = { id: 42, ok: true, tags: ['a'], note: '42', text: 'a b&c=d?e#f%g+h 中文😀' }
     await h.router.push({ name: n('detail'), query })
     const seen = seenOf(top(h))
@@ -25,7 +27,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     const page = h.sim.launch('/pages/detail/detail?id=abc&text=a%20b%2Bc&n=%2542')
     // uni-h5 decodes an address-bar query twice (vue-router, then decodedQuery); WeChat hands the raw text, decoded once here.
     const n = platform === 'h5' ? 'B' : '%42'
@@ -34,7 +36,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('an open tab page receives the next query through onShow and updates reactively', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
     const tab = top(h)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
@@ -49,7 +51,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('a tab query is delivered once: a fresh tab page opened later without the router reads none', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     await h.router.push({ name: n('mine'), query: { round: 1 } })
     expect(seenOf(top(h)).route.query).toEqual({ round: 1 })
     await h.router.relaunch('/pages/detail/detail')
@@ -60,7 +62,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('a page shown again by back makes it the current route', async () => {
     h = harness(platform, { withApp: true })
-    mountPages(h.sim)
+    mountPages(h.sim, h.router)
     await h.router.push({ name: n('detail'), query: { id: 1 } })
     await h.router.push({ name: n('user/profile') })
     h.sim.uni.navigateBack({}) // the system back button, not the router
@@ -70,7 +72,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
 
   it('router.back() to a tab page keeps the query that page was handed as the current route', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
-    const seenOf = mountPages(h.sim)
+    const seenOf = mountPages(h.sim, h.router)
     await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
     const tab = top(h)
     await h.router.push('/pages/detail/detail')
@@ -78,6 +80,36 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(top(h)).toBe(tab)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
+  })
+
+  it('the system back button to a tab page keeps the query that page was handed as the current route', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
+    const tab = top(h)
+    await h.router.push('/pages/detail/detail')
+    h.sim.uni.navigateBack({}) // not the router: only onShow brings currentRoute along
+    await h.sim.settle()
+    expect(top(h)).toBe(tab)
+    expect(seenOf(tab).route.query).toEqual({ round: 1 })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
+  })
+
+  it('in App.vue (no page) follows the current route, and pages still get their own', async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    let appRoute: Readonly<Route> | undefined
+    const App = defineComponent({
+      setup() {
+        appRoute = useRoute()
+        return () => render('div')
+      },
+    })
+    mount(App, { global: { plugins: [h.router] } })
+    await h.router.push({ name: n('detail'), query: { id: 7 } })
+    expect(appRoute).toMatchObject({ path: '/pages/detail/detail', query: { id: 7 } })
+    expect(seenOf(top(h)).route).not.toBe(appRoute)
+    expect(seenOf(top(h)).route.query).toEqual({ id: 7 })
   })
 
   it('outside a component follows the current route', async () => {

@@ -8,7 +8,7 @@ import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageR
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
 import type { NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
-import { setActiveRouter, type RouterInternals } from './useApi'
+import { routedPages, setActiveRouter, type RouterInternals } from './useApi'
 
 type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
@@ -227,10 +227,10 @@ export function createRouter(options: RouterOptions): Router {
       if (!installs++) interceptRawCalls(navigate)
       // The system back button, the H5 browser's back and a native tab-bar tap change
       // the top page without a uni call: every page's onShow brings currentRoute along.
-      // A page that calls useRoute() refines this afterwards with its own decoded route.
+      // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
       app.mixin({
         onShow(this: { $mpType?: string }) {
-          if (this.$mpType !== 'page') return
+          if (this.$mpType !== 'page' || routedPages.has(this)) return
           try {
             currentRoute.value = pageRoute()
           } catch {

@@ -1,5 +1,5 @@
 import { onLoad, onShow } from '@dcloudio/uni-app'
-import { getCurrentInstance, inject, provide, shallowReactive, shallowReadonly, toRaw, type InjectionKey } from 'vue'
+import { getCurrentInstance, inject, provide, shallowReactive, shallowReadonly, toRaw, type ComponentInternalInstance, type InjectionKey } from 'vue'
 import { NavigationError } from './errors'
 import { tabQueries } from './handoff'
 import type { PageRecord } from './platform'
@@ -16,6 +16,19 @@ export interface RouterInternals extends Router {
 let active: RouterInternals | undefined
 const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
 
+/**
+ * Pages that keep their own route through useRoute(): their onShow sets currentRoute.
+ * uni runs a page's setup hooks before the app's mixin hooks, so the router's mixin
+ * must leave these alone or it would overwrite the page's route (a tab page's
+ * handed-off query is gone by then).
+ */
+export const routedPages = new WeakSet<object>()
+
+/** The page `instance` is (or sits in); none for App.vue and anything outside the pages. */
+function pageOf(instance: ComponentInternalInstance | null): ComponentInternalInstance | undefined {
+  for (let at = instance; at; at = at.parent) if ((at.proxy as { $mpType?: string } | null)?.$mpType === 'page') return at
+}
+
 export function setActiveRouter(router: RouterInternals): void {
   active = router
 }
@@ -30,19 +43,24 @@ export function useRouter(): Router {
  * In a page's setup: THAT page's route, reactive, filled from the pending
  * navigation and then from the page's own onLoad options (so a page opened
  * from a share card or an H5 refresh reads its URL). In a component below a
- * page: the page's route. Elsewhere: the route on top of the stack.
+ * page: the page's route. Elsewhere (App.vue, outside components): the
+ * current route, live.
  */
 export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
-  if (!getCurrentInstance()) {
+  const instance = getCurrentInstance()
+  let route = instance && (inject(PAGE_ROUTE, null) as Route | null)
+  // Outside a page (App.vue, a plain script) there is no page route to keep: follow the current one.
+  const owner = route ? undefined : pageOf(instance)
+  if (!route && !owner) {
     // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
     const live = {} as Route
     for (const key in current.value) Object.defineProperty(live, key, { get: () => current.value[key as keyof Route], enumerable: true })
     return live
   }
-  let route = inject(PAGE_ROUTE, null) as Route | null
   if (!route) {
+    if (owner === instance) routedPages.add(instance.proxy!)
     // Shallow: a route is replaced field by field, never edited deep inside.
     const page = shallowReactive({ ...(router.pending || current.value) })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
