@@ -87,15 +87,27 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `'${raw}' is not a boolean; use true or false.`)
 }
 
+/**
+ * A URL-ish value as an error message may quote it: everything before the last '@' (userinfo, i.e. a
+ * user and password) is replaced, however malformed the value — config errors go to the terminal and
+ * to log collectors. Over-trimming an '@' in a path costs only some context in the message.
+ */
+function shown(raw: string): string {
+  const at = raw.lastIndexOf('@')
+  if (at < 0) return raw
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? ''
+  return `${scheme}…@${raw.slice(at + 1)}`
+}
+
 function httpUrl(name: string, raw: string): URL {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError(name, `'${raw}' is not a URL; write e.g. https://example.com.`)
+    throw new ConfigError(name, `'${shown(raw)}' is not a URL; write e.g. https://example.com.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(name, `'${raw}' must use http or https.`)
+    throw new ConfigError(name, `'${shown(raw)}' must use http or https.`)
   }
   return url
 }
@@ -108,7 +120,7 @@ function origins(env: Env, name: string): string[] {
     const url = httpUrl(name, entry)
     // An origin has no path: 'https://a.com/' is accepted as 'https://a.com', 'https://a.com/x' is a mistake.
     if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
-      throw new ConfigError(name, `'${entry}' is not an origin; write scheme://host[:port] without a path.`)
+      throw new ConfigError(name, `'${shown(entry)}' is not an origin; write scheme://host[:port] without a path or user.`)
     }
     return url.origin
   })
@@ -153,7 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const redisUrl = read(env, 'NAVI_REDIS_URL')
   if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError('NAVI_REDIS_URL', `must start with redis:// or rediss:// (got '${redisUrl.slice(0, 40)}').`)
+    throw new ConfigError('NAVI_REDIS_URL', `must start with redis:// or rediss:// (got '${shown(redisUrl).slice(0, 40)}').`)
   }
 
   const apiKeys = list(env, 'NAVI_API_KEYS')

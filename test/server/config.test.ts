@@ -108,6 +108,19 @@ describe('loadConfig', () => {
     const error = configError({ WECHAT_APPID: 'not an appid!', WECHAT_SECRET: 'TOPSECRET123' })
     expect(error.message).not.toContain('TOPSECRET123')
   })
+
+  it.each([
+    ['NAVI_REDIS_URL', 'https://:hunter2-redis-password@redis.internal:6379'],
+    ['NAVI_REDIS_URL', 'default:hunter2-redis-password@redis.internal:6379'],
+    ['NAVI_REDIS_URL', 'https://:hunter2/redis@password@redis.internal:6379'],
+    ['NAVI_PUBLIC_URL', 'ftp://admin:hunter2-redis-password@link.example.com'],
+    ['WECHAT_API_BASE', 'api:hunter2-redis-password@proxy.internal'],
+    ['NAVI_ALLOWED_ORIGINS', 'https://admin:hunter2-redis-password@shop.example.com'],
+  ])('never prints the userinfo of a URL in %s', (variable, value) => {
+    const error = configError({ ...normal, [variable]: value })
+    expect(error.variable).toBe(variable)
+    expect(error.message).not.toMatch(/hunter2|password|admin|default|api:/)
+  })
 })
 
 describe('isPathAllowed', () => {
