@@ -4,39 +4,97 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import type { PageEntry, PagesJson } from '../../uni_modules/navi-kit/types'
 
 type Preprocess = (code: string, context: object, options: { type: string }) => string
-type ScopedContext = (platform: string) => { preVueContext: object }
+type ScopedContext = (platform: string, userContext?: string | Record<string, boolean>) => { preVueContext: object }
+
+/** The platforms uni builds a Vue 3 app for, as `UNI_PLATFORM` names them. */
+export const UNI_PLATFORMS = [
+  'h5',
+  'app',
+  'app-harmony',
+  'mp-weixin',
+  'mp-alipay',
+  'mp-baidu',
+  'mp-toutiao',
+  'mp-qq',
+  'mp-kuaishou',
+  'mp-jd',
+  'mp-lark',
+  'mp-xhs',
+  'mp-360',
+  'mp-harmony',
+  'quickapp-webview',
+]
+
+/** One conditional-compilation context: a platform, and the app's own defines (package.json `uni-app.scripts`). */
+export interface BuildContext {
+  platform: string
+  /** `UNI_CUSTOM_CONTEXT` as uni passes it: `{ "MP-DINGTALK": true }`, as JSON text or an object. */
+  define?: string | Record<string, boolean>
+}
+
+/** The build uni is running now: its platform and its custom defines. */
+export const currentBuild = (): BuildContext => ({
+  platform: process.env.UNI_PLATFORM ?? 'h5',
+  define: process.env.UNI_CUSTOM_CONTEXT,
+})
 
 /**
  * uni's own conditional-compilation pass (`// #ifdef MP-WEIXIN` …) for one
- * platform, with a context of its own, so the global one uni's build set up
- * (with the app's custom defines) stays untouched.
+ * build, with a context of its own, so the global one uni's build set up
+ * stays untouched.
  */
-function preprocessFor(platform: string, code: string): string {
+function preprocessFor(build: BuildContext, code: string): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { preprocess } = require('@dcloudio/uni-cli-shared/lib/preprocess') as { preprocess: Preprocess }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { initScopedPreContext } = require('@dcloudio/uni-cli-shared/dist/preprocess/context') as {
     initScopedPreContext: ScopedContext
   }
-  return preprocess(code, initScopedPreContext(platform).preVueContext, { type: 'js' })
+  return preprocess(code, initScopedPreContext(build.platform, build.define || undefined).preVueContext, { type: 'js' })
 }
 
 const pick = (pages: PageEntry[] | undefined): PageEntry[] =>
   (pages ?? []).map(({ path: pagePath, name }) => (name ? { path: pagePath, name } : { path: pagePath }))
 
+const isPageList = (pages: unknown): boolean =>
+  Array.isArray(pages) && pages.every((page) => typeof (page as PageEntry | null)?.path === 'string')
+
 /**
- * This build's pages.json, reduced to what the router reads: pages (path,
- * name), subPackages (root, pages) and tabBar.list (pagePath).
+ * pages.json as one build reads it, reduced to what the router reads: pages
+ * (path, name), subPackages (root, pages) and tabBar.list (pagePath). Parsed
+ * as uni parses it (jsonc-parser, recoverable slips such as a BOM or a
+ * trailing comma let through); refused only where no page table comes out.
  */
-export function readPagesJson(root: string, platform = process.env.UNI_PLATFORM ?? 'h5'): PagesJson {
+export function readPagesJson(root: string, build: BuildContext | string = currentBuild()): PagesJson {
   const file = path.join(root, 'pages.json')
+  const context = typeof build === 'string' ? { platform: build } : build
   const errors: ParseError[] = []
-  const json = parse(preprocessFor(platform, fs.readFileSync(file, 'utf8')), errors, { allowTrailingComma: true }) as PagesJson
-  if (errors.length)
-    throw new Error(`${file}: ${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}; fix pages.json`)
+  const json = parse(preprocessFor(context, fs.readFileSync(file, 'utf8')), errors, { allowTrailingComma: true }) as PagesJson | undefined
+  const subPackages = json?.subPackages ?? json?.subpackages
+  if (!json || !isPageList(json.pages) || !(subPackages ?? []).every((sub) => isPageList(sub.pages ?? []))) {
+    const first = errors[0]
+    throw new Error(
+      `${file}: ${first ? `${printParseErrorCode(first.error)} at offset ${first.offset}` : 'no "pages" list of { "path" } entries'}; fix pages.json`,
+    )
+  }
   const result: PagesJson = { pages: pick(json.pages) }
-  const subPackages = json.subPackages ?? json.subpackages
   if (subPackages) result.subPackages = subPackages.map(({ root: subRoot, pages }) => ({ root: subRoot, pages: pick(pages) }))
   if (json.tabBar?.list) result.tabBar = { list: json.tabBar.list.map(({ pagePath }) => ({ pagePath })) }
   return result
+}
+
+/**
+ * Every build the app can make: each uni platform, and each custom platform
+ * the app declares in package.json (`uni-app.scripts.<name>.env.UNI_PLATFORM`
+ * plus its `define`).
+ */
+export function allBuilds(root: string): BuildContext[] {
+  const builds: BuildContext[] = UNI_PLATFORMS.map((platform) => ({ platform }))
+  const file = path.join(root, 'package.json')
+  if (!fs.existsSync(file)) return builds
+  type Scripts = Record<string, { env?: { UNI_PLATFORM?: string }; define?: Record<string, boolean> }>
+  const scripts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { 'uni-app'?: { scripts?: Scripts } })['uni-app']?.scripts ?? {}
+  for (const script of Object.values(scripts))
+    if (script.env?.UNI_PLATFORM) builds.push({ platform: script.env.UNI_PLATFORM, define: script.define })
+  return builds
 }

@@ -3,8 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readPagesJson } from '../../../src/build/pages'
-import { routeTypes, writeRouteTypes } from '../../../src/build/generate-routes'
+import { createServer } from 'vite'
+import { allBuilds, readPagesJson } from '../../../src/build/pages'
+import { allPageTables, routeTypes, writeRouteTypes } from '../../../src/build/generate-routes'
 import { naviKit, PAGES_MODULE } from '../../../src/build/vite-plugin'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-pages-'))
@@ -44,6 +45,32 @@ describe('readPagesJson', () => {
     ])
   })
 
+  it("applies the app's custom platform defines (package.json uni-app.scripts, UNI_CUSTOM_CONTEXT), as uni does", () => {
+    const custom = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-custom-'))
+    fs.writeFileSync(
+      path.join(custom, 'pages.json'),
+      '{ "pages": [ { "path": "pages/a/a" },\n// #ifdef MP-DINGTALK\n{ "path": "pages/ding/ding" },\n// #endif\n{ "path": "pages/c/c" } ] }',
+    )
+    fs.writeFileSync(
+      path.join(custom, 'package.json'),
+      JSON.stringify({ 'uni-app': { scripts: { 'mp-dingtalk': { env: { UNI_PLATFORM: 'mp-alipay' }, define: { 'MP-DINGTALK': true } } } } }),
+    )
+    const paths = (pages: ReturnType<typeof readPagesJson>) => pages.pages.map((page) => page.path)
+    expect(paths(readPagesJson(custom, 'mp-alipay'))).toEqual(['pages/a/a', 'pages/c/c'])
+    // uni hands the define to the build as UNI_CUSTOM_CONTEXT (JSON text).
+    expect(paths(readPagesJson(custom, { platform: 'mp-alipay', define: '{"MP-DINGTALK":true}' }))).toEqual(['pages/a/a', 'pages/ding/ding', 'pages/c/c'])
+    expect(allBuilds(custom)).toContainEqual({ platform: 'mp-alipay', define: { 'MP-DINGTALK': true } })
+    expect(routeTypes(allPageTables(custom))).toContain('"ding": "/pages/ding/ding"')
+    fs.rmSync(custom, { recursive: true })
+  })
+
+  it('reads a pages.json saved with a UTF-8 BOM, as uni does', () => {
+    const bom = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-bom-'))
+    fs.writeFileSync(path.join(bom, 'pages.json'), '\ufeff{ "pages": [ { "path": "pages/a/a" } ] }')
+    expect(readPagesJson(bom, 'h5')).toEqual({ pages: [{ path: 'pages/a/a' }] })
+    fs.rmSync(bom, { recursive: true })
+  })
+
   it('names the file and the problem when pages.json is broken', () => {
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-broken-'))
     fs.writeFileSync(path.join(broken, 'pages.json'), '{ "pages": [ { "path": } ] }')
@@ -59,6 +86,27 @@ describe('route types', () => {
     expect(text).toContain('"web-only": "/pages/web/web"')
     expect(text).toContain('"pkg/report": "/pkg/pages/report/report"')
     expect(text).not.toContain('pages/wx/wx')
+  })
+
+  it("cover every platform's pages, so they do not depend on the platform built last", () => {
+    const text = routeTypes(allPageTables(dir))
+    expect(text).toContain('"wx": "/pages/wx/wx"')
+    expect(text).toContain('"web-only": "/pages/web/web"')
+    const before = process.env.UNI_PLATFORM
+    try {
+      process.env.UNI_PLATFORM = 'mp-weixin'
+      const weixin = routeTypes(allPageTables(dir))
+      process.env.UNI_PLATFORM = 'h5'
+      expect(routeTypes(allPageTables(dir))).toBe(weixin)
+    } finally {
+      if (before === undefined) delete process.env.UNI_PLATFORM
+      else process.env.UNI_PLATFORM = before
+    }
+  })
+
+  it('refuse two pages of one build with the same name, naming both', () => {
+    const pages = { pages: [{ path: 'pages/detail/detail' }, { path: 'pages/other/other', name: 'detail' }] }
+    expect(() => routeTypes(pages)).toThrow("pages.json: '/pages/other/other' and '/pages/detail/detail' are both named 'detail'")
   })
 
   it('are written only when they change', () => {
@@ -79,5 +127,30 @@ describe('naviKit()', () => {
     const code = load.call({ addWatchFile: () => {} }, id!)!
     expect(code.startsWith('export default ')).toBe(true)
     expect(JSON.parse(code.slice('export default '.length))).toEqual(readPagesJson(dir, process.env.UNI_PLATFORM ?? 'h5'))
+  })
+})
+
+describe('naviKit() on a dev server', () => {
+  it('rewrites navi-routes.d.ts when pages.json changes (a dev server runs buildStart once)', async () => {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-dev-'))
+    const pagesFile = path.join(app, 'pages.json')
+    const typesFile = path.join(app, 'navi-routes.d.ts')
+    fs.writeFileSync(pagesFile, '{ "pages": [ { "path": "pages/home/home" } ] }')
+    writeRouteTypes(app)
+    const server = await createServer({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [naviKit({ root: app })],
+      server: { middlewareMode: true, watch: { usePolling: true, interval: 50 } },
+    })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)) // the watcher's first scan
+      fs.writeFileSync(pagesFile, '{ "pages": [ { "path": "pages/home/home" }, { "path": "pages/new/new" } ] }')
+      await expect.poll(() => fs.readFileSync(typesFile, 'utf8'), { timeout: 5000 }).toContain('"new": "/pages/new/new"')
+    } finally {
+      await server.close()
+      fs.rmSync(app, { recursive: true, force: true })
+    }
   })
 })
