@@ -112,15 +112,33 @@ function httpUrl(name: string, raw: string): URL {
   return url
 }
 
-function origins(env: Env, name: string): string[] {
+/** Hosts whose http origins are fine anywhere: only this machine can serve them. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function origins(env: Env, name: string, sandbox: boolean): string[] {
   return list(env, name).map((entry) => {
     if (entry === '*') {
       throw new ConfigError(name, "'*' would let every website mint links with your quota; list the origins instead.")
+    }
+    // Origins are compared literally, so a pattern such as https://*.example.com would never match anything.
+    if (entry.includes('*')) {
+      throw new ConfigError(
+        name,
+        `'${shown(entry)}': wildcards are not supported (origins are matched exactly); list each origin, e.g. https://m.example.com,https://www.example.com.`,
+      )
     }
     const url = httpUrl(name, entry)
     // An origin has no path: 'https://a.com/' is accepted as 'https://a.com', 'https://a.com/x' is a mistake.
     if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
       throw new ConfigError(name, `'${shown(entry)}' is not an origin; write scheme://host[:port] without a path or user.`)
+    }
+    // Anyone on the network path can rewrite a page served over plain http and mint with this quota.
+    if (!sandbox && url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      throw new ConfigError(
+        name,
+        `'${url.origin}' is plain http, and any script injected into a page served over http could mint links with your quota; ` +
+          `serve the page over https and set https://${url.host} (http is accepted only for localhost, 127.0.0.1 and [::1], or in SANDBOX).`,
+      )
     }
     return url.origin
   })
@@ -174,7 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       throw new ConfigError('NAVI_API_KEYS', 'every key must be at least 16 characters; generate one with `openssl rand -hex 24`.')
     }
   }
-  const allowedOrigins = origins(env, 'NAVI_ALLOWED_ORIGINS')
+  const allowedOrigins = origins(env, 'NAVI_ALLOWED_ORIGINS', sandbox)
   if (!sandbox && apiKeys.length === 0 && allowedOrigins.length === 0) {
     throw new ConfigError(
       'NAVI_API_KEYS',

@@ -98,6 +98,25 @@ describe('loadConfig', () => {
     expect(error.message.startsWith(`${variable}:`)).toBe(true)
   })
 
+  it.each([
+    ['http://m.example.com', /plain http.*https:\/\/m\.example\.com/],
+    ['http://10.0.0.5:8080', /plain http/],
+    ['https://*.example.com', /wildcard.*list each origin/],
+    ['https://shop.example.*', /wildcard/],
+    ['http://localhost:*', /wildcard/],
+  ])('outside SANDBOX refuses the origin %s, saying what to set', (origin, message) => {
+    const error = configError({ ...normal, NAVI_ALLOWED_ORIGINS: `https://ok.example.com,${origin}` })
+    expect(error.variable).toBe('NAVI_ALLOWED_ORIGINS')
+    expect(error.message).toMatch(message)
+  })
+
+  it('accepts http origins on loopback everywhere, any http origin only in SANDBOX, and no wildcard even there', () => {
+    const loopback = 'http://localhost:5173,http://127.0.0.1:3000,http://[::1]:8080'
+    expect(loadConfig({ ...normal, NAVI_ALLOWED_ORIGINS: loopback }).http.allowedOrigins).toEqual(loopback.split(','))
+    expect(loadConfig({ NAVI_ALLOWED_ORIGINS: 'http://192.168.1.5:5173' }).http.allowedOrigins).toEqual(['http://192.168.1.5:5173'])
+    expect(configError({ NAVI_ALLOWED_ORIGINS: 'https://*.example.com' }).message).toMatch(/wildcard/)
+  })
+
   it('refuses a real deployment nobody could call', () => {
     const error = configError({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 'abc' })
     expect(error.variable).toBe('NAVI_API_KEYS')
