@@ -5,6 +5,7 @@
  * value stops start-up with a `ConfigError` that names the variable and says
  * how to fix it, instead of failing later on the first request.
  */
+import { isIP } from 'node:net'
 import type { ServiceConfig } from './service/types'
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -38,7 +39,12 @@ export interface HttpSettings {
   publicUrl?: string
   /** The mini program's original id (gh_…), the `username` of `<wx-open-launch-weapp>`. */
   originalId?: string
-  trustProxy: boolean
+  /**
+   * Which X-Forwarded-* writers to believe: false (none, the socket's address is the client), a number of
+   * proxy hops in front of the service, or the proxies' addresses / CIDRs (and proxy-addr's names
+   * loopback, linklocal, uniquelocal).
+   */
+  trustProxy: false | number | string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 }
 
@@ -97,6 +103,38 @@ function shown(raw: string): string {
   if (at < 0) return raw
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? ''
   return `${scheme}…@${raw.slice(at + 1)}`
+}
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+const MAX_PROXY_HOPS = 10
+
+/**
+ * NAVI_TRUST_PROXY. 'true' means one proxy: trusting every hop would make the client's address the
+ * leftmost X-Forwarded-For entry, which the client writes itself, and dodge every rate limit.
+ */
+function trustProxy(env: Env, name: string): HttpSettings['trustProxy'] {
+  const raw = read(env, name)
+  if (raw === undefined) return false
+  const word = raw.toLowerCase()
+  if (['0', 'false', 'no', 'off'].includes(word)) return false
+  if (['1', 'true', 'yes', 'on'].includes(word)) return 1
+  const usage = `use false, true (one proxy), a number of proxy hops (1–${MAX_PROXY_HOPS}) or a comma list of the proxies' addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1.`
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw)
+    if (hops > MAX_PROXY_HOPS) throw new ConfigError(name, `${hops} proxy hops is out of range; ${usage}`)
+    return hops
+  }
+  return list(env, name).map((entry) => {
+    if (TRUST_PROXY_NAMES.has(entry)) return entry
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const version = isIP(address)
+    const bits = version === 4 ? 32 : 128
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
+    if (!version || !prefixOk || rest.length) {
+      throw new ConfigError(name, `'${entry}' is not a number of proxy hops, an IP address or a CIDR; ${usage}`)
+    }
+    return entry
+  })
 }
 
 function httpUrl(name: string, raw: string): URL {
@@ -245,7 +283,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     publicUrl,
     originalId,
-    trustProxy: boolean(env, 'NAVI_TRUST_PROXY', false),
+    trustProxy: trustProxy(env, 'NAVI_TRUST_PROXY'),
     logLevel: logLevel as HttpSettings['logLevel'],
   }
 

@@ -10,7 +10,7 @@
  */
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createServer } from 'node:http'
 import type { HttpSettings } from '../config'
 import type { LinkService } from '../service/types'
@@ -38,6 +38,17 @@ const REQUEST_LOG_LEVELS = new Set(['info', 'debug', 'trace'])
 /** fastify's default keepAliveTimeout, which it sets only on servers it creates. */
 const FASTIFY_KEEP_ALIVE_TIMEOUT_MS = 72_000
 
+/**
+ * NAVI_TRUST_PROXY as fastify's trustProxy. fastify 5.12 turns a number into "trust nobody", so a hop
+ * count becomes a function trusting the nearest `hops` addresses (the socket's, then X-Forwarded-For
+ * from the right): the client is the address the outermost proxy appended. Like any hop count it trusts
+ * whoever connects, so the service must be reachable only through the proxy (docs/link-service.md).
+ */
+function trustProxyOption(trust: HttpSettings['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust !== 'number') return trust
+  return (_address: string, hop: number) => hop < trust
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { service, http, sandbox, logger } = options
   const counters = createHttpCounters()
@@ -50,7 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loggerInstance: logger,
     childLoggerFactory: requestLoggerFactory,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: http.trustProxy,
+    trustProxy: trustProxyOption(http.trustProxy),
     ajv: { customOptions: AJV_CUSTOM_OPTIONS },
     return503OnClosing: true,
     serverFactory: (handler) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKeyCheck } from '../../src/http/auth'
-import { ALLOWED_ORIGIN, API_KEY, AUTH, startStack, type Stack } from './http-harness'
+import { ALLOWED_ORIGIN, ANDROID_UA, API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 const scheme = (headers: Record<string, string>, body: object = { path: 'pages/index/index' }) => ({
   method: 'POST' as const,
@@ -132,6 +132,43 @@ describe('per-origin rate limit', () => {
     expect((await stack.app.inject({ ...scheme({ origin: ALLOWED_ORIGIN }), remoteAddress: '10.0.0.7' })).statusCode).toBe(200)
     // Server callers with a key are not counted against browser budgets.
     for (let i = 0; i < 8; i++) expect((await stack.app.inject(scheme(AUTH))).statusCode).toBe(200)
+  })
+})
+
+describe('behind a reverse proxy (NAVI_TRUST_PROXY)', () => {
+  const body = JSON.stringify({ path: 'pages/index/index' })
+  // The proxy at 10.0.0.1 appends the address it saw; whatever stands before it the client wrote.
+  const viaProxy = (forwardedFor: string) => ({ remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } })
+  const api = (forwardedFor: string) => {
+    const { remoteAddress, headers } = viaProxy(forwardedFor)
+    return { ...scheme({ ...headers, origin: ALLOWED_ORIGIN, 'content-type': 'application/json' }), payload: body, remoteAddress }
+  }
+  const transit = (forwardedFor: string) => {
+    const { remoteAddress, headers } = viaProxy(forwardedFor)
+    return { method: 'GET' as const, url: '/go/wechat?path=pages/index/index', remoteAddress, headers: { ...headers, 'user-agent': ANDROID_UA } }
+  }
+
+  it.each([
+    // One proxy: the client's address is the last X-Forwarded-For entry.
+    ['true', ''],
+    ['1', ''],
+    // Two proxies (a CDN at 10.0.0.2, then nginx at 10.0.0.1), by hop count or by their addresses.
+    ['2', ', 10.0.0.2'],
+    ['10.0.0.0/8', ', 10.0.0.2'],
+    ['loopback, 10.0.0.1, 10.0.0.2', ', 10.0.0.2'],
+  ])('NAVI_TRUST_PROXY=%s: a client-written X-Forwarded-For entry gets no fresh bucket; the proxy-appended address is the key', async (trust, proxies) => {
+    const stack = await startStack({ NAVI_TRUST_PROXY: trust, NAVI_RATE_LIMIT_MAX: '3' }, { sandbox: false })
+    try {
+      for (const request of [api, transit]) {
+        const statuses: number[] = []
+        for (let i = 0; i < 5; i++) statuses.push((await stack.app.inject(request(`203.0.113.${i}, 198.51.100.7${proxies}`))).statusCode)
+        expect(statuses).toEqual([200, 200, 200, 429, 429])
+        // Another client behind the same proxy: its own bucket, so the key is not the proxy's address either.
+        expect((await stack.app.inject(request(`203.0.113.9, 198.51.100.8${proxies}`))).statusCode).toBe(200)
+      }
+    } finally {
+      await stack.close()
+    }
   })
 })
 

@@ -89,7 +89,10 @@ describe('loadConfig', () => {
     [{ NAVI_UPSTREAM_RATE: '150' }, 'NAVI_UPSTREAM_RATE', /1–100/],
     [{ NAVI_LOG_LEVEL: 'loud' }, 'NAVI_LOG_LEVEL', /not a level/],
     [{ WECHAT_ORIGINAL_ID: 'wx123' }, 'WECHAT_ORIGINAL_ID', /original id/],
-    [{ NAVI_TRUST_PROXY: 'maybe' }, 'NAVI_TRUST_PROXY', /not a boolean/],
+    [{ NAVI_TRUST_PROXY: 'maybe' }, 'NAVI_TRUST_PROXY', /number of proxy hops.*addresses/],
+    [{ NAVI_TRUST_PROXY: '10.0.0.0/33' }, 'NAVI_TRUST_PROXY', /'10\.0\.0\.0\/33'/],
+    [{ NAVI_TRUST_PROXY: '300.1.2.3' }, 'NAVI_TRUST_PROXY', /'300\.1\.2\.3'/],
+    [{ NAVI_TRUST_PROXY: '11' }, 'NAVI_TRUST_PROXY', /1–10/],
   ])('rejects %j naming %s', (extra, variable, message) => {
     const error = configError({ ...normal, ...extra } as Env)
     expect(error.variable).toBe(variable)
@@ -115,6 +118,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...normal, NAVI_ALLOWED_ORIGINS: loopback }).http.allowedOrigins).toEqual(loopback.split(','))
     expect(loadConfig({ NAVI_ALLOWED_ORIGINS: 'http://192.168.1.5:5173' }).http.allowedOrigins).toEqual(['http://192.168.1.5:5173'])
     expect(configError({ NAVI_ALLOWED_ORIGINS: 'https://*.example.com' }).message).toMatch(/wildcard/)
+  })
+
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['0', false],
+    // One proxy in front (nginx): trust the address it appends, not what the client wrote before it.
+    ['true', 1],
+    ['yes', 1],
+    ['1', 1],
+    ['3', 3],
+    ['10.0.0.0/8, 192.168.1.1,::1, fd00::/8 ,loopback', ['10.0.0.0/8', '192.168.1.1', '::1', 'fd00::/8', 'loopback']],
+  ])('reads NAVI_TRUST_PROXY=%s as %j', (raw, trustProxy) => {
+    expect(loadConfig({ ...normal, NAVI_TRUST_PROXY: raw }).http.trustProxy).toEqual(trustProxy)
   })
 
   it('refuses a real deployment nobody could call', () => {
