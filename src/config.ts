@@ -56,8 +56,16 @@ export interface AppConfig {
 
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com'
 
-/** Mini-program page path: no leading '/', no query. */
-export const PAGE_PATH_PATTERN = /^[A-Za-z0-9_\-.][A-Za-z0-9_\-./]*$/
+/**
+ * Mini-program page path: names of letters, digits and _ - . joined by single '/' — no leading '/', no
+ * query, and no '.', '..' or empty segment: `pages/ok/../secret/x` would otherwise pass the folder entry
+ * `pages/ok/*` and reach WeChat as another page. The request schemas (http/schemas.ts) use the same source.
+ */
+const PAGE_SEGMENT = '(?!\\.\\.?(?:/|$))[A-Za-z0-9_\\-.]+'
+export const PAGE_PATH_SOURCE = `^${PAGE_SEGMENT}(?:/${PAGE_SEGMENT})*$`
+export const PAGE_PATH_PATTERN = new RegExp(PAGE_PATH_SOURCE)
+/** The characters a page path may hold at all (the rest of PAGE_PATH_PATTERN is about segments). */
+export const PAGE_PATH_CHARS = /^[A-Za-z0-9_\-./]*$/
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -186,6 +194,9 @@ function paths(env: Env, name: string): string[] {
   return list(env, name).map((entry) => {
     const folder = entry.endsWith('/*') ? entry.slice(0, -2) : entry
     if (!PAGE_PATH_PATTERN.test(folder)) {
+      if (!entry.startsWith('/') && PAGE_PATH_CHARS.test(folder)) {
+        throw new ConfigError(name, `'${entry}' has a '.', '..' or empty segment; write the page path itself, e.g. pages/goods/detail or pages/goods/*.`)
+      }
       const hint = entry.startsWith('/') ? " without the leading '/'" : ''
       throw new ConfigError(name, `'${entry}' is not a mini-program page path; write e.g. pages/index/index${hint}.`)
     }

@@ -7,10 +7,11 @@
  * ajv's output into `{ error: { code, message } }` with it).
  */
 
+import { PAGE_PATH_CHARS, PAGE_PATH_SOURCE } from '../config'
+
 /** WeChat's character set for `query` and `cq` (reference 001/002). */
 export const WECHAT_QUERY_CHARS = "0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ %"
 const QUERY_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~%]*$"
-const PATH_PATTERN = '^[A-Za-z0-9_\\-.][A-Za-z0-9_\\-./]*$'
 const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f\\u007f]*$'
 
 export const QUERY_MAX = 1024
@@ -19,7 +20,7 @@ export const PATH_MAX = 256
 export const PAGE_TITLE_MAX = 64
 export const PAGE_URL_MAX = 2048
 
-const path = { type: 'string', maxLength: PATH_MAX, pattern: PATH_PATTERN } as const
+const path = { type: 'string', maxLength: PATH_MAX, pattern: PAGE_PATH_SOURCE } as const
 const query = { type: 'string', maxLength: QUERY_MAX, pattern: QUERY_PATTERN } as const
 const cq = { type: 'string', maxLength: CQ_MAX, pattern: QUERY_PATTERN } as const
 const envVersion = { type: 'string', enum: ['release', 'trial', 'develop'] } as const
@@ -142,9 +143,15 @@ export function describePattern(field: string, value: unknown): { rule: string; 
     if (text.includes('?')) {
       return { rule: 'no-query', message: "path must not contain '?': send the query in the 'query' field." }
     }
+    if (!PAGE_PATH_CHARS.test(text)) {
+      return {
+        rule: 'page-path-chars',
+        message: "path may contain only letters, digits and _ - . / (a page path from app.json, e.g. 'pages/index/index').",
+      }
+    }
     return {
-      rule: 'page-path-chars',
-      message: "path may contain only letters, digits and _ - . / (a page path from app.json, e.g. 'pages/index/index').",
+      rule: 'path-segments',
+      message: "path must be page names joined by single '/', with no '.', '..' or empty segment (e.g. 'pages/index/index').",
     }
   }
   if (field === 'query' || field === 'cq') {

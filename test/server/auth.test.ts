@@ -67,6 +67,19 @@ describe('callers', () => {
     expect(shortlink.statusCode).toBe(403)
   })
 
+  it.each(['pages/goods/../admin/admin', 'pages/goods/./detail', 'pages/goods/', 'pages/goods//detail'])(
+    "400s %s: '.', '..' and empty segments never pass a folder wildcard",
+    async (path) => {
+      const before = await stack.upstreamLinkCalls()
+      for (const url of ['/v1/wechat/scheme', '/v1/wechat/urllink', '/v1/wechat/shortlink']) {
+        const res = await stack.app.inject({ ...scheme(AUTH, { path }), url })
+        expect(res.statusCode).toBe(400)
+        expect(res.json().error).toMatchObject({ code: 'invalid', field: 'path', rule: 'path-segments' })
+      }
+      expect(await stack.upstreamLinkCalls()).toBe(before)
+    },
+  )
+
   it('allows listed paths and folder wildcards', async () => {
     expect((await stack.app.inject(scheme(AUTH, { path: 'pages/goods/detail' }))).statusCode).toBe(200)
     expect((await stack.app.inject({ method: 'POST', url: '/v1/wechat/urllink', headers: AUTH, payload: { path: 'pages/goods/list' } })).statusCode).toBe(200)

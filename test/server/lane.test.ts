@@ -134,6 +134,7 @@ describe('the mint lane answers exactly as fastify does', () => {
     ['prototype poisoning', { url: '/v1/wechat/scheme', body: '{"path":"pages/index/index","__proto__":{"admin":true}}' }],
     ['constructor poisoning', { url: '/v1/wechat/scheme', body: '{"path":"pages/index/index","constructor":{"prototype":{"admin":true}}}' }],
     ['a path off the allow-list', { url: '/v1/wechat/scheme', body: '{"path":"pages/admin/admin"}' }],
+    ['a .. segment out of an allowed folder', { url: '/v1/wechat/scheme', body: '{"path":"pages/shop/../admin/admin"}' }],
     ['bytes that are not UTF-8', { url: '/v1/wechat/scheme', body: Buffer.from([0x7b, 0x22, 0x70, 0x61, 0x74, 0x68, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }],
   ]
 

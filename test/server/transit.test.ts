@@ -114,6 +114,19 @@ describe('transit page (HTTP)', () => {
     expect(await stack.upstreamLinkCalls()).toBe(before)
   })
 
+  it.each(['pages/goods/../admin/admin', 'pages/goods/./detail', 'pages/goods/'])(
+    'refuses %s with a 400 page naming path: no dot or empty segment passes the folder wildcard',
+    async (path) => {
+      const before = await stack.upstreamLinkCalls()
+      const res = await stack.app.inject(go(`path=${encodeURIComponent(path)}`, ANDROID_UA))
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('id="navi-error"')
+      expect(res.body).toMatch(/path must be page names/)
+      expect(res.body).not.toContain('weixin://')
+      expect(await stack.upstreamLinkCalls()).toBe(before)
+    },
+  )
+
   it('403s a path off the allow-list without minting', async () => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject(go('path=pages/admin/admin', ANDROID_UA))
