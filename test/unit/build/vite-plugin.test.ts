@@ -55,7 +55,7 @@ describe('readPagesJson', () => {
       path.join(custom, 'package.json'),
       JSON.stringify({ 'uni-app': { scripts: { 'mp-dingtalk': { env: { UNI_PLATFORM: 'mp-alipay' }, define: { 'MP-DINGTALK': true } } } } }),
     )
-    const paths = (pages: ReturnType<typeof readPagesJson>) => pages.pages.map((page) => page.path)
+    const paths = (pages: ReturnType<typeof readPagesJson>) => (pages.pages ?? []).map((page) => page.path)
     expect(paths(readPagesJson(custom, 'mp-alipay'))).toEqual(['pages/a/a', 'pages/c/c'])
     // uni hands the define to the build as UNI_CUSTOM_CONTEXT (JSON text).
     expect(paths(readPagesJson(custom, { platform: 'mp-alipay', define: '{"MP-DINGTALK":true}' }))).toEqual(['pages/a/a', 'pages/ding/ding', 'pages/c/c'])
