@@ -4,8 +4,11 @@
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 
+/** The browser the H5 tests launch (test/support/h5/browser.ts): the Debian package's binary, not any chromium on PATH. */
+const CHROMIUM = '/usr/bin/chromium'
+
 const needed = [
-  { pkg: 'chromium', present: () => onPath('chromium') },
+  { pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) },
   { pkg: 'fonts-wqy-zenhei', present: () => fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc') },
   { pkg: 'redis-server', present: () => onPath('redis-server') },
 ]
@@ -18,10 +21,15 @@ function onPath(command) {
 function ensureSystemPackages() {
   const missing = needed.filter((n) => !n.present()).map((n) => n.pkg)
   if (missing.length === 0) return true
-  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (!isRoot || !onPath('apt-get')) {
-    console.error(`The tests need these system packages: ${missing.join(', ')}. Install them, then run npm test again:\n  sudo ${command}`)
+  if (!onPath('apt-get')) {
+    console.error(`The tests need these Debian packages: ${missing.join(', ')}. This machine has no apt-get: install them (or your system's equivalents), then run npm test again.`)
+    return false
+  }
+  if (!isRoot) {
+    // sudo must cover both commands, not only the update.
+    console.error(`The tests need these system packages: ${missing.join(', ')}. Install them, then run npm test again:\n  sudo sh -c '${command}'`)
     return false
   }
   console.log(`Installing system packages the tests need: ${missing.join(', ')}`)

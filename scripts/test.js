@@ -18,6 +18,12 @@ const root = path.resolve(__dirname, '..')
 const resultsDir = path.join(root, 'test-results')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 
+/**
+ * No part may hang CI: each gets this long (the slowest, the server tests, takes
+ * about 70 s here), then is killed and counted failed; the summary line still prints.
+ */
+const PART_TIMEOUT_MS = 20 * 60 * 1000
+
 /** A part that vitest runs; its JSON report gives the counts. */
 const vitestPart = (name, config, needs = []) => ({ name, kind: 'vitest', config, needs })
 
@@ -42,8 +48,10 @@ function selectedParts(argv) {
   if (at < 0) return parts
   const wanted = new Set((argv[at + 1] ?? '').split(',').filter(Boolean))
   const unknown = [...wanted].filter((name) => !parts.some((p) => p.name === name))
-  if (unknown.length) {
-    console.error(`Unknown part(s): ${unknown.join(', ')}. Parts: ${parts.map((p) => p.name).join(', ')}`)
+  if (unknown.length || wanted.size === 0) {
+    const what = unknown.length ? `Unknown part(s): ${unknown.join(', ')}` : '--only names no part'
+    console.error(`${what}. Parts: ${parts.map((p) => p.name).join(', ')}`)
+    console.log('0 passed, 1 failed')
     process.exit(2)
   }
   // A chosen test part pulls in the build it runs on.
@@ -53,7 +61,8 @@ function selectedParts(argv) {
 
 function run(command, env) {
   const started = Date.now()
-  const result = spawnSync(command[0], command.slice(1), { cwd: root, stdio: 'inherit', env })
+  const result = spawnSync(command[0], command.slice(1), { cwd: root, stdio: 'inherit', env, timeout: PART_TIMEOUT_MS, killSignal: 'SIGKILL' })
+  if (result.error?.code === 'ETIMEDOUT') console.error(`\n✗ killed after ${PART_TIMEOUT_MS / 60000} minutes: ${command.join(' ')}`)
   return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 }
 }
 

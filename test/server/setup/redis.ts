@@ -40,6 +40,11 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${chosen}: ${output.slice(-500)}`)), 10_000)
+    // No binary: spawn reports ENOENT as an 'error' event, which unheard would crash vitest itself.
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(new Error(`cannot run redis-server (${error.message}): apt-get install -y redis-server`))
+    })
     const check = (): void => {
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer)
