@@ -75,7 +75,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return server
     },
   })
-  if (lane) app.addHook('preClose', (done) => (lane.close(), done()))
+  // fastify's close() ends idle connections only. One with a request in flight turns idle after its
+  // answer and, answered with keep-alive, holds server.close() for keepAliveTimeout (72 s, past the
+  // CLI's 10 s guard). So from preClose on every answer says Connection: close and node ends the
+  // socket after it; the lane does the same once closed.
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    lane?.close()
+    done()
+  })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close')
+    done(null, payload)
+  })
 
   registerErrorHandling(app, sandbox)
   // JSON only: a text/plain body is refused with 415 instead of reaching the schema as a string.

@@ -46,7 +46,7 @@ export interface MintLaneOptions {
 export interface MintLane {
   /** Answers the request and returns true, or returns false having touched nothing. */
   serve(request: IncomingMessage, response: ServerResponse): boolean
-  /** Claims nothing from now on (fastify answers 503 while it closes). */
+  /** Claims nothing from now on (fastify answers 503 while it closes); answers still in flight end their connection. */
   close(): void
 }
 
@@ -113,6 +113,8 @@ export function createMintLane(options: MintLaneOptions): MintLane {
     if (extra) Object.assign(headers, extra)
     headers['content-type'] = 'application/json; charset=utf-8'
     headers['content-length'] = Buffer.byteLength(payload)
+    // Closing: end the connection after this answer, as fastify's routes do then (app.ts), or server.close() waits for it.
+    if (!open) headers.connection = 'close'
     response.writeHead(status, headers)
     response.end(payload)
     counters.record(route, status, true)

@@ -3,6 +3,7 @@
  * over real HTTP, with the real core and the real emulator.
  */
 import { spawn } from 'node:child_process'
+import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/server'
@@ -137,6 +138,53 @@ describe('the navi-link-service command', () => {
     expect(await cli.exited).toBe(0)
     expect(cli.output()).toMatch(/shutting down/)
   })
+
+  it.each(['info', 'warn'])(
+    'at NAVI_LOG_LEVEL=%s, SIGTERM with a request in flight on a keep-alive connection answers it with Connection: close and exits 0 at once',
+    async (level) => {
+      const key = 'cli-key-0123456789abcdef'
+      // At warn nothing says where it listens: give it a port that was free a moment ago.
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as net.AddressInfo
+          probe.close(() => resolve(free))
+        })
+      })
+      const cli = runCli({ PORT: String(port), NAVI_API_KEYS: key, NAVI_LOG_LEVEL: level })
+      const connect = (): Promise<net.Socket | undefined> =>
+        new Promise((resolve) => {
+          const candidate: net.Socket = net.connect(port, '127.0.0.1', () => resolve(candidate))
+          candidate.on('error', () => resolve(undefined))
+        })
+      let socket = await connect()
+      for (const started = Date.now(); !socket && Date.now() - started < 20_000; socket = await connect()) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      if (!socket) throw new Error('the service did not listen')
+      let answer = ''
+      socket.on('data', (chunk) => (answer += chunk))
+      const ended = new Promise((resolve) => socket.on('close', resolve))
+      const body = '{"path":"pages/index/index"}'
+      // HTTP/1.1 keeps the connection alive; half the body keeps the request in flight across the signal.
+      socket.write(
+        `POST /v1/wechat/scheme HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const signalled = Date.now()
+      cli.kill('SIGTERM')
+      // The signal is taken before the rest of the body arrives ('shutting down' is an info line, absent at warn).
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      socket.write(body.slice(5))
+      // Before, the answer said keep-alive, close() waited out keepAliveTimeout and the 10 s guard exited 1.
+      expect(await cli.exited).toBe(0)
+      expect(Date.now() - signalled).toBeLessThan(5_000)
+      await ended
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i)
+      expect(answer).toMatch(/"url":"weixin:\/\/dl\/business\/\?t=\w+"/)
+    },
+  )
 
   it('refuses a bad configuration with the variable name, exit code 2, no stack trace', async () => {
     const cli = runCli({ PORT: '0', NAVI_ALLOWED_ORIGINS: '*' })
