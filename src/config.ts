@@ -117,16 +117,18 @@ const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
 const MAX_PROXY_HOPS = 10
 
 /**
- * NAVI_TRUST_PROXY. 'true' means one proxy: trusting every hop would make the client's address the
- * leftmost X-Forwarded-For entry, which the client writes itself, and dodge every rate limit.
+ * NAVI_TRUST_PROXY. 'true' trusts proxies on this host or a private network (loopback, link-local,
+ * unique-local / RFC 1918 peers), not every hop: trusting every hop would make the client's address the
+ * leftmost X-Forwarded-For entry, which the client writes itself, and dodge every rate limit; and a
+ * client that reaches the service directly from a public address is not taken for a proxy.
  */
 function trustProxy(env: Env, name: string): HttpSettings['trustProxy'] {
   const raw = read(env, name)
   if (raw === undefined) return false
   const word = raw.toLowerCase()
   if (['0', 'false', 'no', 'off'].includes(word)) return false
-  if (['1', 'true', 'yes', 'on'].includes(word)) return 1
-  const usage = `use false, true (one proxy), a number of proxy hops (1–${MAX_PROXY_HOPS}) or a comma list of the proxies' addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1.`
+  if (['true', 'yes', 'on'].includes(word)) return [...TRUST_PROXY_NAMES]
+  const usage = `use false, true (proxies on loopback or a private network), a number of proxy hops (1–${MAX_PROXY_HOPS}) or a comma list of the proxies' addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1.`
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw)
     if (hops > MAX_PROXY_HOPS) throw new ConfigError(name, `${hops} proxy hops is out of range; ${usage}`)

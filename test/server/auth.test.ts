@@ -185,6 +185,27 @@ describe('behind a reverse proxy (NAVI_TRUST_PROXY)', () => {
   })
 })
 
+describe('NAVI_TRUST_PROXY=true trusts only proxies on loopback or a private network', () => {
+  it('a client reaching the service directly from a public address is keyed by that address, whatever X-Forwarded-For it writes', async () => {
+    const stack = await startStack({ NAVI_TRUST_PROXY: 'true', NAVI_RATE_LIMIT_MAX: '3' }, { sandbox: false })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const res = await stack.app.inject({
+          method: 'GET',
+          url: '/go/wechat?path=pages/index/index',
+          remoteAddress: '198.51.100.50',
+          headers: { 'x-forwarded-for': `203.0.113.${i}`, 'user-agent': ANDROID_UA },
+        })
+        statuses.push(res.statusCode)
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429])
+    } finally {
+      await stack.close()
+    }
+  })
+})
+
 describe('rate limit shared through Redis (many instances)', () => {
   it('two instances count one budget per origin + IP', async () => {
     const origin = `https://shared-${Date.now()}.example.com`

@@ -129,9 +129,10 @@ describe('loadConfig', () => {
     [undefined, false],
     ['false', false],
     ['0', false],
-    // One proxy in front (nginx): trust the address it appends, not what the client wrote before it.
-    ['true', 1],
-    ['yes', 1],
+    // Proxies on this host or a private network (nginx, a VPC load balancer): a public peer is never one.
+    ['true', ['loopback', 'linklocal', 'uniquelocal']],
+    ['yes', ['loopback', 'linklocal', 'uniquelocal']],
+    // A hop count trusts whoever connects: for a service reachable only through its proxies.
     ['1', 1],
     ['3', 3],
     ['10.0.0.0/8, 192.168.1.1,::1, fd00::/8 ,loopback', ['10.0.0.0/8', '192.168.1.1', '::1', 'fd00::/8', 'loopback']],
