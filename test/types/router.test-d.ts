@@ -61,4 +61,16 @@ describe('the router API', () => {
       expectTypeOf(to.query).toEqualTypeOf<Record<string, JsonValue>>()
     })
   })
+
+  it("types a route's name and path from pages.json too, so comparing with a typo is an error", () => {
+    router.beforeEach((to) => {
+      expectTypeOf(to.name).toEqualTypeOf<RouteName>()
+      expectTypeOf(to.path).toEqualTypeOf<RoutePath>()
+      if (to.name === 'secret') return { name: 'login' }
+      // @ts-expect-error 'detial' is no page name: the comparison can never be true
+      if (to.name === 'detial') return false
+      // @ts-expect-error nor is this a page path
+      return to.path !== '/pages/detial/detial'
+    })
+  })
 })

@@ -57,7 +57,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
   it('a returned location (or a Promise of one) redirects; afterEach hears only the final navigation', async () => {
     h = harness(platform)
     const after: string[] = []
-    h.router.beforeEach((to) => (to.name === 'settings' ? Promise.resolve({ name: n('user/profile'), query: { next: to.fullPath } }) : undefined))
+    h.router.beforeEach((to) => (to.name === n('settings') ? Promise.resolve({ name: n('user/profile'), query: { next: to.fullPath } }) : undefined))
     h.router.afterEach((to, _from, failure) => void after.push(to.path + (failure ? ' ' + failure.code : '')))
     const route = await h.router.push({ name: n('settings') })
     expect(route).toMatchObject({ path: '/pages/user/profile', query: { next: '/pages/user/settings' } })
@@ -85,7 +85,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
   it('a redirect to a page that does not exist rejects not-found, and afterEach hears it', async () => {
     h = harness(platform)
     const after: string[] = []
-    h.router.beforeEach((to) => (to.name === 'settings' ? '/pages/nope/nope' : true))
+    h.router.beforeEach((to) => (to.name === n('settings') ? '/pages/nope/nope' : true))
     h.router.afterEach((to, _from, failure) => void after.push(`${to.path} ${failure?.code}`))
     expect(await codeOf(h.router.push({ name: n('settings') }))).toBe('not-found')
     expect(after).toEqual(['/pages/user/settings not-found'])

@@ -49,7 +49,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
 
   it('follow a guard redirect', async () => {
     h = harness(platform, { withApp: true })
-    h.router.beforeEach((to) => (to.name === 'settings' ? { name: n('user/profile') } : true))
+    h.router.beforeEach((to) => (to.name === n('settings') ? { name: n('user/profile') } : true))
     raw(h, 'redirectTo', '/pages/user/settings')
     await tick(5)
     await h.sim.settle()

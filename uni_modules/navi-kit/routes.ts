@@ -1,8 +1,8 @@
-import type { PagesJson } from './types'
+import type { PagesJson, RouteName, RoutePath } from './types'
 
 export interface RouteRecord {
-  path: string
-  name: string
+  path: RoutePath
+  name: RouteName
   isTab: boolean
 }
 
@@ -26,7 +26,8 @@ export function createRouteTable(pages: PagesJson): RouteRecord[] {
   return [{ root: '', pages: pages.pages }, ...(pages.subPackages ?? pages.subpackages ?? [])].flatMap((group) =>
     (group.pages ?? []).map((page) => {
       const path = join(group.root, page.path)
-      return { path, name: page.name ?? routeName(page.path, group.root), isTab: tabs.includes(path) }
+      // The names and paths the generated types list for this pages.json.
+      return { path: path as RoutePath, name: (page.name ?? routeName(page.path, group.root)) as RouteName, isTab: tabs.includes(path) }
     }),
   )
 }

@@ -24,8 +24,9 @@ export type RoutePath = Known extends true ? RouteNamedMap[keyof RouteNamedMap] 
 /** A resolved location: what guards, `resolve()` and `useRoute()` give. */
 export interface Route {
   /** '/pages/detail/detail': leading '/', no query, subpackage root joined. */
-  path: string
-  name: string
+  path: RoutePath
+  /** Typed like RouteName, so `to.name === 'detial'` is a type error too. */
+  name: RouteName
   query: RouteQuery
   /** path plus the query as navi-kit writes it into the URL. */
   fullPath: string
