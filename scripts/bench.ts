@@ -27,7 +27,7 @@ async function main() {
   const overhead = await measureOverhead()
   const bare = overhead[0]
   const overheadTable = [
-    '| navigation (push + back on the uni simulator, median of 7 × 5,000) | µs per navigation | overhead over bare µs | ratio to bare |',
+    '| navigation (push + back on the uni simulator, median of 11 × 5,000) | µs per navigation | overhead over bare µs (median of per-round differences) | ratio to bare |',
     '|---|---:|---:|---:|',
     ...overhead.map(
       (row) =>

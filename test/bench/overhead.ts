@@ -32,17 +32,27 @@ async function sample(sim: UniSimulator, navigate: Navigate, iterations: number)
   return ((performance.now() - started) * 1000) / iterations
 }
 
-/** Median of `rounds` samples, after a warm-up, all sides interleaved so drift hits each alike. */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/**
+ * Median of `rounds` samples per side, after a warm-up, all sides interleaved so drift hits each alike.
+ * The overhead is the median of each round's difference to the first side (bare) in that same round:
+ * on a shared machine the speed drifts between rounds by more than the router costs, and a paired
+ * difference cancels what the rounds share.
+ */
 async function measure(sides: Array<[string, Navigate]>, sim: UniSimulator, iterations: number, rounds: number) {
   for (const [, navigate] of sides) await sample(sim, navigate, iterations)
-  const samples = new Map<string, number[]>(sides.map(([name]) => [name, []]))
+  const samples = sides.map((): number[] => [])
   for (let round = 0; round < rounds; round++)
-    for (const [name, navigate] of sides) samples.get(name)!.push(await sample(sim, navigate, iterations))
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-  return sides.map(([name]) => ({ name, micros: median(samples.get(name)!) }))
+    for (const [index, [, navigate]] of sides.entries()) samples[index].push(await sample(sim, navigate, iterations))
+  return sides.map(([name], index) => ({
+    name,
+    micros: median(samples[index]),
+    overheadMicros: median(samples[index].map((micros, round) => micros - samples[0][round])),
+  }))
 }
 
-export async function measureOverhead(iterations = 5000, rounds = 7): Promise<OverheadRow[]> {
+export async function measureOverhead(iterations = 5000, rounds = 11): Promise<OverheadRow[]> {
   const sim = createUniSimulator({ pages, platform: 'h5', callbacks: 'microtask' })
   const restore = sim.install()
   try {
@@ -64,8 +74,7 @@ export async function measureOverhead(iterations = 5000, rounds = 7): Promise<Ov
       iterations,
       rounds,
     )
-    const bare = results[0].micros
-    return results.map(({ name, micros }) => ({ name, microsPerNavigation: micros, overheadMicros: micros - bare }))
+    return results.map(({ name, micros, overheadMicros }) => ({ name, microsPerNavigation: micros, overheadMicros }))
   } finally {
     restore()
   }
