@@ -70,26 +70,17 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 1 } })
   })
 
-  it('router.back() to a tab page keeps the query that page was handed as the current route', async () => {
+  it.each([
+    ['router.back()', (h: Harness) => h.router.back()],
+    // Not the router: only onShow brings currentRoute along.
+    ['the system back button', (h: Harness) => (h.sim.uni.navigateBack({}), h.sim.settle())],
+  ])('%s to a tab page keeps the query that page was handed as the current route', async (_how, goBack) => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)
     await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
     const tab = top(h)
     await h.router.push('/pages/detail/detail')
-    await h.router.back()
-    expect(top(h)).toBe(tab)
-    expect(seenOf(tab).route.query).toEqual({ round: 1 })
-    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
-  })
-
-  it('the system back button to a tab page keeps the query that page was handed as the current route', async () => {
-    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
-    const seenOf = mountPages(h.sim, h.router)
-    await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
-    const tab = top(h)
-    await h.router.push('/pages/detail/detail')
-    h.sim.uni.navigateBack({}) // not the router: only onShow brings currentRoute along
-    await h.sim.settle()
+    await goBack(h)
     expect(top(h)).toBe(tab)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
