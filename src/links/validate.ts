@@ -4,12 +4,12 @@
  * is refused with 400 'invalid' before any upstream call or quota use.
  */
 import { encodeLinkPart } from '../../uni_modules/navi-kit/links'
+// A page path: no leading '/', no query, no '.', '..' or empty segment (the HTTP schema's rule too).
+import { PAGE_PATH_PATTERN } from '../config'
 import { ServiceError, type LinkRequest } from '../service/types'
 
 /** WeChat's character set for query and cq: 0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ % */
 const QUERY_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/
-/** A page path: no leading '/', no query. */
-const PAGE_PATH = /^[A-Za-z0-9_\-.][A-Za-z0-9_\-./]*$/
 
 const invalid = (message: string): ServiceError => new ServiceError('invalid', 400, message)
 
@@ -18,7 +18,7 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
   if (kind !== 'scheme' && kind !== 'urllink' && kind !== 'shortlink') {
     throw invalid('kind must be scheme, urllink or shortlink.')
   }
-  if (typeof path !== 'string' || !PAGE_PATH.test(path) || path.length > 256) {
+  if (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > 256) {
     const hint = typeof path === 'string' && path.startsWith('/') ? " (drop the leading '/')" : ''
     const query = typeof path === 'string' && path.includes('?') ? ' (pass the query separately)' : ''
     throw invalid(`path must be a mini-program page path like pages/index/index${hint}${query}.`)

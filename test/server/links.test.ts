@@ -103,6 +103,8 @@ describe('validateLinkRequest', () => {
   it("refuses what WeChat would, naming the rule", () => {
     expect(refuse({ path: '/pages/a/a' })).toMatch(/leading '\/'/)
     expect(refuse({ path: 'pages/a/a?x=1' })).toMatch(/query separately/)
+    // The core is also used directly: a dot segment must not slip past its own check either.
+    for (const path of ['pages/ok/../secret/x', 'pages/./a', 'pages//a', '../a']) expect(refuse({ path })).toMatch(/page path/)
     expect(refuse({ query: 'a=中文' })).toMatch(/only use/)
     expect(refuse({ query: 'a'.repeat(1025) })).toMatch(/1024/)
     expect(refuse({ envVersion: 'beta' as never })).toMatch(/release, trial or develop/)
