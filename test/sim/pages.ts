@@ -7,6 +7,8 @@ import type { SimPage, UniSimulator } from './uni-simulator'
 /** What a page's setup saw: its route object, a child's, and every query it showed. */
 export interface Seen {
   route: Readonly<Route>
+  /** A second useRoute() in the same setup (a composable's). */
+  second?: Readonly<Route>
   child?: Readonly<Route>
   queries: unknown[]
 }
@@ -30,6 +32,7 @@ export const RoutePage = defineComponent({
     ;(getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.$mpType = 'page'
     const seen = props.seen as Seen
     seen.route = useRoute()
+    seen.second = useRoute()
     watch(() => seen.route.query, (query) => seen.queries.push(query), { immediate: true })
     return () => render('div', [render(Child, { seen })])
   },

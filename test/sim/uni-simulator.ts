@@ -196,9 +196,15 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     if (method === 'navigateBack') {
       const delta = typeof args.delta === 'number' ? args.delta : 1
       if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
-      // Asking for more than the stack holds lands on the first page.
-      stack = stack.slice(0, Math.max(1, stack.length - delta))
-      sim.onPage?.('show', stack[stack.length - 1])
+      const pop = () => {
+        // Asking for more than the stack holds lands on the first page.
+        stack = stack.slice(0, Math.max(1, stack.length - delta))
+        sim.onPage?.('show', stack[stack.length - 1])
+      }
+      // uni-h5 answers first ($router.go(-delta); resolve()) and the page leaves on popstate, a task later;
+      // WeChat pops the page, then answers.
+      if (mp) pop()
+      else later(() => later(pop))
       return
     }
     if (typeof args.url !== 'string' || !args.url) return `${method}:fail Missing required args: "url"`

@@ -142,6 +142,25 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(JSON.parse(platform === 'h5' ? text : decodeURIComponent(text))).toEqual(item)
   })
 
+  it('a raw reLaunch to a tab page keeps its query, as uni delivers it without the router', async () => {
+    const url = '/pages/mine/mine?from=share&id=7'
+    const optionsAfter = async (withApp: boolean) => {
+      const run = harness(platform, { withApp, launchUrl: '/pages/detail/detail' })
+      try {
+        run.sim.uni.reLaunch({ url })
+        await tick(5)
+        await run.sim.settle()
+        return { calls: run.calls, options: run.sim.getCurrentPages()[0].options }
+      } finally {
+        run.restore()
+      }
+    }
+    const plain = await optionsAfter(false)
+    const routed = await optionsAfter(true)
+    expect(routed.calls).toEqual([`reLaunch ${url}`])
+    expect(routed.options).toEqual(plain.options)
+  })
+
   it("hand uni's success result (a navigateTo's eventChannel) back to the caller", async () => {
     h = harness(platform, { withApp: true })
     const results: UniCallbackResult[] = []

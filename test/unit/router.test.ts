@@ -140,6 +140,7 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     await h.router.push('/pages/detail/detail')
     await h.router.push('/pages/user/profile')
     await h.router.back()
+    await h.sim.settle() // uni-h5 answers before the page leaves
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
     expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
     await h.router.back(5)
@@ -156,8 +157,37 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     const second = h.router.back()
     expect((await failure(second)).code).toBe('duplicated')
     await first
+    await h.sim.settle()
     expect(h.calls.filter((call) => call.startsWith('navigateBack'))).toEqual(['navigateBack 1'])
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+  })
+
+  it(`a second back() once uni answered ${platform === 'h5' ? 'but before the page left (uni-h5 pops it a task later) is the same back' : '(WeChat has popped the page) goes back again'}`, async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    await h.router.back()
+    const second = h.router.back().then(() => 'went back', (error: NavigationError) => error.code)
+    expect(await second).toBe(platform === 'h5' ? 'duplicated' : 'went back')
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages()).toHaveLength(platform === 'h5' ? 2 : 1)
+    // Once the page has left, back() is a new one.
+    if (platform === 'h5') {
+      await h.router.back()
+      await h.sim.settle()
+      expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home'])
+    }
+  })
+
+  it('back() to a page outside pages.json still goes back', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    // A page the router does not know (a plugin's page, say) sits below.
+    h.sim.getCurrentPages()[0].route = 'plugin/some/page'
+    await h.router.back()
+    await h.sim.settle()
+    expect(h.calls.slice(-1)).toEqual(['navigateBack 1'])
+    expect(h.sim.getCurrentPages()).toHaveLength(1)
   })
 
   it('back() with a delta that is not a whole number rejects invalid and goes nowhere', async () => {

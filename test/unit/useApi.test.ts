@@ -71,7 +71,8 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   })
 
   it.each([
-    ['router.back()', (h: Harness) => h.router.back()],
+    // uni-h5 answers before the page leaves: settle.
+    ['router.back()', (h: Harness) => h.router.back().then(() => h.sim.settle())],
     // Not the router: only onShow brings currentRoute along.
     ['the system back button', (h: Harness) => (h.sim.uni.navigateBack({}), h.sim.settle())],
   ])('%s to a tab page keeps the query that page was handed as the current route', async (_how, goBack) => {
@@ -84,6 +85,15 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(top(h)).toBe(tab)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
+  })
+
+  it('called twice in one page (say, from a composable too) gives the same route, tab query included', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    await h.router.push({ path: '/pages/mine/mine', query: { round: 1 } })
+    const seen = seenOf(top(h))
+    expect(seen.second).toBe(seen.route)
+    expect(seen.second?.query).toEqual({ round: 1 })
   })
 
   it('in App.vue (no page) follows the current route, and pages still get their own', async () => {

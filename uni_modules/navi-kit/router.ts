@@ -17,6 +17,8 @@ const MINI_PROGRAM_MAX_STACK = 10
 const DEFAULT_QUERY_LIMIT = 1024
 /** A guard chain that redirects this many times is taken for a loop. */
 const MAX_REDIRECTS = 10
+/** How long a page that back() left may stay on top before another back() is a new one (a double tap is quicker). */
+const LEAVE_MS = 1000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
@@ -65,9 +67,12 @@ export function createRouter(options: RouterOptions): Router {
   const guards = useCallbacks<NavigationGuard>()
   const hooks = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
-  /** Marks `key` ('navigateTo /pages/a/a', 'navigateBack 1') as on its way; an identical one already is (a double tap): duplicated. */
-  function claim(key: string): string {
-    if (inFlight.has(key)) throw fail('duplicated', `${key} is already on its way`)
+  /**
+   * Marks `key` ('navigateTo /pages/a/a', 'navigateBack 1') as on its way; an identical one already
+   * is (a double tap), or `busy` says so: duplicated.
+   */
+  function claim(key: string, busy?: boolean): string {
+    if (busy || inFlight.has(key)) throw fail('duplicated', `${key} is already on its way`)
     inFlight.add(key)
     return key
   }
@@ -168,11 +173,12 @@ export function createRouter(options: RouterOptions): Router {
       // Tab pages die on reLaunch: what was waiting for them is stale.
       if (uniMethod === 'reLaunch') tabQueries.clear()
       if (to.isTab) tabQueries.set(to.path, to.query)
+      const asWritten = call && !redirects && typeof raw === 'string'
       let url = to.fullPath
-      // A tab page takes no query (switchTab refuses one, reLaunch too): it waits in the handoff.
-      if (to.isTab) url = to.path
+      // switchTab takes no query, and uni's docs allow none on a reLaunch to a tab page: it waits in the handoff.
+      if (uniMethod === 'switchTab' || (to.isTab && !asWritten)) url = to.path
       // A raw call keeps its own query text, so a page that reads its onLoad options gets what was sent.
-      else if (call && !redirects && typeof raw === 'string') url = to.path + (raw.includes('?') ? raw.slice(raw.indexOf('?')) : '')
+      else if (asWritten) url = to.path + (raw.includes('?') ? raw.slice(raw.indexOf('?')) : '')
       // queryLimit counts the encoded query, without its '?'.
       else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
       router.pending = to
@@ -194,6 +200,8 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   let installs = 0
+  /** The page the last back() left, while it may still be on top (uni-h5 has not popped it yet). */
+  let leaving: { page: PageRecord; until: number } | undefined
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -207,14 +215,22 @@ export function createRouter(options: RouterOptions): Router {
       const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
       if (!below) return void (await navigate('reLaunch', home.path))
-      // A double tap on a back button closes one page, not two.
-      const key = claim('navigateBack ' + delta)
+      // A double tap on a back button closes one page, not two. uni-h5 answers before the page
+      // leaves (history.go, then popstate), so a tap in between still finds it on top: the same back.
+      const top = stack[stack.length - 1]
+      const key = claim('navigateBack ' + delta, leaving?.page === top && Date.now() < leaving.until)
       try {
-        const target = pageRoute(below)
+        let target: Route | undefined
+        try {
+          target = pageRoute(below)
+        } catch {
+          // a page outside pages.json below: go back all the same; its onShow says where we are
+        }
         const before = currentRoute.value
         await callUni('navigateBack', { delta })
+        leaving = { page: top, until: Date.now() + LEAVE_MS }
         // The page's own onShow may have set it already, with the query it was handed: that one stands.
-        if (currentRoute.value === before) currentRoute.value = target
+        if (target && currentRoute.value === before) currentRoute.value = target
       } finally {
         inFlight.delete(key)
       }

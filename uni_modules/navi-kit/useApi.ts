@@ -17,12 +17,14 @@ let active: RouterInternals | undefined
 const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
 
 /**
- * Pages that keep their own route through useRoute(): their onShow sets currentRoute.
+ * The route each component that called useRoute() keeps, by its public instance:
+ * a second call in the same component gets the same route (inject does not see
+ * the component's own provide). A page in here sets currentRoute from its onShow;
  * uni runs a page's setup hooks before the app's mixin hooks, so the router's mixin
- * must leave these alone or it would overwrite the page's route (a tab page's
+ * must leave such a page alone or it would overwrite its route (a tab page's
  * handed-off query is gone by then).
  */
-export const routedPages = new WeakSet<object>()
+export const routedPages = new WeakMap<object, Readonly<Route>>()
 
 /** The page `instance` is (or sits in); none for App.vue and anything outside the pages. */
 function pageOf(instance: ComponentInternalInstance | null): ComponentInternalInstance | undefined {
@@ -50,20 +52,19 @@ export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
   const instance = getCurrentInstance()
-  let route = instance && (inject(PAGE_ROUTE, null) as Route | null)
+  let route = instance && (routedPages.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null))
   // Outside a page (App.vue, a plain script) there is no page route to keep: follow the current one.
-  const owner = route ? undefined : pageOf(instance)
-  if (!route && !owner) {
+  if (!route && !pageOf(instance)) {
     // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
     const live = {} as Route
     for (const key in current.value) Object.defineProperty(live, key, { get: () => current.value[key as keyof Route], enumerable: true })
     return live
   }
   if (!route) {
-    if (owner === instance) routedPages.add(instance.proxy!)
     // Shallow: a route is replaced field by field, never edited deep inside.
     const page = shallowReactive({ ...(router.pending || current.value) })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
+    routedPages.set(instance!.proxy!, route)
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
     // the native tab bar, which no router call sees, does not bring an old query back.
     const take = (record?: PageRecord, options?: Record<string, string>) => {
