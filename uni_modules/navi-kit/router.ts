@@ -8,7 +8,7 @@ import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageR
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
 import type { NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
-import { routedPages, setActiveRouter, type RouterInternals } from './useApi'
+import { keptRoutes, setActiveRouter, type RouterInternals } from './useApi'
 
 type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
@@ -246,7 +246,7 @@ export function createRouter(options: RouterOptions): Router {
       // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
       app.mixin({
         onShow(this: { $mpType?: string }) {
-          if (this.$mpType !== 'page' || routedPages.has(this)) return
+          if (this.$mpType !== 'page' || keptRoutes.has(this)) return
           try {
             currentRoute.value = pageRoute()
           } catch {

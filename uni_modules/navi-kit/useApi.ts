@@ -24,7 +24,7 @@ const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
  * must leave such a page alone or it would overwrite its route (a tab page's
  * handed-off query is gone by then).
  */
-export const routedPages = new WeakMap<object, Readonly<Route>>()
+export const keptRoutes = new WeakMap<object, Readonly<Route>>()
 
 /** The page `instance` is (or sits in); none for App.vue and anything outside the pages. */
 function pageOf(instance: ComponentInternalInstance | null): ComponentInternalInstance | undefined {
@@ -52,7 +52,7 @@ export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
   const instance = getCurrentInstance()
-  let route = instance && (routedPages.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null))
+  let route = instance && (keptRoutes.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null))
   // Outside a page (App.vue, a plain script) there is no page route to keep: follow the current one.
   if (!route && !pageOf(instance)) {
     // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
@@ -64,7 +64,7 @@ export function useRoute(): Readonly<Route> {
     // Shallow: a route is replaced field by field, never edited deep inside.
     const page = shallowReactive({ ...(router.pending || current.value) })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
-    routedPages.set(instance!.proxy!, route)
+    keptRoutes.set(instance!.proxy!, route)
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
     // the native tab bar, which no router call sees, does not bring an old query back.
     const take = (record?: PageRecord, options?: Record<string, string>) => {
