@@ -79,13 +79,9 @@ const performanceApi = (globalThis as { performance?: { getEntriesByType?(type: 
  * it across pushState; this module itself may load later, with a page chunk.
  */
 const landingHref = performanceApi?.getEntriesByType?.('navigation')[0]?.name || seam().location()?.href || ''
-interface Config {
-  url: string
-  done: Promise<void>
-}
-let configured: Config | undefined
-/** The config last handed to wx.config: WeChat's verdicts concern it. */
-let sent: Config | undefined
+let configured: { url: string; done: Promise<void> } | undefined
+/** The URL of the config last handed to wx.config: WeChat's verdicts concern it. */
+let sentUrl: string | undefined
 const failureListeners = new Set<(error: LaunchError) => void>()
 
 /**
@@ -101,7 +97,7 @@ export function onOpenTagConfigError(listener: (error: LaunchError) => void): ()
 
 function configFailed(result: { errMsg?: string }): void {
   // Forget the rejected config, so the next tag or route change signs and configures again.
-  if (configured === sent) configured = undefined
+  if (configured?.url === sentUrl) configured = undefined
   const error = new LaunchError('platform', `wx.config: ${result.errMsg}`, { errMsg: result.errMsg })
   failureListeners.forEach((listener) => listener(error))
 }
@@ -117,11 +113,10 @@ function configFailed(result: { errMsg?: string }): void {
 export function configureOpenTag(linkService: string, loadSdk: () => Promise<WxSdk>): Promise<void> {
   const url = signatureUrl(seam().location()?.href ?? '', seam().userAgent(), landingHref)
   if (configured?.url === url) return configured.done
-  const entry = { url } as Config
-  entry.done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(([wx, config]) => {
+  const done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(([wx, config]) => {
     // Given before each config, so ours is the callback the SDK keeps.
     wx.error(configFailed)
-    sent = entry
+    sentUrl = url
     wx.config({
       debug: false,
       appId: config.appId,
@@ -133,12 +128,13 @@ export function configureOpenTag(linkService: string, loadSdk: () => Promise<WxS
       openTagList: ['wx-open-launch-weapp'],
     })
   })
+  const entry = { url, done }
   configured = entry
   // A config whose SDK or signature could not be had is tried again by the next tag that asks.
-  entry.done.catch(() => {
+  done.catch(() => {
     if (configured === entry) configured = undefined
   })
-  return entry.done
+  return done
 }
 
 /** The open tag's `error` event as a LaunchError. */
