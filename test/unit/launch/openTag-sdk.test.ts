@@ -178,6 +178,45 @@ describe('configureOpenTag with the real weixin-js-sdk', () => {
     expect(page.service.calls).toHaveLength(2)
     expect(bridge.configs[1]).toMatchObject({ verifySignature: 'sig-2' })
   })
+
+  it('two route changes whose signatures come back out of order: only the current URL is configured', async () => {
+    const page = inWechat('https://m.shop.test/p/five')
+    // The service answers each signature when the test says, in any order.
+    const gates: (() => void)[] = []
+    const signed = page.service.request
+    restore()
+    restore = useSeam({
+      request: async (url, init) => {
+        const answer = await signed(url, init)
+        await new Promise<void>((resolve) => gates.push(resolve))
+        return answer
+      },
+      userAgent: () => UA,
+      location: () => page.location,
+    })
+
+    const first = configureOpenTag(SVC, loadSdk) // /p/five, signed sig-1
+    page.location.href = 'https://m.shop.test/p/six'
+    const second = configureOpenTag(SVC, loadSdk) // /p/six, signed sig-2
+    await vi.waitFor(() => expect(gates).toHaveLength(2))
+    gates[1]()
+    await second
+    await configured(1)
+    gates[0]()
+    await first
+    // Give a stray late config every chance to reach WeChat before looking.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(bridge.configs).toHaveLength(1)
+    bridge.answer('config:ok')
+    expect(page.service.calls.map((call) => call.url)).toEqual([
+      `${SVC}/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Fp%2Ffive`,
+      `${SVC}/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Fp%2Fsix`,
+    ])
+    expect(bridge.configs[0]).toMatchObject({ verifySignature: 'sig-2' })
+
+    await configureOpenTag(SVC, loadSdk) // still /p/six: kept, not signed again
+    expect(page.service.calls).toHaveLength(2)
+  })
 })
 
 /** How many of the component's config-error listeners are subscribed. */

@@ -114,6 +114,9 @@ export function configureOpenTag(linkService: string, loadSdk: () => Promise<WxS
   const url = signatureUrl(seam().location()?.href ?? '', seam().userAgent(), landingHref)
   if (configured?.url === url) return configured.done
   const done = Promise.all([loadSdk(), fetchJssdkConfig(linkService, url)]).then(([wx, config]) => {
+    // A later URL asked meanwhile (signatures can come back out of order): the
+    // SDK applies the last config given, which must be the current page's.
+    if (configured !== entry) return
     // Given before each config, so ours is the callback the SDK keeps.
     wx.error(configFailed)
     sentUrl = url
