@@ -68,12 +68,13 @@ export class Quota {
   /**
    * WeChat said the quota is gone: believe it until midnight. The answer is about
    * the day the call was sent (`sentAt`); one that arrives after midnight says
-   * nothing about the new day, so it marks nothing.
+   * nothing about the new day, so it marks nothing. Says whether it marked.
    */
-  async markDailySpent(sentAt: number): Promise<void> {
+  async markDailySpent(sentAt: number): Promise<boolean> {
     const at = this.options.now()
-    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return
+    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
     await this.options.store.set(`${this.dayKey()}:spent`, '1', msUntilShanghaiMidnight(at))
+    return true
   }
 
   /** Counts one generated scheme / URL Link. */

@@ -155,27 +155,33 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     }
   }
 
-  async function generate(request: LinkRequest): Promise<CachedLink> {
+  /** One link from WeChat; `dayTurned` marks the one retry a quota answer from the day before earns. */
+  async function generate(request: LinkRequest, dayTurned = false): Promise<CachedLink> {
     const mintedAt = now()
     let sentAt = mintedAt
-    const url = await withAccessToken(token, (accessToken) =>
-      throttled(() => {
-        // A quota answer is about the day the call leaves, which may not be the day it comes back.
-        sentAt = now()
-        const expireDays = request.expireDays ?? DEFAULT_EXPIRE_DAYS
-        const body = { path: request.path, query: request.query, envVersion: request.envVersion, expireDays }
-        if (request.kind === 'scheme') return client.generateScheme(accessToken, body)
-        if (request.kind === 'urllink') return client.generateUrlLink(accessToken, body)
-        return client.generateShortLink(accessToken, {
-          pageUrl: request.query ? `${request.path}?${request.query}` : request.path,
-          pageTitle: request.pageTitle,
-          isPermanent: request.isPermanent === true,
-        })
-      }),
-    ).catch(async (error: unknown) => {
-      if (request.kind !== 'shortlink' && isErrcode(error, ...QUOTA_SPENT)) await quota.markDailySpent(sentAt)
+    let url: string
+    try {
+      url = await withAccessToken(token, (accessToken) =>
+        throttled(() => {
+          // A quota answer is about the day the call leaves, which may not be the day it comes back.
+          sentAt = now()
+          const expireDays = request.expireDays ?? DEFAULT_EXPIRE_DAYS
+          const body = { path: request.path, query: request.query, envVersion: request.envVersion, expireDays }
+          if (request.kind === 'scheme') return client.generateScheme(accessToken, body)
+          if (request.kind === 'urllink') return client.generateUrlLink(accessToken, body)
+          return client.generateShortLink(accessToken, {
+            pageUrl: request.query ? `${request.path}?${request.query}` : request.path,
+            pageTitle: request.pageTitle,
+            isPermanent: request.isPermanent === true,
+          })
+        }),
+      )
+    } catch (error) {
+      if (request.kind === 'shortlink' || !isErrcode(error, ...QUOTA_SPENT) || (await quota.markDailySpent(sentAt))) throw error
+      // Sent before midnight, answered after: the spent quota was yesterday's, and today's is fresh.
+      if (!dayTurned) return generate(request, true)
       throw error
-    })
+    }
     if (request.kind === 'shortlink') {
       if (request.isPermanent) await quota.recordPermanent()
     } else {

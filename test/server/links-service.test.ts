@@ -172,22 +172,41 @@ describe('quota', () => {
 })
 
 describe('quota spent across midnight', () => {
-  it('a spent answer to a call sent before midnight in Beijing does not mark the new day spent', async () => {
+  it("a spent answer to a call sent before midnight in Beijing: the caller gets a link from the new day's quota, which is not marked spent", async () => {
     clock = Date.parse('2026-12-01T15:59:59.000Z') // 23:59:59 in Shanghai
     const svc = await service()
     await svc.mint({ kind: 'scheme', path: 'pages/a/a' }) // the token is fetched before the fault
     emulator.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 44993, times: 1 }, delayMs: 1500, apis: ['generatescheme'] })
     // Midnight passes while WeChat answers: sent at 23:59:59, answered after 00:00:01.
     const midnight = setTimeout(() => (clock += 2000), 500)
+    let straddling: Awaited<ReturnType<LinkService['mint']>>
     try {
-      await expect(svc.mint({ kind: 'scheme', path: 'pages/b/b' })).rejects.toMatchObject({ code: 'quota-exhausted', errcode: 44993 })
+      straddling = await svc.mint({ kind: 'scheme', path: 'pages/b/b' })
     } finally {
       clearTimeout(midnight)
       emulator.control.clearFaults()
     }
-    clock += 3_600_000 // 01:00 on the new day: WeChat's quota is fresh, and so is ours
+    expect(straddling.url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+    expect(emulator.control.counters().errcodes['44993']).toBe(1)
+    expect(generations()).toBe(3) // pages/a/a, and pages/b/b twice: refused for the old day, minted on the new
     const fresh = await svc.mint({ kind: 'scheme', path: 'pages/c/c' })
     expect(fresh.url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+  })
+
+  it('a spent answer from the day before earns one retry, not more', async () => {
+    clock = Date.parse('2026-12-01T15:59:59.000Z')
+    const svc = await service()
+    await svc.mint({ kind: 'scheme', path: 'pages/a/a' })
+    emulator.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 44993, times: 2 }, delayMs: 1500, apis: ['generatescheme'] })
+    // Each answer arrives a day after its call left, so each says nothing about the day it lands in.
+    const days = setInterval(() => (clock += DAY), 1000)
+    try {
+      await expect(svc.mint({ kind: 'scheme', path: 'pages/b/b' })).rejects.toMatchObject({ code: 'quota-exhausted', errcode: 44993 })
+    } finally {
+      clearInterval(days)
+      emulator.control.clearFaults()
+    }
+    expect(generations()).toBe(3)
   })
 
   it('a spent answer on the day the call was sent still marks that day spent', async () => {
