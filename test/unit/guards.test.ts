@@ -92,6 +92,17 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(h.calls).toEqual([])
   })
 
+  it('a target that does not resolve (a missing page, bad input) rejects before any guard, and no hook is called', async () => {
+    h = harness(platform)
+    const heard: string[] = []
+    h.router.beforeEach((to) => void heard.push(`before ${to.path}`))
+    h.router.afterEach((to) => void heard.push(`after ${to.path}`))
+    expect(await codeOf(h.router.push('/pages/nope/nope'))).toBe('not-found')
+    expect(await codeOf(h.router.push(123 as never))).toBe('invalid')
+    expect(heard).toEqual([])
+    expect(h.calls).toEqual([])
+  })
+
   it('an afterEach hook that throws neither fails the navigation nor silences the hooks after it', async () => {
     h = harness(platform)
     const logged: unknown[][] = []
