@@ -10,6 +10,8 @@ const { serveStatic } = require('./serve-static')
 
 const root = path.resolve(__dirname, '..')
 const demoPort = Number(process.env.DEMO_PORT ?? 5173)
+/** The mini program the demo's launch page opens (WeChat's documented example AppID). */
+const DEMO_TARGET_APPID = 'wx4e1ba651bbe36d01'
 
 async function main() {
   console.log('Building the H5 demo …')
@@ -19,7 +21,11 @@ async function main() {
   const children = []
   const cli = path.join(root, 'src', 'cli.ts')
   if (fs.existsSync(cli)) {
-    const service = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [cli], { cwd: root, stdio: 'inherit' })
+    // In sandbox the service mints for the mini program the demo opens (pages/launch/launch.vue), as a real
+    // deployment mints for its WECHAT_APPID; the service refuses links to any other (app-mismatch).
+    const env = { ...process.env }
+    if (!env.WECHAT_APPID && !env.WECHAT_SECRET) env.NAVI_SANDBOX_APPID ??= DEMO_TARGET_APPID
+    const service = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [cli], { cwd: root, stdio: 'inherit', env })
     service.on('exit', (code) => {
       console.error(`The link service stopped (exit ${code}).`)
       process.exit(code ?? 1)

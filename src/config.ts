@@ -50,6 +50,8 @@ export interface HttpSettings {
 
 export interface AppConfig {
   sandbox: boolean
+  /** SANDBOX only: the mini program the emulator mints for (NAVI_SANDBOX_APPID), so a page's own target matches. */
+  sandboxAppId?: string
   service: ServiceConfig
   http: HttpSettings
 }
@@ -300,7 +302,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: logLevel as HttpSettings['logLevel'],
   }
 
-  return { sandbox, service, http }
+  const sandboxAppId = read(env, 'NAVI_SANDBOX_APPID')
+  if (sandboxAppId !== undefined) {
+    if (!sandbox) {
+      throw new ConfigError('NAVI_SANDBOX_APPID', 'applies in SANDBOX only; with WECHAT_APPID/WECHAT_SECRET set, WECHAT_APPID names the mini program.')
+    }
+    if (!/^wx[0-9A-Za-z]{16}$/.test(sandboxAppId)) {
+      throw new ConfigError('NAVI_SANDBOX_APPID', `must be a WeChat AppID: wx and 16 letters or digits (got '${shown(sandboxAppId).slice(0, 40)}').`)
+    }
+  }
+
+  return { sandbox, sandboxAppId, service, http }
 }
 
 /** True when `path` may be minted under the allow-list (`null`: everything). */

@@ -47,13 +47,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     let emulator: RunningServer['emulator']
     if (config.sandbox) {
-      emulator = await startEmulator({ host: '127.0.0.1', port: 0 })
+      // The mini program the sandbox mints for: SANDBOX_APP, or the page's own target (NAVI_SANDBOX_APPID).
+      const app = { appId: config.sandboxAppId ?? SANDBOX_APP.appId, secret: SANDBOX_APP.secret }
+      emulator = await startEmulator({ host: '127.0.0.1', port: 0, apps: app.appId === SANDBOX_APP.appId ? [] : [app] })
       const running = emulator
       cleanups.push(() => running.close())
       config.service.wechat = {
         ...config.service.wechat,
-        appId: SANDBOX_APP.appId,
-        secret: SANDBOX_APP.secret,
+        appId: app.appId,
+        secret: app.secret,
         apiBase: running.url,
       }
       config.service.officialAccount ??= { appId: SANDBOX_OA.appId, secret: SANDBOX_OA.secret }

@@ -46,6 +46,7 @@ export const mintPath = (kind: MintKind): string => `/v1/wechat/${kind}`
 export function linkRequestFrom(kind: MintKind, body: LinkBody, allowedPaths: readonly string[] | null): LinkRequest {
   assertPathAllowed(body.path, allowedPaths)
   const linkRequest: LinkRequest = { kind, path: body.path }
+  if (body.appId !== undefined) linkRequest.appId = body.appId
   if (body.query !== undefined) linkRequest.query = body.query
   if (body.envVersion !== undefined) linkRequest.envVersion = body.envVersion
   if (body.expireDays !== undefined) linkRequest.expireDays = body.expireDays
@@ -89,6 +90,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       const body = request.body
       assertPathAllowed(body.path, allowedPaths)
       const linkRequest: LinkRequest = { kind: 'shortlink', path: body.path }
+      if (body.appId !== undefined) linkRequest.appId = body.appId
       if (body.query !== undefined) linkRequest.query = body.query
       if (body.pageTitle !== undefined) linkRequest.pageTitle = body.pageTitle
       if (body.isPermanent !== undefined) linkRequest.isPermanent = body.isPermanent

@@ -21,6 +21,8 @@ export const PAGE_TITLE_MAX = 64
 export const PAGE_URL_MAX = 2048
 
 const path = { type: 'string', maxLength: PATH_MAX, pattern: PAGE_PATH_SOURCE } as const
+/** The mini program the caller means; the service refuses any but its own (400 app-mismatch). */
+const appId = { type: 'string', pattern: '^wx[0-9A-Za-z]{16}$' } as const
 const query = { type: 'string', maxLength: QUERY_MAX, pattern: QUERY_PATTERN } as const
 const cq = { type: 'string', maxLength: CQ_MAX, pattern: QUERY_PATTERN } as const
 const envVersion = { type: 'string', enum: ['release', 'trial', 'develop'] } as const
@@ -30,7 +32,7 @@ export const linkBodySchema = {
   type: 'object',
   required: ['path'],
   additionalProperties: false,
-  properties: { path, query, envVersion, expireDays, cq },
+  properties: { appId, path, query, envVersion, expireDays, cq },
 } as const
 
 export const shortLinkBodySchema = {
@@ -38,6 +40,7 @@ export const shortLinkBodySchema = {
   required: ['path'],
   additionalProperties: false,
   properties: {
+    appId,
     path,
     query,
     pageTitle: { type: 'string', maxLength: PAGE_TITLE_MAX, pattern: NO_CONTROL_CHARS },
@@ -57,7 +60,7 @@ export const jssdkQuerySchema = {
 export const transitQuerySchema = {
   type: 'object',
   required: ['path'],
-  properties: { path, query, env: envVersion, cq },
+  properties: { appid: appId, path, query, env: envVersion, cq },
 } as const
 
 const errorBody = {
@@ -111,6 +114,7 @@ export const jssdkResponseSchema = {
 } as const
 
 export interface LinkBody {
+  appId?: string
   path: string
   query?: string
   envVersion?: 'release' | 'trial' | 'develop'
@@ -119,6 +123,7 @@ export interface LinkBody {
 }
 
 export interface ShortLinkBody {
+  appId?: string
   path: string
   query?: string
   pageTitle?: string
@@ -126,6 +131,8 @@ export interface ShortLinkBody {
 }
 
 export interface TransitQuery {
+  /** The mini program the page opens, as in WeChat's own URLs; refused unless it is the service's. */
+  appid?: string
   path: string
   query?: string
   env?: 'release' | 'trial' | 'develop'
@@ -161,6 +168,9 @@ export function describePattern(field: string, value: unknown): { rule: string; 
       rule: 'wechat-charset',
       message: `${field} must use WeChat's character set:${shown} allowed are ${WECHAT_QUERY_CHARS} (percent-encode anything else).`,
     }
+  }
+  if (field === 'appId' || field === 'appid') {
+    return { rule: 'wechat-appid', message: `${field} must be a WeChat mini program AppID: wx and 16 letters or digits.` }
   }
   if (field === 'url') {
     return { rule: 'page-url', message: 'url must be the full http(s) URL of the page, without the #fragment.' }

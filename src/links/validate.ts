@@ -11,12 +11,26 @@ import { ServiceError, type LinkRequest } from '../service/types'
 /** WeChat's character set for query and cq: 0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ % */
 const QUERY_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/
 
+/** A WeChat AppID: wx and 16 letters or digits (the HTTP schema's rule too). */
+export const WECHAT_APPID = /^wx[0-9A-Za-z]{16}$/
+
 const invalid = (message: string): ServiceError => new ServiceError('invalid', 400, message)
 
+/** A request for another mini program than the one this service mints for (`served`). */
+export const appMismatch = (served: string, asked: string): ServiceError =>
+  new ServiceError(
+    'app-mismatch',
+    400,
+    `This link service mints links for ${served} only; ${asked} needs a link service of its own (its WECHAT_APPID and WECHAT_SECRET).`,
+  )
+
 export function validateLinkRequest(request: LinkRequest): LinkRequest {
-  const { kind, path, query, envVersion, expireDays, cq, pageTitle } = request
+  const { kind, appId, path, query, envVersion, expireDays, cq, pageTitle } = request
   if (kind !== 'scheme' && kind !== 'urllink' && kind !== 'shortlink') {
     throw invalid('kind must be scheme, urllink or shortlink.')
+  }
+  if (appId !== undefined && (typeof appId !== 'string' || !WECHAT_APPID.test(appId))) {
+    throw invalid('appId must be a WeChat mini program AppID: wx and 16 letters or digits.')
   }
   if (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > 256) {
     const hint = typeof path === 'string' && path.startsWith('/') ? " (drop the leading '/')" : ''

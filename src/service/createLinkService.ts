@@ -11,7 +11,7 @@ import { isPlaintextPath, plaintextScheme } from '../links/plaintext'
 import { msUntilShanghaiMidnight, Quota } from '../links/quota'
 import { SingleFlight } from '../links/singleflight'
 import { Throttle } from '../links/throttle'
-import { appendCq, validateLinkRequest } from '../links/validate'
+import { appendCq, appMismatch, validateLinkRequest } from '../links/validate'
 import { MemoryStore } from '../stores/memory'
 import { RedisStore } from '../stores/redis'
 import type { Store } from '../stores/store'
@@ -255,8 +255,10 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   }
 
   const service: LinkService = {
+    appId,
     async mint(raw) {
       const request = validateLinkRequest(raw)
+      if (request.appId !== undefined && request.appId !== appId) throw appMismatch(appId, request.appId)
       const key = linkKey(appId, request)
       const hit = await cache.get(key)
       metrics.cacheLookup(!!hit)

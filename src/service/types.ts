@@ -9,6 +9,11 @@ export type EnvVersion = 'release' | 'trial' | 'develop'
 
 export interface LinkRequest {
   kind: LinkKind
+  /**
+   * The mini program the caller means to open. The service mints for its own
+   * (WECHAT_APPID) only: another one is refused, not silently swapped.
+   */
+  appId?: string
   /** Mini-program page path, no leading '/', no query. */
   path: string
   /** Query string within WeChat's character set, ≤ 1024. */
@@ -90,6 +95,8 @@ export interface ServiceConfig {
 }
 
 export interface LinkService {
+  /** The mini program (WECHAT_APPID) whose links this service mints. */
+  readonly appId: string
   mint(request: LinkRequest): Promise<LinkResult>
   jssdkConfig(pageUrl: string): Promise<JssdkConfig>
   health(): Promise<HealthReport>

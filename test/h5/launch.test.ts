@@ -17,7 +17,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { SANDBOX_APP, SANDBOX_OA } from '../../src/emulator'
+import { SANDBOX_OA } from '../../src/emulator'
 import { buildWeixinScheme } from '../../uni_modules/navi-kit/links'
 import { projectRoot } from '../support/build'
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/h5/browser'
@@ -191,7 +191,7 @@ describe('H5 outside WeChat: a minted URL Scheme', () => {
     // The link is the emulator's: it knows what it stands for.
     expect(service.emulator.lookupLink(navigation.url)).toMatchObject({
       kind: 'scheme',
-      appId: SANDBOX_APP.appId,
+      appId: TARGET.appId,
       path: TARGET.path,
       query: TARGET_QUERY,
       envVersion: 'release',
@@ -250,7 +250,7 @@ describe('H5 outside WeChat: a minted URL Scheme', () => {
     expect(navigation.url).toMatch(/^https:\/\/wxaurl\.cn\/[0-9A-Za-z]+\?cq=uid%3Du-1$/)
     expect(service.emulator.lookupLink(navigation.url)).toMatchObject({
       kind: 'urllink',
-      appId: SANDBOX_APP.appId,
+      appId: TARGET.appId,
       path: TARGET.path,
       query: TARGET_QUERY,
       customQuery: DEMO_CQ,
@@ -266,7 +266,7 @@ describe('H5 outside WeChat: <navi-launch-weapp> and errors', () => {
     await phone.tap('#launch-weapp')
     const navigation = await phone.navigationTo('weixin://')
     expect(navigation.url).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+$/)
-    expect(service.emulator.lookupLink(navigation.url)).toMatchObject({ kind: 'scheme', path: TARGET.path, query: TARGET_QUERY })
+    expect(service.emulator.lookupLink(navigation.url)).toMatchObject({ kind: 'scheme', appId: TARGET.appId, path: TARGET.path, query: TARGET_QUERY })
     expect(phone.serviceCalls).toEqual(['POST /v1/wechat/scheme'])
     // The component's error event reaches the page like the buttons' results do.
     await expect.poll(() => phone.result(), { timeout: 8000 }).toBe('cancelled: WeChat did not open')
@@ -289,13 +289,13 @@ describe('H5 outside WeChat: Android', () => {
 
     const transit = await phone.navigationTo(`${service.url}/go/wechat?`)
     const transitUrl = new URL(transit.url)
-    expect(Object.fromEntries(transitUrl.searchParams)).toEqual({ path: TARGET.path, query: TARGET_QUERY, cq: DEMO_CQ })
+    expect(Object.fromEntries(transitUrl.searchParams)).toEqual({ appid: TARGET.appId, path: TARGET.path, query: TARGET_QUERY, cq: DEMO_CQ })
     // The demo page mints nothing itself on Android: the transit page does, server-side.
     const scheme = await phone.navigationTo('weixin://')
     expect(scheme.url).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+&cq=uid%3Du-1$/)
     expect(service.emulator.lookupLink(scheme.url)).toMatchObject({
       kind: 'scheme',
-      appId: SANDBOX_APP.appId,
+      appId: TARGET.appId,
       path: TARGET.path,
       query: TARGET_QUERY,
       customQuery: DEMO_CQ,

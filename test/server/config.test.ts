@@ -64,6 +64,14 @@ describe('loadConfig', () => {
     expect(config.service.redisUrl).toBe('redis://127.0.0.1:6390/0')
   })
 
+  it('in SANDBOX takes NAVI_SANDBOX_APPID as the mini program to mint for, when it is a WeChat AppID', () => {
+    expect(loadConfig({}).sandboxAppId).toBeUndefined()
+    expect(loadConfig({ NAVI_SANDBOX_APPID: 'wx4e1ba651bbe36d01' }).sandboxAppId).toBe('wx4e1ba651bbe36d01')
+    const error = configError({ NAVI_SANDBOX_APPID: '2021002161234567' })
+    expect(error).toMatchObject({ variable: 'NAVI_SANDBOX_APPID', code: 'config' })
+    expect(error.message).toMatch(/wx and 16 letters or digits \(got '2021002161234567'\)/)
+  })
+
   it('treats empty values as unset (NAVI_REDIS_URL= means memory)', () => {
     const config = loadConfig({ ...normal, NAVI_REDIS_URL: '', PORT: ' ', NAVI_ALLOWED_PATHS: '' })
     expect(config.service.redisUrl).toBeUndefined()
@@ -98,6 +106,7 @@ describe('loadConfig', () => {
     [{ NAVI_TRUST_PROXY: '10.0.0.0/33' }, 'NAVI_TRUST_PROXY', /'10\.0\.0\.0\/33'/],
     [{ NAVI_TRUST_PROXY: '300.1.2.3' }, 'NAVI_TRUST_PROXY', /'300\.1\.2\.3'/],
     [{ NAVI_TRUST_PROXY: '11' }, 'NAVI_TRUST_PROXY', /1–10/],
+    [{ NAVI_SANDBOX_APPID: 'wx4e1ba651bbe36d01' }, 'NAVI_SANDBOX_APPID', /SANDBOX only.*WECHAT_APPID names the mini program/],
   ])('rejects %j naming %s', (extra, variable, message) => {
     const error = configError({ ...normal, ...extra } as Env)
     expect(error.variable).toBe(variable)

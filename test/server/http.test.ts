@@ -40,6 +40,7 @@ describe('request validation (before any upstream call)', () => {
     ['expireDays "5"', { path: 'p/a', expireDays: '5' }, 'expireDays', 'type', /integer/],
     ['cq too long', { path: 'p/a', cq: 'c'.repeat(257) }, 'cq', 'max-length', /at most 256/],
     ['cq charset', { path: 'p/a', cq: 'a<b' }, 'cq', 'wechat-charset', /"<" is not allowed/],
+    ['appId not a WeChat AppID', { path: 'p/a', appId: '2021002161234567' }, 'appId', 'wechat-appid', /wx and 16 letters or digits/],
     ['unknown field', { path: 'p/a', env_version: 'trial' }, 'env_version', 'unknown-field', /Unknown field 'env_version'/],
     ['array body', [1, 2], 'body', 'type', /body must be an object/],
   ]
@@ -63,6 +64,21 @@ describe('request validation (before any upstream call)', () => {
     expect(res.json()).toMatchObject({ cached: false })
     const long = await stack.app.inject(post('/v1/wechat/scheme', { path: 'pages/a/a', query: 'q'.repeat(1024), expireDays: 1 }))
     expect(long.statusCode).toBe(200)
+  })
+
+  it("mints for the caller's appId when it is the service's own, and refuses another mini program's", async () => {
+    for (const url of ['/v1/wechat/scheme', '/v1/wechat/urllink', '/v1/wechat/shortlink']) {
+      const own = await stack.app.inject(post(url, { appId: SANDBOX_APP.appId, path: 'pages/own/own' }))
+      expect(own.statusCode).toBe(200)
+      const before = await stack.upstreamLinkCalls()
+      const other = await stack.app.inject(post(url, { appId: 'wx4e1ba651bbe36d01', path: 'pages/own/own' }))
+      expect(other.statusCode).toBe(400)
+      expect(other.json().error).toMatchObject({ code: 'app-mismatch' })
+      expect(other.json().error.message).toBe(
+        `This link service mints links for ${SANDBOX_APP.appId} only; wx4e1ba651bbe36d01 needs a link service of its own (its WECHAT_APPID and WECHAT_SECRET).`,
+      )
+      expect(await stack.upstreamLinkCalls()).toBe(before)
+    }
   })
 
   it('validates the shortlink and jssdk-config inputs', async () => {
@@ -184,6 +200,7 @@ describe('WeChat errors through the real core', () => {
 
 describe('errors from the service', () => {
   const failing = (error: unknown): LinkService => ({
+    appId: 'wx0000000000000000',
     mint: async () => {
       throw error
     },

@@ -85,6 +85,24 @@ describe('startServer() without credentials: SANDBOX', () => {
   })
 })
 
+describe('startServer() in SANDBOX with NAVI_SANDBOX_APPID', () => {
+  it("mints for that mini program, the page's own target, and refuses the default sandbox one", async () => {
+    const target = 'wx4e1ba651bbe36d01'
+    const server = await startServer({ env: { NAVI_SANDBOX_APPID: target, NAVI_LOG_LEVEL: 'silent' }, port: 0 })
+    try {
+      const origin = { origin: 'http://127.0.0.1:5173' }
+      const minted = await post(server.url, '/v1/wechat/scheme', { appId: target, path: 'pages/index/index' }, origin)
+      expect(minted.status).toBe(200)
+      expect(server.emulator?.control.lookupLink(String(minted.body.url))).toMatchObject({ appId: target, path: 'pages/index/index' })
+      const other = await post(server.url, '/v1/wechat/scheme', { appId: 'wxsandbox000000001', path: 'pages/index/index' }, origin)
+      expect(other.status).toBe(400)
+      expect(other.body.error).toMatchObject({ code: 'app-mismatch' })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe('startServer() with NAVI_REDIS_URL', () => {
   it('runs on the shared Redis store and closes cleanly', async () => {
     const server = await startServer({ env: { NAVI_REDIS_URL: inject('redisUrl'), NAVI_LOG_LEVEL: 'silent' }, port: 0 })

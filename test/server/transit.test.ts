@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { classifyUserAgent, escapeHtml, jsonForScript, renderTransitPage } from '../../src/http/transit/page'
 import type { LinkService } from '../../src/service/types'
+import { SANDBOX_APP } from '../../src/emulator'
 import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
 
 const go = (query: string, ua: string) => ({ method: 'GET' as const, url: `/go/wechat?${query}`, headers: { 'user-agent': ua } })
@@ -135,6 +136,24 @@ describe('transit page (HTTP)', () => {
     expect(await stack.upstreamLinkCalls()).toBe(before)
   })
 
+  it("opens only the service's own mini program: another appid gets a 400 page, on a phone and in WeChat, and nothing is minted", async () => {
+    const before = await stack.upstreamLinkCalls()
+    for (const ua of [ANDROID_UA, WECHAT_UA]) {
+      const res = await stack.app.inject(go('appid=wx4e1ba651bbe36d01&path=pages/index/index', ua))
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('id="navi-error"')
+      expect(res.body).toContain(`mints links for ${SANDBOX_APP.appId} only`)
+      expect(res.body).not.toContain('weixin://')
+      expect(res.body).not.toContain('wx-open-launch-weapp')
+    }
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+    const own = await stack.app.inject(go(`appid=${SANDBOX_APP.appId}&path=pages/index/index`, ANDROID_UA))
+    expect(own.statusCode).toBe(200)
+    expect(/id="navi-open" href="([^"]+)"/.exec(own.body)?.[1]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+    const malformed = await stack.app.inject(go('appid=wx1&path=pages/index/index', ANDROID_UA))
+    expect(malformed.statusCode).toBe(400)
+  })
+
   it('ignores extra parameters such as utm_source', async () => {
     const res = await stack.app.inject(go('path=pages/index/index&utm_source=sms', ANDROID_UA))
     expect(res.statusCode).toBe(200)
@@ -217,6 +236,7 @@ describe('transit page rate limit', () => {
 describe('transit page never navigates anywhere but weixin://', () => {
   it('refuses a link from the service that is not a weixin:// scheme', async () => {
     const hostile: LinkService = {
+      appId: 'wx0000000000000000',
       mint: async () => ({ url: 'javascript:alert(1)//weixin://dl/business/?t=x', expiresAt: null, cached: false, sandbox: true }),
       jssdkConfig: async () => ({ appId: 'a', timestamp: 1, nonceStr: 'n', signature: 's', sandbox: true }),
       health: async () => ({ status: 'ok', sandbox: true, parts: {} }),

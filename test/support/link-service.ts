@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto'
 import { startServer, type RunningServer } from '../../src/server'
 import type { EmulatorControl } from '../../src/emulator'
 
+/** The mini program the demo's launch page opens (pages/launch/launch.vue, scripts/start.js). */
+export const DEMO_TARGET_APPID = 'wx4e1ba651bbe36d01'
+
 export interface SandboxLinkService {
   /** Base URL, e.g. http://127.0.0.1:PORT (what the demo's `linkService` takes). */
   url: string
@@ -22,8 +25,9 @@ export interface SandboxLinkService {
 /** Starts the service on a free loopback port with a clean, silent sandbox environment. */
 export async function startSandboxLinkService(): Promise<SandboxLinkService> {
   // An explicit env: whatever the shell exports (credentials, Redis, origins) must not change the sandbox.
+  // It mints for the mini program the demo opens, as `npm start` runs it (scripts/start.js).
   const running: RunningServer = await startServer({
-    env: { NAVI_LOG_LEVEL: 'silent' },
+    env: { NAVI_LOG_LEVEL: 'silent', NAVI_SANDBOX_APPID: DEMO_TARGET_APPID },
     port: 0,
     host: '127.0.0.1',
   })

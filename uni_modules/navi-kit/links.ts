@@ -86,8 +86,14 @@ export function normalizePagePath(path: string, field = 'path'): string {
  * The plaintext URL Scheme (no API call; the page must be declared under
  * MP 后台 → 设置 → 隐私与安全 → 明文 Scheme 拉起此小程序).
  */
+/** A WeChat mini program's AppID: `wx` and 16 letters or digits. */
+export function checkWeixinAppId(appId: string): string {
+  if (!/^wx[0-9a-zA-Z]{16}$/.test(appId)) throw invalid('appId', 'must be wx + 16 letters/digits')
+  return appId
+}
+
 export function buildWeixinScheme(input: WeixinSchemeInput): string {
-  if (!/^wx[0-9a-zA-Z]{16}$/.test(input.appId)) throw invalid('appId', 'must be wx + 16 letters/digits')
+  checkWeixinAppId(input.appId)
   if (!input.path) throw invalid('path', 'is required')
   let link = `weixin://dl/business/?appid=${input.appId}&path=${normalizePagePath(input.path)}`
   // The query string itself is percent-encoded once more ("需要url_encode").

@@ -1,5 +1,5 @@
 /**
- * GET /go/wechat?path=&query=&env= — the H5 page Android browsers need to open
+ * GET /go/wechat?appid=&path=&query=&env= — the H5 page Android browsers need to open
  * a mini program (a `weixin://` scheme only opens from a web page there).
  *
  * Phone browser: mint a scheme server-side and redirect to it. WeChat: the open
@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isPathAllowed } from '../../config'
+import { appMismatch } from '../../links/validate'
 import type { LinkService } from '../../service/types'
 import { viewError } from '../errors'
 import { transitQuerySchema, type TransitQuery } from '../schemas'
@@ -63,7 +64,9 @@ function openTagPath(path: string, query: string | undefined, cq: string | undef
 }
 
 async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
-  const { path, query, env, cq } = request.query
+  const { appid, path, query, env, cq } = request.query
+  // Checked before the open tag too, which opens the service's own mini program (WECHAT_ORIGINAL_ID).
+  if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid)
   const client = classifyUserAgent(request.headers['user-agent'])
   if (client === 'desktop') return { kind: 'desktop' }
 

@@ -158,7 +158,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
         url: `${linkService}/v1/wechat/scheme`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial', cq: 'uid=u-1' },
+        body: { appId: 'wx4e1ba651bbe36d01', path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial', cq: 'uid=u-1' },
       },
     ])
     expect(browser.location.href).toMatch(/^weixin:\/\/dl\/business\/\?t=T\d+&cq=uid%3Du-1$/)
@@ -186,7 +186,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(browser.service.calls).toHaveLength(2)
   })
 
-  it('a different path, query, envVersion or cq is a different link', async () => {
+  it('a different appId, path, query, envVersion or cq is a different link', async () => {
     const browser = inBrowser()
     browser.hidden = true
     const launches: [MiniProgramTarget, LaunchOptions][] = [
@@ -195,13 +195,15 @@ describe('openMiniProgram on H5: links from the link service', () => {
       [{ ...minted, envVersion: 'develop' as const }, {}],
       [{ ...minted, path: 'pages/b/b' }, {}],
       [minted, { cq: 'u=2' }],
+      [{ ...minted, appId: 'wx0000000000000042' }, {}],
     ]
     for (const [target, options] of launches) {
       const opening = openMiniProgram(target, { linkService, ...options })
       await browser.clock.advance(250)
       await opening
     }
-    expect(browser.service.calls).toHaveLength(5)
+    expect(browser.service.calls).toHaveLength(6)
+    expect(browser.service.calls[5].body).toMatchObject({ appId: 'wx0000000000000042' })
   })
 
   it('concurrent launches of one link make one request', async () => {
@@ -229,7 +231,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
   it('on Android opens the service transit page instead of minting here', async () => {
     const browser = inBrowser(ANDROID)
     const result = await openMiniProgram(minted, { linkService, cq: { uid: 'u 1' } })
-    const url = `${linkService}/go/wechat?path=pages%2Fgoods%2Fgoods&query=id%3D42&env=trial&cq=uid%3Du%2520${1}`
+    const url = `${linkService}/go/wechat?appid=wx4e1ba651bbe36d01&path=pages%2Fgoods%2Fgoods&query=id%3D42&env=trial&cq=uid%3Du%2520${1}`
     expect(result).toEqual({ via: 'transit-page', url })
     expect(browser.location.href).toBe(url)
     expect(browser.service.calls).toEqual([])
@@ -269,7 +271,7 @@ describe('openMiniProgram on H5: links from the link service', () => {
     const opening = openMiniProgram(minted, { linkService: client })
     await browser.clock.advance(250)
     await expect(opening).resolves.toEqual({ via: 'url-scheme', url: 'weixin://dl/business/?t=CUSTOM' })
-    expect(client.mint).toHaveBeenCalledWith('scheme', { path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' })
+    expect(client.mint).toHaveBeenCalledWith('scheme', { appId: 'wx4e1ba651bbe36d01', path: 'pages/goods/goods', query: 'id=42', envVersion: 'trial' })
   })
 
   it('opens what the service answers when its quota ran out (a plaintext scheme)', async () => {
@@ -282,6 +284,20 @@ describe('openMiniProgram on H5: links from the link service', () => {
     browser.hidden = true
     await browser.clock.advance(250)
     expect(outcome.result).toEqual({ via: 'plaintext-scheme', url: plaintext })
+  })
+
+  it('a target that is not a WeChat AppID (Douyin, Baidu, none): invalid naming appId, before any request', async () => {
+    for (const userAgent of [IPHONE, ANDROID]) {
+      const browser = inBrowser(userAgent)
+      for (const appId of ['tt2d495bf4b2000000', 'baiduAppKey', '']) {
+        const outcome = start(openMiniProgram({ ...minted, appId }, { linkService }))
+        await flush()
+        expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'invalid', message: 'appId must be wx + 16 letters/digits' })
+      }
+      expect(browser.service.calls).toEqual([])
+      expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+      restore()
+    }
   })
 
   it('without target.path: invalid naming path and its rule, before any request (the service would answer 400)', async () => {

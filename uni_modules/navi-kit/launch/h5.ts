@@ -5,7 +5,7 @@
  * browser no script can open a mini program; only the open tag can.
  */
 import { LaunchError } from '../errors'
-import { buildWeixinScheme, checkEnvVersion, formatWeixinQuery, invalid, normalizePagePath, serializeQuery } from '../links'
+import { buildWeixinScheme, checkEnvVersion, checkWeixinAppId, formatWeixinQuery, invalid, normalizePagePath, serializeQuery } from '../links'
 import { seam } from '../platform'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
@@ -29,7 +29,9 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   // The service answers 400 to an empty path: say so here, before any request.
   if (!target.path) throw invalid('path', 'is required (the link service mints links to a page)')
   // Undefined fields are left out of the JSON body, the transit page's URL and the cache key alike.
+  // The appId goes along: a service minting for another mini program refuses (app-mismatch) rather than open the wrong one.
   const request: LinkRequest = {
+    appId: checkWeixinAppId(target.appId),
     path: normalizePagePath(target.path),
     query: target.query === undefined ? undefined : formatWeixinQuery(target.query, 1024),
     envVersion: checkEnvVersion(target.envVersion),

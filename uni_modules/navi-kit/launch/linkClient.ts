@@ -11,6 +11,8 @@ import type { EnvVersion } from '../links'
 import { seam } from '../platform'
 
 export interface LinkRequest {
+  /** The WeChat mini program to open: the service refuses any but its own (WECHAT_APPID). */
+  appId?: string
   /** Page path, no leading '/', no query. */
   path: string
   /** Query string within WeChat's character set. */
@@ -84,7 +86,7 @@ export function createLinkClient(baseUrl: string): LinkClient {
 
   return {
     mint(kind, request) {
-      const key = JSON.stringify([kind, request.path, request.query, request.envVersion, request.cq])
+      const key = JSON.stringify([kind, request.appId, request.path, request.query, request.envVersion, request.cq])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
       const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request)
@@ -104,7 +106,7 @@ export function createLinkClient(baseUrl: string): LinkClient {
     },
     transitPageUrl: (request) =>
       `${base}/go/wechat?` +
-      Object.entries({ path: request.path, query: request.query, env: request.envVersion, cq: request.cq })
+      Object.entries({ appid: request.appId, path: request.path, query: request.query, env: request.envVersion, cq: request.cq })
         .filter((entry): entry is [string, string] => entry[1] !== undefined)
         .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
         .join('&'),
