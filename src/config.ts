@@ -278,6 +278,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl,
     plaintextPaths: paths(env, 'NAVI_PLAINTEXT_PATHS'),
     ratePerSecond: integer(env, 'NAVI_UPSTREAM_RATE', 100, 1, 100),
+    instances: integer(env, 'NAVI_INSTANCES', 1, 1, 1000),
     maxQueue: integer(env, 'NAVI_MAX_QUEUE', 1000, 0, 1_000_000),
     dailyQuota: integer(env, 'NAVI_DAILY_QUOTA', 500_000, 1, 500_000),
     permanentShortLinkCap: integer(env, 'NAVI_PERMANENT_SHORTLINK_CAP', 100_000, 0, 100_000),

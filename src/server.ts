@@ -71,7 +71,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     let rateLimitRedis: Redis | undefined
     if (config.service.redisUrl) {
       // Fail fast per command (the limiter skips on error) rather than queueing requests behind a dead Redis.
-      rateLimitRedis = new Redis(config.service.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      // A command timeout too: a stalled Redis keeps its connection open, and the limiter has no timeout of its own.
+      rateLimitRedis = new Redis(config.service.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 500,
+        connectTimeout: 1000,
+      })
       const client = rateLimitRedis
       let reported = false
       client.on('error', (error: Error) => {
@@ -79,7 +86,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         reported = true
       })
       client.on('ready', () => (reported = false))
-      cleanups.push(() => client.quit())
+      cleanups.push(() => client.quit().catch(() => client.disconnect()))
       await client.connect().catch((error: unknown) => {
         logger.warn({ err: error }, 'rate-limit store: Redis not reachable yet; limits are skipped until it is')
       })

@@ -5,6 +5,9 @@
  * - permanent Short Links (100,000 in all).
  * WeChat saying the quota is spent (44993, 45009, 85406) marks the day spent
  * too, so the next requests fall back without asking again.
+ * A link is counted when its call is about to leave (a reservation), and given
+ * back if the call fails: counting only after success let every request queued
+ * behind the throttle pass the check at once.
  * WeChat counts both per mini program, so every key carries the AppID: mini
  * programs sharing one Redis must not spend each other's quota.
  */
@@ -22,6 +25,9 @@ export function shanghaiDay(at: number): string {
 export function msUntilShanghaiMidnight(at: number): number {
   return DAY_MS - ((at + SHANGHAI_OFFSET_MS) % DAY_MS)
 }
+
+/** Gives a reserved link back (its call failed, so WeChat made none). */
+export type Release = () => Promise<void>
 
 export interface QuotaOptions {
   store: Store
@@ -56,15 +62,6 @@ export class Quota {
     return this.options.store.getCount(this.permanentKey)
   }
 
-  async dailyExhausted(): Promise<boolean> {
-    if ((await this.options.store.get(`${this.dayKey()}:spent`)) !== null) return true
-    return (await this.usedToday()) >= this.options.dailyQuota
-  }
-
-  async permanentExhausted(): Promise<boolean> {
-    return (await this.permanentUsed()) >= this.options.permanentCap
-  }
-
   /**
    * WeChat said the quota is gone: believe it until midnight. The answer is about
    * the day the call was sent (`sentAt`); one that arrives after midnight says
@@ -77,10 +74,17 @@ export class Quota {
     return true
   }
 
-  /** Counts one generated scheme / URL Link. */
-  async recordDaily(): Promise<void> {
+  /**
+   * Takes one of today's schemes / URL Links for a call about to be made;
+   * undefined when the day is spent (by count, or WeChat said so).
+   */
+  async reserveDaily(): Promise<Release | undefined> {
+    const key = this.dayKey()
+    if ((await this.options.store.get(`${key}:spent`)) !== null) return undefined
     // Kept two days: long enough to outlive the day it counts, whatever the store's clock.
-    const used = await this.options.store.addCount(this.dayKey(), 1, 2 * DAY_MS)
+    const taken = await this.reserve(key, this.options.dailyQuota, 2 * DAY_MS)
+    if (!taken) return undefined
+    const used = taken.used
     const day = shanghaiDay(this.options.now())
     const warnAt = this.options.warnAt ?? 0.8
     if (used >= this.options.dailyQuota * warnAt && this.warnedDay !== day) {
@@ -90,10 +94,22 @@ export class Quota {
         `${Math.round((used / this.options.dailyQuota) * 100)}% of today's link quota is used; plaintext fallback or 503 follow when it runs out`,
       )
     }
+    return taken.release
   }
 
-  /** Counts one permanent Short Link (they never expire, so neither does the count). */
-  async recordPermanent(): Promise<void> {
-    await this.options.store.addCount(this.permanentKey, 1, 100 * 365 * DAY_MS)
+  /** Takes one permanent Short Link (they never expire, so neither does the count); undefined at the cap. */
+  async reservePermanent(): Promise<Release | undefined> {
+    return (await this.reserve(this.permanentKey, this.options.permanentCap, 100 * 365 * DAY_MS))?.release
+  }
+
+  /** One more on `key`, unless that passes `limit` (then it is given back at once). */
+  private async reserve(key: string, limit: number, ttlMs: number): Promise<{ used: number; release: Release } | undefined> {
+    const release: Release = async () => {
+      await this.options.store.addCount(key, -1, ttlMs)
+    }
+    const used = await this.options.store.addCount(key, 1, ttlMs)
+    if (used <= limit) return { used, release }
+    await release()
+    return undefined
   }
 }

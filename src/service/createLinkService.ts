@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { linkExpiry, linkKey, LinkCache, DEFAULT_EXPIRE_DAYS, served, type CachedLink, type ServedLink } from '../links/cache'
 import { CoreMetrics } from '../links/metrics'
 import { isPlaintextPath, plaintextScheme } from '../links/plaintext'
-import { msUntilShanghaiMidnight, Quota } from '../links/quota'
+import { msUntilShanghaiMidnight, Quota, type Release } from '../links/quota'
 import { SingleFlight } from '../links/singleflight'
 import { Throttle } from '../links/throttle'
 import { appendCq, appMismatch, validateLinkRequest } from '../links/validate'
@@ -61,7 +61,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   const ownsStore = !store
   if (!store) {
     if (config.redisUrl) {
-      const redis = new RedisStore({ url: config.redisUrl, logger })
+      const redis = new RedisStore({ url: config.redisUrl, logger, instances: config.instances })
       await redis.connect()
       store = redis
     } else {
@@ -182,11 +182,6 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       if (!dayTurned) return generate(request, true)
       throw error
     }
-    if (request.kind === 'shortlink') {
-      if (request.isPermanent) await quota.recordPermanent()
-    } else {
-      await quota.recordDaily()
-    }
     return { url, expiresAt: linkExpiry(request, mintedAt), mintedAt }
   }
 
@@ -203,8 +198,15 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
           try {
             const again = await cache.get(key)
             if (again) return again
-            await checkQuota(request)
-            const fresh = served(await generate(request))
+            const release = await reserveQuota(request)
+            let fresh: ServedLink
+            try {
+              fresh = served(await generate(request))
+            } catch (error) {
+              // No link came of the call, so WeChat counted none.
+              await release?.().catch(() => undefined)
+              throw error
+            }
             minted = true
             await cache.set(key, fresh)
             return fresh
@@ -221,18 +223,23 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     return { link, cached: !minted }
   }
 
-  async function checkQuota(request: LinkRequest): Promise<void> {
+  /** Counts the link about to be minted against its quota (given back if the call fails); throws when none is left. */
+  async function reserveQuota(request: LinkRequest): Promise<Release | undefined> {
     if (request.kind === 'shortlink') {
-      if (request.isPermanent && (await quota.permanentExhausted())) {
+      if (!request.isPermanent) return undefined
+      const release = await quota.reservePermanent()
+      if (!release) {
         throw new ServiceError(
           'permanent-cap-reached',
           503,
           `The cap of ${config.permanentShortLinkCap} permanent Short Links is reached; mint temporary ones instead.`,
         )
       }
-      return
+      return release
     }
-    if (await quota.dailyExhausted()) throw quotaExhausted()
+    const release = await quota.reserveDaily()
+    if (!release) throw quotaExhausted()
+    return release
   }
 
   function quotaExhausted(errcode?: number): ServiceError {

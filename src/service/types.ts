@@ -85,6 +85,11 @@ export interface ServiceConfig {
   plaintextPaths: string[]
   /** Upstream generation calls per second, ≤ 100. */
   ratePerSecond: number
+  /**
+   * How many instances share redisUrl (default 1). While Redis is away each
+   * throttles alone, so each keeps to ratePerSecond / instances meanwhile.
+   */
+  instances?: number
   /** Requests that may wait for a throttle slot before 503. */
   maxQueue: number
   dailyQuota: number

@@ -21,6 +21,8 @@ export interface RedisStoreOptions {
   /** Namespace for every key (several services may share one Redis). */
   prefix?: string
   commandTimeoutMs?: number
+  /** Instances sharing this Redis: while it is away, each takes limit / instances of a throttle's slots. */
+  instances?: number
   logger?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void }
 }
 
@@ -55,6 +57,13 @@ local cur = tonumber(redis.call('GET', KEYS[1])) or 0
 if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
 return 1`
 
+/**
+ * After a command failed or timed out, Redis counts as away this long. A Redis
+ * that stalls keeps its connection 'ready', so without this every command of
+ * every request would wait out its own timeout (a cached link: about ten).
+ */
+const BREAK_MS = 2000
+
 interface CounterState {
   /** The last total (floor + counter) this instance read or wrote. */
   lastTotal: number
@@ -71,7 +80,10 @@ export class RedisStore implements Store {
   private readonly counters = new Map<string, CounterState>()
   private readonly prefix: string
   private readonly logger: RedisStoreOptions['logger']
+  private readonly instances: number
   private lastFailureAt = 0
+  /** Until then Redis counts as away (BREAK_MS after a failed command). */
+  private brokenUntil = 0
   private epoch: string | null = null
   private flushing: Promise<void> | null = null
   private closed = false
@@ -79,6 +91,7 @@ export class RedisStore implements Store {
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'navi:'
     this.logger = options.logger
+    this.instances = Math.max(1, options.instances ?? 1)
     this.client = new Redis(options.url, {
       keyPrefix: this.prefix,
       // Fail fast instead of queueing: a request must not hang on a Redis that is away.
@@ -93,6 +106,7 @@ export class RedisStore implements Store {
       this.lastFailureAt = Date.now()
     })
     this.client.on('ready', () => {
+      this.brokenUntil = 0
       this.logger?.info({ store: 'redis' }, 'redis store connected')
       void this.flushCounters()
     })
@@ -106,7 +120,13 @@ export class RedisStore implements Store {
   }
 
   private ready(): boolean {
-    return !this.closed && this.client.status === 'ready'
+    return !this.closed && this.client.status === 'ready' && Date.now() >= this.brokenUntil
+  }
+
+  /** A command failed or timed out: use local state for BREAK_MS before asking Redis again. */
+  private commandFailed(): void {
+    this.lastFailureAt = Date.now()
+    this.brokenUntil = this.lastFailureAt + BREAK_MS
   }
 
   /** Runs `shared` on Redis, or `fallback` locally when Redis is away or fails. */
@@ -115,7 +135,7 @@ export class RedisStore implements Store {
     try {
       return await shared()
     } catch (error) {
-      this.lastFailureAt = Date.now()
+      this.commandFailed()
       this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'redis command failed; using local state')
       return fallback()
     }
@@ -167,7 +187,8 @@ export class RedisStore implements Store {
   takeSlot(key: string, id: string, limit: number, leaseMs: number): Promise<number> {
     return this.either(
       async () => Number(await this.client.eval(TAKE_SLOT, 1, key, id, limit, Math.round(leaseMs))),
-      () => this.local.takeSlot(key, id, limit, leaseMs),
+      // Alone meanwhile: this instance's share, so all of them together stay within the limit.
+      () => this.local.takeSlot(key, id, Math.max(1, Math.floor(limit / this.instances)), leaseMs),
     )
   }
 
@@ -198,7 +219,7 @@ export class RedisStore implements Store {
         state.lastTotal = Number(await this.client.eval(ADD_COUNT, 2, key, `${key}:floor`, by, Math.round(ttlMs)))
         return state.lastTotal
       } catch {
-        this.lastFailureAt = Date.now()
+        this.commandFailed()
       }
     }
     // Redis away (or an earlier buffer not flushed yet): keep the count, flush it later.
@@ -249,7 +270,7 @@ export class RedisStore implements Store {
         }
         if (lostData) this.logger?.warn({ store: 'redis' }, 'redis came back empty; quota totals restored from this instance')
       } catch (error) {
-        this.lastFailureAt = Date.now()
+        this.commandFailed()
         this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not flush quota counts yet')
       } finally {
         this.flushing = null
@@ -274,6 +295,13 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return
     if (this.ready()) await this.flushCounters()
+    const unsent = this.pendingCounts()
+    if (unsent > 0) {
+      this.logger?.warn(
+        { store: 'redis', unsent },
+        `closing with ${unsent} quota count(s) Redis never got: other instances will not see them, so today's total reads that much low`,
+      )
+    }
     this.closed = true
     await this.client.quit().catch(() => this.client.disconnect())
     await this.local.close()

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       NAVI_ALLOWED_PATHS: 'pages/index/index,pages/goods/*',
       NAVI_PLAINTEXT_PATHS: 'pages/index/index',
       NAVI_REDIS_URL: 'redis://127.0.0.1:6390/0',
+      NAVI_INSTANCES: '4',
     })
     expect(config.sandbox).toBe(false)
     expect(config.http).toMatchObject({
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
     expect(config.service.officialAccount).toEqual({ appId: 'wxfedcba9876543210', secret: 'oa-secret' })
     expect(config.service.plaintextPaths).toEqual(['pages/index/index'])
     expect(config.service.redisUrl).toBe('redis://127.0.0.1:6390/0')
+    expect(config.service.instances).toBe(4)
   })
 
   it('in SANDBOX takes NAVI_SANDBOX_APPID as the mini program to mint for, when it is a WeChat AppID', () => {

@@ -69,6 +69,26 @@ describe('three instances on one Redis', () => {
     expect(counters.rateLimited).toBe(0)
     expect(peakInWindow(counters.generationArrivals, 1000)).toBeLessThanOrEqual(100)
   }, 30_000)
+
+  it('keep to NAVI_DAILY_QUOTA together when far more links are asked for at once than it allows', async () => {
+    const limited = await Promise.all(
+      stores.map((store) => createLinkService(coreConfig(emulator.url, SANDBOX_APP, { redisUrl: inject('redisUrl'), dailyQuota: 50 }), { store })),
+    )
+    try {
+      const requests = limited.flatMap((instance, which) =>
+        Array.from({ length: 100 }, (_, i) => instance.mint({ kind: 'scheme', path: 'pages/a/a', query: `q=${which}-${i}` })),
+      )
+      const outcomes = await Promise.allSettled(requests)
+      const minted = outcomes.filter((outcome) => outcome.status === 'fulfilled')
+      const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as { code?: string }).code] : []))
+      expect(minted).toHaveLength(50)
+      expect(new Set(refused)).toEqual(new Set(['quota-exhausted']))
+      expect(emulator.control.counters().calls.generatescheme).toBe(50)
+      expect(metricValue(await limited[0].metrics(), 'navi_quota_used')).toBe(50)
+    } finally {
+      await Promise.all(limited.map((instance) => instance.close()))
+    }
+  }, 30_000)
 })
 
 describe('two mini programs on one Redis', () => {

@@ -26,39 +26,43 @@ describe('Quota', () => {
     return { quota, warnings, now: () => now, advance: (ms: number) => (now += ms) }
   }
 
-  it('counts generated links per day and is exhausted at the quota', async () => {
+  it('counts reserved links per day, refuses past the quota, and takes back what is given back', async () => {
     const { quota } = setup(3)
-    expect(await quota.dailyExhausted()).toBe(false)
-    for (let i = 0; i < 3; i++) await quota.recordDaily()
+    const taken = await Promise.all([1, 2, 3, 4, 5].map(() => quota.reserveDaily()))
+    expect(taken.filter(Boolean)).toHaveLength(3)
     expect(await quota.usedToday()).toBe(3)
-    expect(await quota.dailyExhausted()).toBe(true)
+    await taken[0]?.()
+    expect(await quota.usedToday()).toBe(2)
+    expect(await quota.reserveDaily()).toBeTypeOf('function')
+    expect(await quota.reserveDaily()).toBeUndefined()
   })
 
   it('warns once a day when 80% is used', async () => {
     const { quota, warnings } = setup(10)
-    for (let i = 0; i < 7; i++) await quota.recordDaily()
+    for (let i = 0; i < 7; i++) await quota.reserveDaily()
     expect(warnings).toHaveLength(0)
-    await quota.recordDaily()
-    await quota.recordDaily()
+    await quota.reserveDaily()
+    await quota.reserveDaily()
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatchObject({ used: 8, dailyQuota: 10 })
   })
 
   it('starts a new count after midnight in Beijing, and forgets a day WeChat declared spent', async () => {
     const { quota, now, advance } = setup(10)
-    await quota.recordDaily()
+    await quota.reserveDaily()
     await quota.markDailySpent(now())
-    expect(await quota.dailyExhausted()).toBe(true)
+    expect(await quota.reserveDaily()).toBeUndefined()
     advance(6 * 3_600_000 + 1) // 16:00:00.001 UTC = 00:00 the next day in Shanghai
     expect(await quota.usedToday()).toBe(0)
-    expect(await quota.dailyExhausted()).toBe(false)
+    expect(await quota.reserveDaily()).toBeTypeOf('function')
   })
 
   it('caps permanent short links for good', async () => {
     const { quota, advance } = setup()
-    await quota.recordPermanent()
-    await quota.recordPermanent()
+    await quota.reservePermanent()
+    await quota.reservePermanent()
     advance(3 * 86_400_000)
-    expect(await quota.permanentExhausted()).toBe(true)
+    expect(await quota.reservePermanent()).toBeUndefined()
+    expect(await quota.permanentUsed()).toBe(2)
   })
 })

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { MemoryStore } from '../../src/stores/memory'
 import { RedisStore } from '../../src/stores/redis'
 import type { Store } from '../../src/stores/store'
+import { freePort } from './setup/redis'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -77,5 +78,33 @@ describe.each([
 
   it('reports itself healthy while reachable', () => {
     expect(make().health()).toBe('ok')
+  })
+})
+
+describe('redis store while Redis is away', () => {
+  it("throttles alone at its share of the limit, so NAVI_INSTANCES instances together stay within it", async () => {
+    const port = await freePort() // nothing listens there
+    const away = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: `test-${randomUUID()}:`, instances: 4 })
+    await away.connect(300)
+    try {
+      const granted: number[] = []
+      for (let i = 0; i < 40; i++) granted.push(await away.takeSlot('slots', `s${i}`, 100, 10_000))
+      expect(granted.filter((wait) => wait === -1)).toHaveLength(25)
+      expect(granted.slice(25).every((wait) => wait > 0)).toBe(true)
+      expect(away.health()).toBe('degraded')
+    } finally {
+      await away.close()
+    }
+  })
+
+  it('says so when it closes with quota counts Redis never got', async () => {
+    const warnings: string[] = []
+    const logger = { warn: (_obj: object, msg?: string) => void warnings.push(msg ?? ''), info: () => undefined }
+    const away = new RedisStore({ url: `redis://127.0.0.1:${await freePort()}`, prefix: `test-${randomUUID()}:`, logger })
+    await away.connect(300)
+    await away.addCount('quota:day', 1, 60_000)
+    await away.addCount('quota:day', 1, 60_000)
+    await away.close()
+    expect(warnings).toContainEqual(expect.stringMatching(/^closing with 2 quota count\(s\) Redis never got/))
   })
 })

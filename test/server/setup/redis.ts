@@ -11,6 +11,10 @@ export interface RunningRedis {
   url: string
   port: number
   stop(): Promise<void>
+  /** SIGSTOP: the connection stays open and nothing answers (a blocked or swapped-out Redis). */
+  pause(): void
+  /** SIGCONT after pause(). */
+  resume(): void
 }
 
 export async function freePort(): Promise<number> {
@@ -59,8 +63,11 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       if (child.exitCode !== null) return
+      child.kill('SIGCONT')
       child.kill('SIGTERM')
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
       if (child.exitCode === null) child.kill('SIGKILL')
