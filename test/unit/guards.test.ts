@@ -134,6 +134,31 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect((error as NavigationError).message).toContain('other plugin bug')
   })
 
+  it('a newer navigation supersedes one still in its guards: the newer page opens, the older rejects aborted and never reaches uni', async () => {
+    h = harness(platform)
+    const after: string[] = []
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? new Promise((resolve) => setTimeout(resolve, 20)) : true))
+    h.router.afterEach((to, from, failure) => void after.push(`${from.path} → ${to.path} ${failure?.code ?? 'ok'}`))
+    const slow = codeOf(h.router.push('/pages/detail/detail'))
+    const quick = codeOf(h.router.push('/pages/user/profile'))
+    expect(await quick).toBe('resolved')
+    expect(await slow).toBe('aborted')
+    await h.sim.settle()
+    expect(h.calls).toEqual(['navigateTo /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+    expect(after).toEqual(['/pages/home/home → /pages/user/profile ok', '/pages/home/home → /pages/detail/detail aborted'])
+  })
+
+  it('afterEach hears back() too, with the page below as to', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    const after: string[] = []
+    h.router.afterEach((to, from, failure) => void after.push(`${from.path} → ${to.path} ${failure?.code ?? 'ok'}`))
+    await h.router.back(2)
+    expect(after).toEqual(['/pages/user/profile → /pages/home/home ok'])
+  })
+
   it('unregistering removes exactly that guard', async () => {
     h = harness(platform)
     const stop = h.router.beforeEach(() => false)

@@ -179,6 +179,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect((results[0].eventChannel as SimEventChannel).emitted).toEqual([['fromOpener', [{ id: 1 }]]])
   })
 
+  it('a WeChat plugin page (plugin-private://, plugin://) goes to uni untouched, past the guards', async () => {
+    h = harness(platform, { withApp: true })
+    const seen: string[] = []
+    h.router.beforeEach((to) => void seen.push(to.fullPath))
+    const live = 'plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=12'
+    raw(h, 'navigateTo', live)
+    raw(h, 'redirectTo', 'plugin://myPlugin/hello-page')
+    await tick(5)
+    await h.sim.settle()
+    expect(h.calls).toEqual([`navigateTo ${live}`, 'redirectTo plugin://myPlugin/hello-page'])
+    expect(seen).toEqual([])
+  })
+
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
     h.router.beforeEach(() => false)

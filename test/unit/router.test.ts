@@ -22,7 +22,7 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     h = harness(platform)
     const route = await h.router.push('/pages/detail/detail')
     expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
-    expect(route).toMatchObject({ path: '/pages/detail/detail', name: n('detail'), isTab: false, query: {} })
+    expect(route).toEqual({ path: '/pages/detail/detail', name: n('detail'), isTab: false, query: {}, fullPath: '/pages/detail/detail' })
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
     expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
   })
@@ -53,6 +53,21 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
       'reLaunch /pages/user/settings?a=b',
     ])
     expect(h.sim.getCurrentPages()).toHaveLength(1)
+  })
+
+  it('a query written into the path keeps everything after its first ?, another ? inside a value included', async () => {
+    h = harness(platform)
+    const route = await h.router.push('/pages/detail/detail?redirect=/pages/user/profile?id=42&from=mail')
+    expect(route.query).toEqual({ redirect: '/pages/user/profile?id=42', from: 'mail' })
+    expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ redirect: '/pages/user/profile?id=42', from: 'mail' })
+  })
+
+  it('a plugin page or other URL with a scheme is invalid, saying to call uni for it', async () => {
+    h = harness(platform)
+    const error = await failure(h.router.push('plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=12'))
+    expect(error.code).toBe('invalid')
+    expect(error.message).toMatch(/is not a page of pages\.json \(a plugin page or a URL\): call uni\.navigateTo for it$/)
+    expect(h.calls).toEqual([])
   })
 
   it('resolves names: pages.json name, collapsed path, folder path, subpackage', () => {
@@ -214,6 +229,13 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     await h.router.back()
     expect(h.calls).toEqual(['reLaunch /pages/mine/mine'])
     expect(topPath(h.sim)).toBe('/pages/mine/mine')
+  })
+
+  it("back() with nothing below relaunches the configured home with its query", async () => {
+    h = harness(platform, { launchUrl: '/pages/detail/detail', home: '/pages/user/profile?tab=2' })
+    await h.router.back()
+    expect(h.calls).toEqual(['reLaunch /pages/user/profile?tab=2'])
+    expect(h.router.currentRoute.value.query).toEqual({ tab: '2' })
   })
 
   it('round-trips a typed query to the target page\'s options', async () => {

@@ -57,7 +57,27 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     await h.router.relaunch('/pages/detail/detail')
     // The native tab bar: no uni call, no router.
     h.sim.tapTabBar('/pages/mine/mine')
-    expect(seenOf(top(h)).route).toMatchObject({ path: '/pages/mine/mine', query: {} })
+    // toEqual: toMatchObject's `query: {}` would match any query.
+    expect(seenOf(top(h)).route).toMatchObject({ path: '/pages/mine/mine' })
+    expect(seenOf(top(h)).route.query).toEqual({})
+  })
+
+  it('a switchTab that fails leaves no query waiting for the tab page: opened later by the native tab bar, it reads none', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    // Another plugin's interceptor refuses the call: uni never opens the tab.
+    const refuse = {
+      invoke() {
+        throw new Error('refused by another plugin')
+      },
+    }
+    h.sim.uni.addInterceptor('switchTab', refuse)
+    await expect(h.router.push({ name: n('mine'), query: { coupon: 'X1' } })).rejects.toMatchObject({ code: 'platform' })
+    h.sim.uni.removeInterceptor('switchTab', refuse)
+    h.sim.tapTabBar('/pages/mine/mine')
+    expect(seenOf(top(h)).route).toMatchObject({ path: '/pages/mine/mine' })
+    expect(seenOf(top(h)).route.query).toEqual({})
+    expect(h.router.currentRoute.value.query).toEqual({})
   })
 
   it('a page shown again by back makes it the current route', async () => {

@@ -1,4 +1,5 @@
 import type { NavigationError } from './errors'
+import { isOutsideUrl } from './location'
 import { navigationApi, type UniCallOptions, type UniCallbackResult } from './platform'
 import type { Route } from './types'
 
@@ -22,13 +23,15 @@ export interface RawCall {
  * it through the router, and the router re-issues the uni call marked with
  * OWN_CALL, with the caller's own query text. What uni answers the re-issued
  * call (a navigateTo's eventChannel) goes back to the caller's `success`.
- * A mini program's `<navigator>` is native: no interceptor sees it.
+ * A mini program's `<navigator>` is native: no interceptor sees it. URLs with a
+ * scheme (WeChat plugin pages) go to uni untouched: they are not in pages.json.
  */
 export function interceptRawCalls(navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>): void {
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {
-        if (options[OWN_CALL]) return
+        // A plugin page (plugin-private://…) is none of pages.json: uni opens it, unguarded.
+        if (options[OWN_CALL] || (typeof options.url === 'string' && isOutsideUrl(options.url))) return
         const { url, success, fail, complete, ...extra } = options
         const call: RawCall = { options: extra }
         const answer = (callback: typeof success, result: UniCallbackResult) => {

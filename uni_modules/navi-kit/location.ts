@@ -17,3 +17,9 @@ export function normalizePath(raw: string, currentRoute = ''): string {
   }
   return '/' + folders.filter(Boolean).join('/')
 }
+
+/**
+ * A URL with a scheme (`plugin-private://wx…/pages/live`, `plugin://name/page`):
+ * a WeChat plugin page or another target that uni opens itself, not a page of pages.json.
+ */
+export const isOutsideUrl = (raw: string): boolean => /^[a-z][\w+.-]*:/i.test(raw)

@@ -3,7 +3,7 @@ import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
 import { interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
-import { normalizePath } from './location'
+import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
@@ -103,9 +103,13 @@ export function createRouter(options: RouterOptions): Router {
     try {
       if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query })
       if (typeof path === 'string') {
+        if (isOutsideUrl(path)) {
+          throw fail('invalid', `${path} is not a page of pages.json (a plugin page or a URL): call uni.navigateTo for it`)
+        }
         // A query written into the path reads like a URL's: strings, decoded once.
         // Most paths carry none: skip the split.
-        const search = path.includes('?') && path.split('?')[1]
+        // Everything after the first '?' (a value may hold another: redirect=/pages/a/a?id=1).
+        const search = path.includes('?') && path.slice(path.indexOf('?') + 1)
         const inPath = search && decodeQuery(splitQuery(search), true)
         // Only a relative path needs the current page.
         return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query })
@@ -147,7 +151,15 @@ export function createRouter(options: RouterOptions): Router {
    * Carries out one navigation: guards, the uni call, afterEach. `call`: a raw uni call the
    * interceptors handed over. `resolved`: `raw` already resolved (a guard's redirect).
    */
-  async function navigate(method: NavigationMethod, raw: unknown, call?: RawCall, redirects = 0, resolved?: Route): Promise<Route> {
+  async function navigate(
+    method: NavigationMethod,
+    raw: unknown,
+    call?: RawCall,
+    redirects = 0,
+    resolved?: Route,
+    // A redirect continues its navigation; anything else starts a new one, which supersedes any still in its guards.
+    id = ++started,
+  ): Promise<Route> {
     const to = resolved ?? resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
@@ -158,6 +170,8 @@ export function createRouter(options: RouterOptions): Router {
       // Without guards nothing is awaited here. true, undefined and null say "go on".
       for (const guard of guards.list()) {
         const answer = await guard(to, from)
+        // As in vue-router: the last navigation asked for wins, not the one whose guards finish last.
+        if (id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
         if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
         if (answer != null && answer !== true) {
           if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
@@ -165,13 +179,14 @@ export function createRouter(options: RouterOptions): Router {
           const next = resolve(answer as RouteLocationRaw)
           inFlight.delete(key)
           redirected = true
-          return await navigate(method, answer, call, redirects + 1, next)
+          return await navigate(method, answer, call, redirects + 1, next, id)
         }
       }
       const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
       // Tab pages die on reLaunch: what was waiting for them is stale.
       if (uniMethod === 'reLaunch') tabQueries.clear()
+      const handedOff = tabQueries.get(to.path)
       if (to.isTab) tabQueries.set(to.path, to.query)
       const asWritten = call && !redirects && typeof raw === 'string'
       let url = to.fullPath
@@ -186,7 +201,11 @@ export function createRouter(options: RouterOptions): Router {
       const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
-      const result = await callUni(uniMethod, uniOptions)
+      const result = await callUni(uniMethod, uniOptions).catch((error: NavigationError) => {
+        // The tab page did not open: it keeps what it was handed before.
+        if (to.isTab) handedOff ? tabQueries.set(to.path, handedOff) : tabQueries.delete(to.path)
+        throw error
+      })
       if (call) call.result = result
       return (currentRoute.value = to)
     } catch (error) {
@@ -200,6 +219,8 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   let installs = 0
+  /** Navigations started so far: the id of the newest. */
+  let started = 0
   /** The page the last back() left, while it may still be on top (uni-h5 has not popped it yet). */
   let leaving: { page: PageRecord; until: number } | undefined
   const router: RouterInternals = {
@@ -213,8 +234,10 @@ export function createRouter(options: RouterOptions): Router {
       if (!Number.isInteger(delta) || delta < 1) throw fail('invalid', `back(${delta}): delta must be a whole number, 1 or more`)
       const stack = pageStack()
       const below = stack[stack.length - 1 - delta]
-      // Opened from a share card or refreshed on H5: nothing to go back to, so go home.
-      if (!below) return void (await navigate('reLaunch', home.path))
+      // Opened from a share card or refreshed on H5: nothing to go back to, so go home (with its query).
+      if (!below) return void (await navigate('reLaunch', home.fullPath))
+      // A back supersedes a push still in its guards, as a newer navigation does.
+      started++
       // A double tap on a back button closes one page, not two. uni-h5 answers before the page
       // leaves (history.go, then popstate), so a tap in between still finds it on top: the same back.
       const top = stack[stack.length - 1]
@@ -227,7 +250,15 @@ export function createRouter(options: RouterOptions): Router {
           // a page outside pages.json below: go back all the same; its onShow says where we are
         }
         const before = currentRoute.value
-        await callUni('navigateBack', { delta })
+        let failure: NavigationError | undefined
+        try {
+          await callUni('navigateBack', { delta })
+        } catch (error) {
+          throw (failure = error as NavigationError)
+        } finally {
+          // Guards cannot stop a back (the system back button never asks), but afterEach hears it.
+          if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
+        }
         leaving = { page: top, until: Date.now() + LEAVE_MS }
         // The page's own onShow may have set it already, with the query it was handed: that one stands.
         if (target && currentRoute.value === before) currentRoute.value = target
