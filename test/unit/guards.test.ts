@@ -149,6 +149,17 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(after).toEqual(['/pages/home/home → /pages/user/profile ok', '/pages/home/home → /pages/detail/detail aborted'])
   })
 
+  it('a double tap while an async guard thinks opens the page once: the second call is duplicated and supersedes nothing', async () => {
+    h = harness(platform)
+    h.router.beforeEach(() => new Promise((resolve) => setTimeout(() => resolve(true), 10)))
+    const first = codeOf(h.router.push('/pages/detail/detail'))
+    const second = codeOf(h.router.push('/pages/detail/detail'))
+    expect(await second).toBe('duplicated')
+    expect(await first).toBe('resolved')
+    await h.sim.settle()
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
+  })
+
   it('afterEach hears back() too, with the page below as to', async () => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')

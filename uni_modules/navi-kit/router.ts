@@ -157,13 +157,15 @@ export function createRouter(options: RouterOptions): Router {
     call?: RawCall,
     redirects = 0,
     resolved?: Route,
-    // A redirect continues its navigation; anything else starts a new one, which supersedes any still in its guards.
-    id = ++started,
+    continuing?: number,
   ): Promise<Route> {
     const to = resolved ?? resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
     const key = claim(method + ' ' + to.fullPath)
+    // A redirect continues its navigation; anything else starts a new one, which supersedes any still
+    // in its guards. Counted once claimed: a double tap's second call (duplicated) supersedes nothing.
+    const id = continuing ?? ++started
     let failure: NavigationError | undefined
     let redirected = false
     try {
