@@ -35,6 +35,19 @@ describe('route names from pages.json (navi-routes.d.ts)', () => {
     // @ts-expect-error a number is not a location
     void router.push(123)
   })
+
+  it('takes optional fields (undefined is left out, as at run time) and typed event listeners', () => {
+    const maybe: { id?: number } = {}
+    void router.push({ name: 'detail', query: { id: maybe.id, note: undefined } })
+    void router.push({ name: 'detail', events: { accept: (data: { id: number }) => void data.id } })
+  })
+
+  it('takes a name or a path, not both and not neither', () => {
+    // @ts-expect-error a location needs a name or a path
+    void router.push({ query: { id: 1 } })
+    // @ts-expect-error name and path together: which one is meant?
+    void router.push({ name: 'detail', path: '/pages/home/home' })
+  })
 })
 
 describe('the router API', () => {

@@ -101,7 +101,8 @@ export function createRouter(options: RouterOptions): Router {
   function resolve(raw: RouteLocationRaw): Route {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
-      if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query })
+      // A member left undefined is left out of the URL (encodeQuery skips it): the query is JSON once sent.
+      if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query } as RouteQuery)
       if (typeof path === 'string') {
         if (isOutsideUrl(path)) {
           throw fail('invalid', `${path} is not a page of pages.json (a plugin page or a URL): call uni.navigateTo for it`)
@@ -112,7 +113,7 @@ export function createRouter(options: RouterOptions): Router {
         const search = path.includes('?') && path.slice(path.indexOf('?') + 1)
         const inPath = search && decodeQuery(splitQuery(search), true)
         // Only a relative path needs the current page.
-        return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query })
+        return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query } as RouteQuery)
       }
     } catch (error) {
       // e.g. JSON.stringify's TypeError on a cycle, encodeURIComponent's on a lone surrogate

@@ -7,6 +7,13 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type RouteQuery = Record<string, JsonValue>
 
 /**
+ * What a location's query may be given: JSON values, where an object's member
+ * may be undefined (left out, as JSON.stringify leaves it), so `{ id: maybe?.id }` fits.
+ */
+export type JsonInput = string | number | boolean | null | JsonInput[] | { [key: string]: JsonInput | undefined }
+export type RouteQueryInput = { [key: string]: JsonInput | undefined }
+
+/**
  * Route names and paths of this app. Empty here; the build helper
  * (`src/build/`) writes `navi-routes.d.ts`, which augments it from pages.json:
  * `interface RouteNamedMap { detail: '/pages/detail/detail' }`.
@@ -33,16 +40,18 @@ export interface Route {
   isTab: boolean
 }
 
-export interface RouteLocationObject {
-  /** Absolute, or relative to the current page's folder (as uni resolves it). */
-  path?: RoutePath | (string & {})
-  name?: RouteName
-  query?: RouteQuery
-  /** navigateTo's EventChannel listeners. */
-  events?: Record<string, (...args: unknown[]) => void>
+/** What a location object carries besides its name or path. */
+export interface RouteLocationOptions {
+  query?: RouteQueryInput
+  /** navigateTo's EventChannel listeners, each typed as the page that emits to it wants. */
+  events?: Record<string, (...args: never[]) => void>
   /** App only: uni's animationType / animationDuration. */
   animation?: { type?: string; duration?: number }
 }
+
+/** A page by its pages.json name, or by its path (absolute, or relative to the current page's folder as uni resolves it): one of the two. */
+export type RouteLocationObject = RouteLocationOptions &
+  ({ name: RouteName; path?: never } | { path: RoutePath | (string & {}); name?: never })
 
 /** A path string (absolute or relative, query allowed) or a location object. */
 export type RouteLocationRaw = string | RouteLocationObject
