@@ -265,6 +265,20 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.calls[1]).toBe('navigateTo /pages/user/profile?short=1&_nkt=short')
   })
 
+  it("an open page keeps its oversize payload however many others come and go after it", async () => {
+    h = harness(platform, { queryLimit: 64 })
+    const big = { blob: 'x'.repeat(200) }
+    await h.router.push({ path: '/pages/user/profile', query: big })
+    for (let round = 0; round < 25; round++) {
+      await h.router.push({ path: '/pages/user/settings', query: { blob: 'y'.repeat(200), round } })
+      await h.router.back()
+      await h.sim.settle()
+    }
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+    expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual(big)
+    expect(h.router.currentRoute.value.query).toEqual(big)
+  })
+
   it('queryLimit counts the encoded query without its ?: exactly the limit stays in the URL', async () => {
     h = harness(platform, { queryLimit: 8 })
     await h.router.push({ path: '/pages/detail/detail', query: { a: '123456' } }) // a=123456: 8 characters

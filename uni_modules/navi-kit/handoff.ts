@@ -15,11 +15,19 @@ const payloads = new Map<string, RouteQuery>()
 const session = Date.now().toString(36)
 let counter = 0
 
-export function putPayload(query: RouteQuery): string {
+/** Keeps `query` for the page about to open; `inUse` says whether a page still open reads an older one. */
+export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): string {
   const id = session + ++counter
   payloads.set(id, query)
-  // Twice what a page stack can hold is plenty; the oldest go first.
-  if (payloads.size > 20) payloads.delete(payloads.keys().next().value!)
+  // Twice what a mini program's stack holds is plenty; the oldest go first, but never one an open page reads.
+  if (payloads.size > 20) {
+    for (const old of payloads.keys()) {
+      if (old !== id && !inUse(old)) {
+        payloads.delete(old)
+        break
+      }
+    }
+  }
   return id
 }
 

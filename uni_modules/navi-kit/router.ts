@@ -136,6 +136,9 @@ export function createRouter(options: RouterOptions): Router {
     return currentRoute.value
   }
 
+  /** Whether a page still open reads the oversize payload `id` (its URL carries the id). */
+  const isOpenPayload = (id: string): boolean => pageStack().some((page) => page.options?.[HANDOFF_ID] === id)
+
   /** The uni call that carries out `method` to `to`: switchTab for a tab page, the stack policy for a push. */
   function uniMethodFor(method: NavigationMethod, to: Route): UniMethod {
     if (method === 'reLaunch') return method
@@ -198,7 +201,7 @@ export function createRouter(options: RouterOptions): Router {
       // A raw call keeps its own query text, so a page that reads its onLoad options gets what was sent.
       else if (asWritten) url = to.path + (raw.includes('?') ? raw.slice(raw.indexOf('?')) : '')
       // queryLimit counts the encoded query, without its '?'.
-      else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query)}`
+      else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query, isOpenPayload)}`
       router.pending = to
       // Only the options given: uni copies this object on every call.
       const uniOptions: UniCallOptions = { ...call?.options, url }
