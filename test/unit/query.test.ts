@@ -37,7 +37,7 @@ describe('decodeQuery', () => {
 
   it('returns a copy of a handed-off payload, and the URL keys when the payload is gone (after a refresh)', () => {
     const payload = { big: 'x'.repeat(10), list: [1] }
-    const id = putPayload(payload)
+    const id = putPayload(payload, () => false)
     const read = decodeQuery({ _nkh: id }, true)
     expect(read).toEqual(payload)
     expect(read).not.toBe(payload)
