@@ -53,7 +53,7 @@ export interface UniSimulator {
 const MP_STACK_LIMIT = 10
 
 // ——— uni-shared / uni-h5 query helpers, as uni-h5 3.0.0-5000720260410001 has them ———
-const safeDecode = (text: string) => {
+const safeDecode = (text: unknown) => {
   try {
     return decodeURIComponent('' + text)
   } catch {
@@ -73,24 +73,38 @@ function encodeQueryString(url: string): string {
   })
   return url.slice(0, at) + '?' + params.join('&')
 }
-/** uni-shared parseQuery (vue-router's): '+' → ' ', key and value decoded. */
-function parseQuery(search: string): Record<string, string> {
-  const query: Record<string, string> = Object.create(null)
+/**
+ * uni-shared parseQuery (vue-router's): '+' → ' ', key and value decoded, into a
+ * plain object (so `key in query` sees inherited names: 'constructor' arrives
+ * garbled, as in uni), a repeated key becomes an array, no '=' gives null.
+ */
+function parseQuery(search: string): Record<string, unknown> {
+  const query: Record<string, unknown> = {}
   if (search === '' || search === '?') return query
   for (const raw of (search[0] === '?' ? search.slice(1) : search).split('&')) {
     const param = raw.replace(/\+/g, ' ')
     const eq = param.indexOf('=')
     const key = safeDecode(eq < 0 ? param : param.slice(0, eq))
-    query[key] = eq < 0 ? '' : safeDecode(param.slice(eq + 1))
+    const value = eq < 0 ? null : safeDecode(param.slice(eq + 1))
+    if (key in query) {
+      let current = query[key]
+      if (!Array.isArray(current)) current = query[key] = [current]
+      ;(current as unknown[]).push(value)
+    } else query[key] = value
   }
   return query
+}
+/** uni-shared decodedQuery: each value decoded once more, assigned into a plain object. */
+function decodedQuery(query: Record<string, unknown>): Record<string, string> {
+  const decoded: Record<string, string> = {}
+  for (const name of Object.keys(query)) decoded[name] = safeDecode(query[name] as string)
+  return decoded
 }
 /** uni-h5's onLoad options: the route's query decoded once more (decodedQuery). */
 const h5Options = (url: string): Record<string, string> => {
   const encoded = encodeQueryString(url)
   const at = encoded.indexOf('?')
-  const query = parseQuery(at < 0 ? '' : encoded.slice(at + 1))
-  return Object.fromEntries(Object.keys(query).map((key) => [key, safeDecode(query[key])]))
+  return decodedQuery(parseQuery(at < 0 ? '' : encoded.slice(at + 1)))
 }
 /**
  * uni-h5 on a URL from outside (address bar, share link, refresh): vue-router
@@ -101,8 +115,7 @@ const h5Options = (url: string): Record<string, string> => {
  */
 const h5AddressBarOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
-  const query = parseQuery(at < 0 ? '' : url.slice(at + 1))
-  return Object.fromEntries(Object.keys(query).map((key) => [key, safeDecode(query[key])]))
+  return decodedQuery(parseQuery(at < 0 ? '' : url.slice(at + 1)))
 }
 /** WeChat: the query text, split, untouched. */
 const mpOptions = (url: string): Record<string, string> => {

@@ -14,7 +14,8 @@ const nasty = fc.oneof(
   fc.string({ unit: fc.constantFrom('&', '=', '?', '#', '%', '+', ' ', ',', '/', ':', '%25', '%2C', '中', '文', '😀', '👩‍👩‍👧', 'a', '1', '"', '[') }),
 )
 const value = fc.oneof(nasty, fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 3 }), fc.constantFrom('42', 'true', 'null', '[1]', '{}', ''))
-const query = fc.dictionary(nasty.filter((key) => key !== '_nkt' && key !== '_nkh'), value, { maxKeys: 6 })
+// Not the reserved keys, nor the names every object has (both invalid, tested in router.test.ts).
+const query = fc.dictionary(nasty.filter((key) => key !== '_nkt' && key !== '_nkh' && !(key in Object.prototype)), value, { maxKeys: 6 })
 
 describe.each(SEMANTICS)('query round trip on %s', (platform) => {
   it('any JSON object pushed is what the target page reads, types included', async () => {

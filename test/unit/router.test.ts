@@ -62,6 +62,17 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ redirect: '/pages/user/profile?id=42', from: 'mail' })
   })
 
+  it("a query key every object has (constructor, toString, __proto__) is invalid: uni-h5's query parser garbles it", async () => {
+    h = harness(platform)
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      const query = JSON.parse(`{"${key}": "x", "id": 1}`) as Record<string, string>
+      const error = await failure(h.router.push({ path: '/pages/detail/detail', query }))
+      expect(error.code).toBe('invalid')
+      expect(error.message).toBe(`query: '${key}' is a name every object has, which uni-h5 cannot carry; rename it`)
+    }
+    expect(h.calls).toEqual([])
+  })
+
   it('a plugin page or other URL with a scheme is invalid, saying to call uni for it', async () => {
     h = harness(platform)
     const error = await failure(h.router.push('plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=12'))

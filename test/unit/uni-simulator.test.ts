@@ -33,6 +33,16 @@ describe('the uni simulator (what the router tests stand on)', () => {
     expect(h5.getCurrentPages()[1].route).toBe('pages/detail/detail')
   })
 
+  it("parses an H5 query as uni-shared does: a repeated key joins its values, an inherited name such as 'constructor' arrives garbled, '__proto__' not at all", async () => {
+    const h5 = simulator('h5')
+    await call(h5.uni.navigateTo, { url: '/pages/detail/detail?a=1&a=2&constructor=x&__proto__=p&id=7' })
+    const options = h5.getCurrentPages()[1].options
+    expect(options.a).toBe('1,2')
+    expect(options.constructor).toMatch(/^function Object\(\) \{ \[native code\] \},x$/)
+    expect(Object.keys(options)).not.toContain('__proto__')
+    expect(options.id).toBe('7')
+  })
+
   it('opens on an outside URL as the runtimes read it: uni-h5 decodes the address bar twice, WeChat hands the raw text', () => {
     const url = '/pages/detail/detail?n=%2542&s=a%20b&plus=a+b'
     expect(simulator('mp-weixin', url).getCurrentPages()[0].options).toEqual({ n: '%2542', s: 'a%20b', plus: 'a+b' })

@@ -71,6 +71,8 @@ export function encodeQuery(query: RouteQuery): string {
   for (const key in query) {
     const value = query[key]
     if (key === TYPED_KEYS || key === HANDOFF_ID) throw new NavigationError('invalid', `query: '${key}' is reserved; rename it`)
+    // uni-h5 parses the URL into a plain object, where such a key arrives garbled (or, '__proto__', not at all).
+    if (key in Object.prototype) throw new NavigationError('invalid', `query: '${key}' is a name every object has, which uni-h5 cannot carry; rename it`)
     if (value === undefined) continue
     const isString = typeof value === 'string'
     // A '%' or ',' inside a typed key is escaped (%25, %2C), so the list splits on ','.
