@@ -81,7 +81,7 @@ describe('openMiniProgram in the App: WeChat through plus.share', () => {
 describe('openMiniProgram in the App: Alipay through plus.runtime.openURL', () => {
   const alipayTarget = { appId: '2021002161234567', path: '/pages/index/index', query: { key1: 'value1', key2: 'value2' } }
 
-  it('opens the alipays:// scheme and resolves once openURL raised no error', async () => {
+  it('opens the alipays:// scheme (the query in the page, for its onLoad, and in the launch query) and resolves once openURL raised no error', async () => {
     const { plus, clock } = onApp()
     let settled = false
     const opening = openMiniProgram(alipayTarget).finally(() => (settled = true))
@@ -90,10 +90,10 @@ describe('openMiniProgram in the App: Alipay through plus.runtime.openURL', () =
     await clock.advance(1000)
     await expect(opening).resolves.toEqual({
       via: 'plus.runtime.openURL',
-      url: 'alipays://platformapi/startapp?appId=2021002161234567&page=pages/index/index&query=key1%3Dvalue1%26key2%3Dvalue2',
+      url: 'alipays://platformapi/startapp?appId=2021002161234567&page=pages/index/index?key1%3Dvalue1%26key2%3Dvalue2&query=key1%3Dvalue1%26key2%3Dvalue2',
     })
     expect(plus.openedUrls).toEqual([
-      'alipays://platformapi/startapp?appId=2021002161234567&page=pages/index/index&query=key1%3Dvalue1%26key2%3Dvalue2',
+      'alipays://platformapi/startapp?appId=2021002161234567&page=pages/index/index?key1%3Dvalue1%26key2%3Dvalue2&query=key1%3Dvalue1%26key2%3Dvalue2',
     ])
     expect(plus.launches).toEqual([])
   })

@@ -256,9 +256,19 @@ describe('openMiniProgram on H5: links from the link service', () => {
     const restoreRequest = useSeam({ request: () => Promise.reject(new TypeError('Failed to fetch')) })
     await expect(openMiniProgram(minted, { linkService })).rejects.toMatchObject({
       code: 'link-service',
-      message: expect.stringContaining(linkService),
+      message: `${linkService}: Failed to fetch (is the service running, and is this page's origin in its NAVI_ALLOWED_ORIGINS?)`,
     })
     restoreRequest()
+  })
+
+  it("an answer that is not the service's (a proxy's 502 page, a wrong base URL) → link-service saying so, with the status", async () => {
+    const browser = inBrowser()
+    browser.service.answers.push({ status: 502, body: undefined as never })
+    await expect(openMiniProgram(minted, { linkService })).rejects.toMatchObject({
+      code: 'link-service',
+      status: 502,
+      message: `${linkService}/v1/wechat/scheme answered HTTP 502 without a link-service error: is linkService the service's base URL?`,
+    })
   })
 
   it('accepts a client object instead of a base URL', async () => {

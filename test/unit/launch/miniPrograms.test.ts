@@ -23,7 +23,8 @@ const target = {
 describe('openMiniProgram on the other mini-program platforms', () => {
   it.each([
     ['mp-alipay', { appId: target.appId, envVersion: 'develop' }],
-    ['mp-toutiao', { appId: target.appId, envVersion: 'develop' }],
+    // Douyin's own names: latest is its test version (trial and develop), current the release.
+    ['mp-toutiao', { appId: target.appId, envVersion: 'latest' }],
     ['mp-qq', { appId: target.appId, envVersion: 'develop' }],
     ['mp-baidu', { appKey: target.appId }],
     ['mp-kuaishou', { appId: target.appId }],
@@ -56,6 +57,35 @@ describe('openMiniProgram on the other mini-program platforms', () => {
       code: 'platform',
       errMsg: 'navigateToMiniProgram:fail 目标小程序不存在',
     })
+  })
+
+  it("Douyin gets its own version names: release → current, trial and develop → latest", async () => {
+    const uni = on('mp-toutiao')
+    for (const envVersion of ['release', 'trial', 'develop', undefined] as const) await openMiniProgram({ appId: target.appId, envVersion })
+    expect(uni.calls.map((call) => call.options.envVersion)).toEqual(['current', 'latest', 'latest', 'current'])
+  })
+
+  it('refuses an envVersion no platform knows, and an unknown target, before calling uni', async () => {
+    const uni = on('mp-alipay')
+    await expect(openMiniProgram({ appId: target.appId, envVersion: 'beta' as never })).rejects.toMatchObject({
+      code: 'invalid',
+      message: 'envVersion must be release, trial or develop',
+    })
+    await expect(openMiniProgram(undefined as never)).rejects.toMatchObject({ code: 'invalid', message: /^target must be an object/ })
+    expect(uni.calls).toEqual([])
+  })
+
+  it('joins the query to a path that carries its own, as uni writes one', async () => {
+    const uni = on('mp-alipay')
+    await openMiniProgram({ appId: target.appId, path: '/pages/a/a?from=ad', query: { id: 7 } })
+    expect(uni.calls[0].options.path).toBe('pages/a/a?from=ad&id=7')
+  })
+
+  it('says unsupported when uni has no navigateToMiniProgram here (an old base library)', async () => {
+    const uni = on('mp-alipay')
+    restore()
+    restore = useSeam({ platform: () => 'mp-alipay', uni: { ...uni, navigateToMiniProgram: undefined as never } })
+    await expect(openMiniProgram(target)).rejects.toMatchObject({ code: 'unsupported', message: /uni\.navigateToMiniProgram is missing/ })
   })
 
   it('refuses a missing appId before calling uni', async () => {

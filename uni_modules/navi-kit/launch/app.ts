@@ -4,7 +4,7 @@
  * alipays:// scheme (plus.runtime.openURL).
  */
 import { LaunchError } from '../errors'
-import { buildAlipayScheme, checkEnvVersion, invalid } from '../links'
+import { buildAlipayScheme, checkEnvVersion, invalid, serializeQuery } from '../links'
 import { seam } from '../platform'
 import { isAlipayAppId, pathWithQuery } from './shared'
 import type { LaunchStrategy } from './shared'
@@ -34,7 +34,15 @@ export const launchFromApp: LaunchStrategy = async (target) => {
   if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
 
   if (isAlipayAppId(target.appId)) {
-    const url = buildAlipayScheme({ appId: target.appId, page: target.path?.replace(/^\//, ''), query: target.query })
+    // The query goes in the page too ('pages/a/a?id%3D42', encoded as Alipay asks), where the page's onLoad reads
+    // it as on mp-alipay; the scheme's own query reaches only the target's App.onLaunch/onShow.
+    const page = pathWithQuery({ ...target, query: undefined })
+    const pageQuery = target.query === undefined ? '' : serializeQuery(target.query)
+    const url = buildAlipayScheme({
+      appId: target.appId,
+      page: page && (pageQuery ? `${page}?${encodeURIComponent(pageQuery)}` : page),
+      query: target.query,
+    })
     return new Promise((resolve, reject) => {
       plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
       seam().setTimeout(() => resolve({ via: 'plus.runtime.openURL', url }), OPEN_URL_GRACE_MS)

@@ -3,6 +3,7 @@
  * the app runs on. Each platform family is a strategy in the table below.
  */
 import { LaunchError } from '../errors'
+import { invalid } from '../links'
 import { seam } from '../platform'
 import { launchFromApp } from './app'
 import { launchFromH5 } from './h5'
@@ -38,6 +39,7 @@ const unsupported = (what: string, platform: string): LaunchError =>
  * (`via`, and the link for H5); rejects with a LaunchError.
  */
 export async function openMiniProgram(target: MiniProgramTarget, options: LaunchOptions = {}): Promise<LaunchResult> {
+  if (!target || typeof target !== 'object') throw invalid('target', 'must be an object { appId, path?, query?, … }')
   const platform = options.platform ?? seam().platform()
   const strategy = strategies[platform]
   if (!strategy) throw unsupported('Opening another mini program', platform)

@@ -65,10 +65,18 @@ async function callService<T>(base: string, path: string, body?: unknown): Promi
     status = response.status
     answer = await response.json().catch(() => undefined)
   } catch (e) {
-    throw new LaunchError('link-service', `${base}: ${(e as Error).message}`)
+    // A browser hides why a cross-origin call failed: a refused CORS answer looks like no answer.
+    throw new LaunchError(
+      'link-service',
+      `${base}: ${(e as Error).message} (is the service running, and is this page's origin in its NAVI_ALLOWED_ORIGINS?)`,
+    )
   }
   if (status >= 200 && status < 300 && answer) return answer as T
-  const error = (answer as ErrorBody | undefined)?.error ?? {}
+  const error = (answer as ErrorBody | undefined)?.error
+  if (!error?.code) {
+    // Not the link service's own answer: a proxy's error page, or linkService pointing somewhere else.
+    throw new LaunchError('link-service', `${base}${path} answered HTTP ${status} without a link-service error: is linkService the service's base URL?`, { status })
+  }
   throw new LaunchError('link-service', `${status} ${error.code}: ${error.message}`, { status, errMsg: error.code })
 }
 

@@ -70,14 +70,21 @@ export const callUni = (via: UniLaunchCall, options: UniCallOptions): Promise<La
     options.success = () => resolve({ via } as LaunchResult)
     options.fail = ({ errMsg } = {}) =>
       reject(new LaunchError(/ cancel/.test(errMsg ?? '') ? 'cancelled' : 'platform', `${via}: ${errMsg}`, { errMsg, via }))
-    seam().uni[via]!(options)
+    const api = seam().uni[via]
+    // An old base library, or a platform uni maps no such call on.
+    if (typeof api !== 'function') return reject(new LaunchError('unsupported', `uni.${via} is missing here (update the app or its base library)`, { via }))
+    api(options)
   })
 
-/** `path?query` for APIs that take the query inside the path. */
+/**
+ * `path?query` for APIs that take the query inside the path. A path may carry
+ * its own query, as uni's docs write it ('pages/a/a?id=1'): `query` joins it.
+ */
 export function pathWithQuery(target: MiniProgramTarget): string | undefined {
-  if (target.query === undefined) return target.path
-  const query = serializeQuery(target.query)
-  return query ? `${target.path ?? ''}?${query}` : target.path
+  const path = target.path?.replace(/^\/+/, '')
+  const query = target.query === undefined ? '' : serializeQuery(target.query)
+  if (!query) return path
+  return `${path ?? ''}${path?.includes('?') ? '&' : '?'}${query}`
 }
 
 export function requireAppId(target: MiniProgramTarget): void {

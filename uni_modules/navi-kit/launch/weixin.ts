@@ -5,14 +5,15 @@
  * after the user cancelled (a second prompt would be rude).
  */
 import type { LaunchError } from '../errors'
+import { checkEnvVersion } from '../links'
 import { seam } from '../platform'
 import { callUni, pathWithQuery, requireAppId } from './shared'
 import type { LaunchStrategy } from './shared'
 
 export const launchFromWeixin: LaunchStrategy = async (target) => {
   if (!target.shortLink) requireAppId(target)
-  const { appId, extraData, envVersion, shortLink } = target
-  const options = { appId, path: pathWithQuery(target), extraData, envVersion, shortLink }
+  const { appId, extraData, shortLink } = target
+  const options = { appId, path: pathWithQuery(target), extraData, envVersion: checkEnvVersion(target.envVersion), shortLink }
   if (seam().uni.openEmbeddedMiniProgram && target.embedded !== false) {
     try {
       return await callUni('openEmbeddedMiniProgram', options)
