@@ -60,6 +60,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
       config.service.officialAccount ??= { appId: SANDBOX_OA.appId, secret: SANDBOX_OA.secret }
       config.http.originalId ??= SANDBOX_ORIGINAL_ID
+      // Each sandbox has an emulator of its own: tokens and links of another one's are worthless here.
+      config.service.redisPrefix = `navi:sandbox:${new URL(running.url).port}:`
     }
 
     const secrets = [config.service.wechat.secret, config.service.officialAccount?.secret ?? '', ...config.http.apiKeys]

@@ -61,7 +61,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   const ownsStore = !store
   if (!store) {
     if (config.redisUrl) {
-      const redis = new RedisStore({ url: config.redisUrl, logger, instances: config.instances })
+      const redis = new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, logger, instances: config.instances })
       await redis.connect()
       store = redis
     } else {

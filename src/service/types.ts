@@ -81,6 +81,8 @@ export interface ServiceConfig {
   officialAccount?: { appId: string; secret: string }
   /** Absent: memory store. */
   redisUrl?: string
+  /** Namespace of every Redis key (default 'navi:'). */
+  redisPrefix?: string
   /** Paths that may fall back to the plaintext scheme when the quota is gone. */
   plaintextPaths: string[]
   /** Upstream generation calls per second, ≤ 100. */

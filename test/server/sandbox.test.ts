@@ -117,6 +117,23 @@ describe('startServer() with NAVI_REDIS_URL', () => {
       await server.close()
     }
   })
+
+  it('two sandboxes on one Redis keep apart: each serves links and tokens of its own emulator only', async () => {
+    const env = { NAVI_REDIS_URL: inject('redisUrl'), NAVI_LOG_LEVEL: 'silent' }
+    const [a, b] = await Promise.all([startServer({ env, port: 0 }), startServer({ env, port: 0 })])
+    try {
+      const origin = { origin: 'http://localhost:5173' }
+      const body = { path: 'pages/shared/shared', query: `run=${Date.now()}` }
+      const fromA = await post(a.url, '/v1/wechat/scheme', body, origin)
+      const fromB = await post(b.url, '/v1/wechat/scheme', body, origin)
+      expect(fromB.body.cached).toBe(false)
+      expect(b.emulator?.control.lookupLink(String(fromB.body.url))).toMatchObject({ path: 'pages/shared/shared' })
+      expect(b.emulator?.control.lookupLink(String(fromA.body.url))).toBeUndefined()
+      expect(b.emulator?.control.counters().errcodes['40001']).toBeUndefined()
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  })
 })
 
 function runCli(env: Record<string, string>): {
