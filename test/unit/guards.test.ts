@@ -160,14 +160,41 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
   })
 
-  it('afterEach hears back() too, with the page below as to', async () => {
+  it('a double tap while a guard redirects (a login guard) opens the redirect target once', async () => {
+    h = harness(platform)
+    const later = (ms: number, answer: true | string) => new Promise<true | string>((resolve) => setTimeout(() => resolve(answer), ms))
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(5, '/pages/user/profile') : later(30, true)))
+    const first = codeOf(h.router.push('/pages/detail/detail'))
+    await new Promise((resolve) => setTimeout(resolve, 10)) // the first is in its redirect's guard now
+    const second = codeOf(h.router.push('/pages/detail/detail'))
+    expect(await second).toBe('duplicated')
+    expect(await first).toBe('resolved')
+    await h.sim.settle()
+    expect(h.calls).toEqual(['navigateTo /pages/user/profile'])
+  })
+
+  it('a duplicated back() supersedes nothing: a push in its guards goes on', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.push('/pages/user/profile')
+    h.router.beforeEach((to) => (to.path === '/pages/user/settings' ? new Promise((resolve) => setTimeout(() => resolve(true), 20)) : true))
+    const back = codeOf(h.router.back())
+    const push = codeOf(h.router.push('/pages/user/settings')) // newer than the back: it stands
+    const again = codeOf(h.router.back()) // the back's double tap
+    expect([await back, await again]).toEqual(['resolved', 'duplicated'])
+    expect(await push).toBe('resolved')
+  })
+
+  it('afterEach hears back() too, with the page below as to, and currentRoute already there', async () => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')
     await h.router.push('/pages/user/profile')
     const after: string[] = []
-    h.router.afterEach((to, from, failure) => void after.push(`${from.path} → ${to.path} ${failure?.code ?? 'ok'}`))
+    h.router.afterEach((to, from, failure) =>
+      void after.push(`${from.path} → ${to.path} ${failure?.code ?? 'ok'}, current ${h.router.currentRoute.value.path}`),
+    )
     await h.router.back(2)
-    expect(after).toEqual(['/pages/user/profile → /pages/home/home ok'])
+    expect(after).toEqual(['/pages/user/profile → /pages/home/home ok, current /pages/home/home'])
   })
 
   it('unregistering removes exactly that guard', async () => {

@@ -62,6 +62,12 @@ const callUni = (method: UniMethod, options: UniCallOptions) =>
     }
   })
 
+/** One navigation, across the redirects its guards make: its id, and the targets it holds claimed. */
+interface Navigation {
+  id: number
+  keys: Set<string>
+}
+
 export function createRouter(options: RouterOptions): Router {
   const table = createRouteTable(options.pages)
   const guards = useCallbacks<NavigationGuard>()
@@ -154,6 +160,7 @@ export function createRouter(options: RouterOptions): Router {
   /**
    * Carries out one navigation: guards, the uni call, afterEach. `call`: a raw uni call the
    * interceptors handed over. `resolved`: `raw` already resolved (a guard's redirect).
+   * `chain`: the navigation a redirect continues.
    */
   async function navigate(
     method: NavigationMethod,
@@ -161,15 +168,19 @@ export function createRouter(options: RouterOptions): Router {
     call?: RawCall,
     redirects = 0,
     resolved?: Route,
-    continuing?: number,
+    chain?: Navigation,
   ): Promise<Route> {
     const to = resolved ?? resolve(raw as RouteLocationRaw)
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
-    const key = claim(method + ' ' + to.fullPath)
+    const key = method + ' ' + to.fullPath
+    // Every target of a redirect chain stays claimed until the chain ends: a second tap on the same
+    // button is duplicated whichever step the first one has reached.
+    if (!chain?.keys.has(key)) claim(key)
     // A redirect continues its navigation; anything else starts a new one, which supersedes any still
     // in its guards. Counted once claimed: a double tap's second call (duplicated) supersedes nothing.
-    const id = continuing ?? ++started
+    const navigation = chain ?? { id: ++started, keys: new Set<string>() }
+    navigation.keys.add(key)
     let failure: NavigationError | undefined
     let redirected = false
     try {
@@ -177,15 +188,14 @@ export function createRouter(options: RouterOptions): Router {
       for (const guard of guards.list()) {
         const answer = await guard(to, from)
         // As in vue-router: the last navigation asked for wins, not the one whose guards finish last.
-        if (id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
+        if (navigation.id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
         if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
         if (answer != null && answer !== true) {
           if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
           // Resolved here, so a redirect to a page that does not exist fails this navigation, and afterEach hears it.
           const next = resolve(answer as RouteLocationRaw)
-          inFlight.delete(key)
           redirected = true
-          return await navigate(method, answer, call, redirects + 1, next, id)
+          return await navigate(method, answer, call, redirects + 1, next, navigation)
         }
       }
       const uniMethod = uniMethodFor(method, to)
@@ -217,7 +227,7 @@ export function createRouter(options: RouterOptions): Router {
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
     } finally {
-      inFlight.delete(key)
+      if (!chain) for (const claimed of navigation.keys) inFlight.delete(claimed)
       if (router.pending === to) router.pending = undefined
       // A redirect chain is one navigation: its last step reports it.
       if (!redirected) for (const hook of hooks.list()) report(hook, to, from, failure)
@@ -242,12 +252,12 @@ export function createRouter(options: RouterOptions): Router {
       const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home (with its query).
       if (!below) return void (await navigate('reLaunch', home.fullPath))
-      // A back supersedes a push still in its guards, as a newer navigation does.
-      started++
       // A double tap on a back button closes one page, not two. uni-h5 answers before the page
       // leaves (history.go, then popstate), so a tap in between still finds it on top: the same back.
       const top = stack[stack.length - 1]
       const key = claim('navigateBack ' + delta, leaving?.page === top && Date.now() < leaving.until)
+      // Once claimed, a back supersedes a push still in its guards, as a newer navigation does.
+      started++
       try {
         let target: Route | undefined
         try {
@@ -259,15 +269,16 @@ export function createRouter(options: RouterOptions): Router {
         let failure: NavigationError | undefined
         try {
           await callUni('navigateBack', { delta })
+          leaving = { page: top, until: Date.now() + LEAVE_MS }
+          // The page's own onShow may have set it already, with the query it was handed: that one stands.
+          if (target && currentRoute.value === before) currentRoute.value = target
         } catch (error) {
           throw (failure = error as NavigationError)
         } finally {
-          // Guards cannot stop a back (the system back button never asks), but afterEach hears it.
+          // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
+          // hooks do: with currentRoute already where the navigation went.
           if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
         }
-        leaving = { page: top, until: Date.now() + LEAVE_MS }
-        // The page's own onShow may have set it already, with the query it was handed: that one stands.
-        if (target && currentRoute.value === before) currentRoute.value = target
       } finally {
         inFlight.delete(key)
       }
