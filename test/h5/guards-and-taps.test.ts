@@ -80,6 +80,18 @@ describe('double tap', () => {
     await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.push)
   })
 
+  it('a second back() the moment the first resolved (before uni-h5 lets the page go) closes no second page', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-double', ROUTES.double)
+    await h5.app.tapTo(ROUTES.double, '#double-push', ROUTES.detail)
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
+    await h5.app.tapTo(ROUTES.detail, '#back-twice', ROUTES.double)
+    await expect.poll(() => h5.app.text(ROUTES.double, '#outcome')).toBe('ok,duplicated')
+    // Give a second back the time it would need to land.
+    await h5.browser.page.waitForTimeout(300)
+    expect(await h5.app.text(ROUTES.double, '#depth')).toBe('2')
+  })
+
   it('two identical pushes in one tick open one page', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-double', ROUTES.double)
