@@ -177,7 +177,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')
     await h.router.push('/pages/user/profile')
-    h.router.beforeEach((to) => (to.path === '/pages/user/settings' ? new Promise((resolve) => setTimeout(() => resolve(true), 20)) : true))
+    h.router.beforeEach((to) => ((to.path as string) === '/pages/user/settings' ? new Promise((resolve) => setTimeout(() => resolve(true), 20)) : true))
     const back = codeOf(h.router.back())
     const push = codeOf(h.router.push('/pages/user/settings')) // newer than the back: it stands
     const again = codeOf(h.router.back()) // the back's double tap
