@@ -56,6 +56,9 @@ export interface AppConfig {
   http: HttpSettings
 }
 
+/** A WeChat mini program's AppID: wx and 16 letters or digits (the HTTP schema and the core check it too). */
+export const WECHAT_APPID = /^wx[0-9A-Za-z]{16}$/
+
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com'
 
 /**
@@ -308,7 +311,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!sandbox) {
       throw new ConfigError('NAVI_SANDBOX_APPID', 'applies in SANDBOX only; with WECHAT_APPID/WECHAT_SECRET set, WECHAT_APPID names the mini program.')
     }
-    if (!/^wx[0-9A-Za-z]{16}$/.test(sandboxAppId)) {
+    if (!WECHAT_APPID.test(sandboxAppId)) {
       throw new ConfigError('NAVI_SANDBOX_APPID', `must be a WeChat AppID: wx and 16 letters or digits (got '${shown(sandboxAppId).slice(0, 40)}').`)
     }
   }

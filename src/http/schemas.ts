@@ -7,7 +7,7 @@
  * ajv's output into `{ error: { code, message } }` with it).
  */
 
-import { PAGE_PATH_CHARS, PAGE_PATH_SOURCE } from '../config'
+import { PAGE_PATH_CHARS, PAGE_PATH_SOURCE, WECHAT_APPID } from '../config'
 
 /** WeChat's character set for `query` and `cq` (reference 001/002). */
 export const WECHAT_QUERY_CHARS = "0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ %"
@@ -22,7 +22,7 @@ export const PAGE_URL_MAX = 2048
 
 const path = { type: 'string', maxLength: PATH_MAX, pattern: PAGE_PATH_SOURCE } as const
 /** The mini program the caller means; the service refuses any but its own (400 app-mismatch). */
-const appId = { type: 'string', pattern: '^wx[0-9A-Za-z]{16}$' } as const
+const appId = { type: 'string', pattern: WECHAT_APPID.source } as const
 const query = { type: 'string', maxLength: QUERY_MAX, pattern: QUERY_PATTERN } as const
 const cq = { type: 'string', maxLength: CQ_MAX, pattern: QUERY_PATTERN } as const
 const envVersion = { type: 'string', enum: ['release', 'trial', 'develop'] } as const

@@ -5,23 +5,22 @@
  */
 import { encodeLinkPart } from '../../uni_modules/navi-kit/links'
 // A page path: no leading '/', no query, no '.', '..' or empty segment (the HTTP schema's rule too).
-import { PAGE_PATH_PATTERN } from '../config'
+import { PAGE_PATH_PATTERN, WECHAT_APPID } from '../config'
 import { ServiceError, type LinkRequest } from '../service/types'
 
 /** WeChat's character set for query and cq: 0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ % */
 const QUERY_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/
 
-/** A WeChat AppID: wx and 16 letters or digits (the HTTP schema's rule too). */
-export const WECHAT_APPID = /^wx[0-9A-Za-z]{16}$/
-
 const invalid = (message: string): ServiceError => new ServiceError('invalid', 400, message)
 
 /** A request for another mini program than the one this service mints for (`served`). */
-export const appMismatch = (served: string, asked: string): ServiceError =>
+export const appMismatch = (served: string, asked: string, sandbox: boolean): ServiceError =>
   new ServiceError(
     'app-mismatch',
     400,
-    `This link service mints links for ${served} only; ${asked} needs a link service of its own (its WECHAT_APPID and WECHAT_SECRET).`,
+    sandbox
+      ? `This sandbox mints links for ${served} only; start it with NAVI_SANDBOX_APPID=${asked} to mint for ${asked}.`
+      : `This link service mints links for ${served} only; ${asked} needs a link service of its own (its WECHAT_APPID and WECHAT_SECRET).`,
   )
 
 export function validateLinkRequest(request: LinkRequest): LinkRequest {

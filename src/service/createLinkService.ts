@@ -54,6 +54,13 @@ const MINT_WAIT_MS = 45_000
 
 const silent: ServiceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
+/** WeChat's quota answer to a call sent before Beijing midnight and answered after it: about a day that is over. */
+class DayTurned extends Error {
+  constructor(readonly cause: unknown) {
+    super('quota answer from the day before')
+  }
+}
+
 export async function createLinkService(config: ServiceConfig, deps: LinkServiceDeps = {}): Promise<LinkService> {
   const now = deps.now ?? Date.now
   const logger = deps.logger ?? silent
@@ -155,8 +162,8 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     }
   }
 
-  /** One link from WeChat; `dayTurned` marks the one retry a quota answer from the day before earns. */
-  async function generate(request: LinkRequest, dayTurned = false): Promise<CachedLink> {
+  /** One link from WeChat. Throws DayTurned for a quota answer that concerns the day before. */
+  async function generate(request: LinkRequest): Promise<CachedLink> {
     const mintedAt = now()
     let sentAt = mintedAt
     let url: string
@@ -179,8 +186,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     } catch (error) {
       if (request.kind === 'shortlink' || !isErrcode(error, ...QUOTA_SPENT) || (await quota.markDailySpent(sentAt))) throw error
       // Sent before midnight, answered after: the spent quota was yesterday's, and today's is fresh.
-      if (!dayTurned) return generate(request, true)
-      throw error
+      throw new DayTurned(error)
     }
     return { url, expiresAt: linkExpiry(request, mintedAt), mintedAt }
   }
@@ -198,15 +204,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
           try {
             const again = await cache.get(key)
             if (again) return again
-            const release = await reserveQuota(request)
-            let fresh: ServedLink
-            try {
-              fresh = served(await generate(request))
-            } catch (error) {
-              // No link came of the call, so WeChat counted none.
-              await release?.().catch(() => undefined)
-              throw error
-            }
+            const fresh = served(await generateCounted(request))
             minted = true
             await cache.set(key, fresh)
             return fresh
@@ -221,6 +219,24 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       }
     })
     return { link, cached: !minted }
+  }
+
+  /**
+   * generate(), counted against the day's quota (or the permanent cap) before the call leaves. A failed
+   * call gives its count back; best effort, as a timed-out call may have been counted by WeChat after all.
+   * A quota answer about the day before earns one more try, counted on the new day.
+   */
+  async function generateCounted(request: LinkRequest): Promise<CachedLink> {
+    for (let attempt = 1; ; attempt++) {
+      const release = await reserveQuota(request)
+      try {
+        return await generate(request)
+      } catch (error) {
+        await release?.().catch(() => undefined)
+        if (!(error instanceof DayTurned)) throw error
+        if (attempt > 1) throw error.cause
+      }
+    }
   }
 
   /** Counts the link about to be minted against its quota (given back if the call fails); throws when none is left. */
@@ -265,7 +281,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     appId,
     async mint(raw) {
       const request = validateLinkRequest(raw)
-      if (request.appId !== undefined && request.appId !== appId) throw appMismatch(appId, request.appId)
+      if (request.appId !== undefined && request.appId !== appId) throw appMismatch(appId, request.appId, config.sandbox)
       const key = linkKey(appId, request)
       const hit = await cache.get(key)
       metrics.cacheLookup(!!hit)

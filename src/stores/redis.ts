@@ -177,11 +177,14 @@ export class RedisStore implements Store {
   async releaseLock(key: string, owner: string): Promise<boolean> {
     // Release both: the lock may have been taken locally while Redis was away.
     const local = await this.local.releaseLock(key, owner)
-    const shared = await this.either(
-      async () => Number(await this.client.eval(RELEASE_LOCK, 1, key, owner)) === 1,
-      async () => false,
-    )
-    return local || shared
+    // Tried even while the breaker is open: a lock left in Redis stalls every other instance for its whole TTL.
+    if (this.closed || this.client.status !== 'ready') return local
+    try {
+      return Number(await this.client.eval(RELEASE_LOCK, 1, key, owner)) === 1 || local
+    } catch {
+      this.commandFailed()
+      return local
+    }
   }
 
   takeSlot(key: string, id: string, limit: number, leaseMs: number): Promise<number> {
@@ -262,7 +265,8 @@ export class RedisStore implements Store {
           if (lostData && state.lastTotal > 0) {
             await this.client.eval(MERGE_FLOOR, 1, `${key}:floor`, state.lastTotal, ttl)
           }
-          if (state.pending > 0) {
+          // A give-back (negative) is a count too.
+          if (state.pending !== 0) {
             const by = state.pending
             state.lastTotal = Number(await this.client.eval(ADD_COUNT, 2, key, `${key}:floor`, by, ttl))
             state.pending -= by
@@ -279,10 +283,10 @@ export class RedisStore implements Store {
     return this.flushing
   }
 
-  /** Counts still waiting for Redis (tests and health). */
+  /** Counts still waiting for Redis, give-backs included (tests and health). */
   pendingCounts(): number {
     let sum = 0
-    for (const state of this.counters.values()) sum += state.pending
+    for (const state of this.counters.values()) sum += Math.abs(state.pending)
     return sum
   }
 

@@ -135,6 +135,9 @@ describe('the mint lane answers exactly as fastify does', () => {
     ['constructor poisoning', { url: '/v1/wechat/scheme', body: '{"path":"pages/index/index","constructor":{"prototype":{"admin":true}}}' }],
     ['a path off the allow-list', { url: '/v1/wechat/scheme', body: '{"path":"pages/admin/admin"}' }],
     ['a .. segment out of an allowed folder', { url: '/v1/wechat/scheme', body: '{"path":"pages/shop/../admin/admin"}' }],
+    ['its own appId', { url: '/v1/wechat/scheme', body: '{"appId":"wxsandbox000000001","path":"pages/index/index"}' }],
+    ["another mini program's appId", { url: '/v1/wechat/scheme', body: '{"appId":"wx4e1ba651bbe36d01","path":"pages/index/index"}' }],
+    ['an appId that is no WeChat AppID', { url: '/v1/wechat/urllink', body: '{"appId":"2021002161234567","path":"pages/index/index"}' }],
     ['bytes that are not UTF-8', { url: '/v1/wechat/scheme', body: Buffer.from([0x7b, 0x22, 0x70, 0x61, 0x74, 0x68, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }],
   ]
 

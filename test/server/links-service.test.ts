@@ -189,6 +189,8 @@ describe('quota spent across midnight', () => {
     expect(straddling.url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
     expect(emulator.control.counters().errcodes['44993']).toBe(1)
     expect(generations()).toBe(3) // pages/a/a, and pages/b/b twice: refused for the old day, minted on the new
+    // The link made on the new day counts on the new day.
+    expect(metricValue(await svc.metrics(), 'navi_quota_used')).toBe(1)
     const fresh = await svc.mint({ kind: 'scheme', path: 'pages/c/c' })
     expect(fresh.url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
   })

@@ -96,7 +96,10 @@ describe('startServer() in SANDBOX with NAVI_SANDBOX_APPID', () => {
       expect(server.emulator?.control.lookupLink(String(minted.body.url))).toMatchObject({ appId: target, path: 'pages/index/index' })
       const other = await post(server.url, '/v1/wechat/scheme', { appId: 'wxsandbox000000001', path: 'pages/index/index' }, origin)
       expect(other.status).toBe(400)
-      expect(other.body.error).toMatchObject({ code: 'app-mismatch' })
+      expect(other.body.error).toMatchObject({
+        code: 'app-mismatch',
+        message: `This sandbox mints links for ${target} only; start it with NAVI_SANDBOX_APPID=wxsandbox000000001 to mint for wxsandbox000000001.`,
+      })
     } finally {
       await server.close()
     }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { MemoryStore } from '../../src/stores/memory'
 import { RedisStore } from '../../src/stores/redis'
 import type { Store } from '../../src/stores/store'
-import { freePort } from './setup/redis'
+import Redis from 'ioredis'
+import { freePort, startRedis } from './setup/redis'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -106,5 +107,56 @@ describe('redis store while Redis is away', () => {
     await away.addCount('quota:day', 1, 60_000)
     await away.close()
     expect(warnings).toContainEqual(expect.stringMatching(/^closing with 2 quota count\(s\) Redis never got/))
+  })
+})
+
+describe('redis store after a command timed out (breaker open)', () => {
+  /** A store on a Redis of its own, whose breaker has just opened: one command timed out while Redis was stalled. */
+  async function tripped() {
+    const own = await startRedis()
+    const prefix = `test-${randomUUID()}:`
+    const store = new RedisStore({ url: own.url, prefix, commandTimeoutMs: 200 })
+    await store.connect()
+    const peek = new Redis(own.url, { keyPrefix: prefix })
+    const trip = async () => {
+      own.pause()
+      await store.get('anything') // times out: the breaker opens for 2 s
+      own.resume()
+    }
+    const close = async () => {
+      peek.disconnect()
+      await store.close()
+      await own.stop()
+    }
+    return { store, peek, trip, close }
+  }
+
+  it('still releases a lock in Redis, so other instances need not wait out its TTL', async () => {
+    const { store, peek, trip, close } = await tripped()
+    try {
+      expect(await store.acquireLock('mint:lock', 'a', 30_000)).toBe(true)
+      await trip()
+      expect(store.health()).toBe('degraded')
+      expect(await store.releaseLock('mint:lock', 'a')).toBe(true)
+      expect(await peek.get('mint:lock')).toBeNull()
+    } finally {
+      await close()
+    }
+  })
+
+  it('hands a give-back made meanwhile to Redis later, and counts it as unsent until then', async () => {
+    const { store, peek, trip, close } = await tripped()
+    try {
+      expect(await store.addCount('quota:day', 1, 60_000)).toBe(1)
+      await trip()
+      await store.addCount('quota:day', -1, 60_000) // the call failed: its reservation goes back
+      expect(store.pendingCounts()).toBe(1)
+      expect(store.health()).toBe('degraded')
+      await new Promise((resolve) => setTimeout(resolve, 2100)) // the breaker closes
+      await store.close() // flushes what is pending
+      expect(await peek.get('quota:day')).toBe('0')
+    } finally {
+      await close()
+    }
   })
 })

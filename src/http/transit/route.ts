@@ -66,7 +66,7 @@ function openTagPath(path: string, query: string | undefined, cq: string | undef
 async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
   const { appid, path, query, env, cq } = request.query
   // Checked before the open tag too, which opens the service's own mini program (WECHAT_ORIGINAL_ID).
-  if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid)
+  if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid, options.sandbox)
   const client = classifyUserAgent(request.headers['user-agent'])
   if (client === 'desktop') return { kind: 'desktop' }
 
