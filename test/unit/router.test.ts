@@ -73,6 +73,14 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.calls).toEqual([])
   })
 
+  it('a query member left undefined is in neither the URL nor the route', async () => {
+    h = harness(platform)
+    const route = await h.router.push({ path: '/pages/detail/detail', query: { id: 1, note: undefined } })
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail?id=1&_nkt=id'])
+    expect(Object.keys(route.query)).toEqual(['id'])
+    expect(Object.keys(h.router.currentRoute.value.query)).toEqual(['id'])
+  })
+
   it('a plugin page or other URL with a scheme is invalid, saying to call uni for it', async () => {
     h = harness(platform)
     const error = await failure(h.router.push('plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=12'))

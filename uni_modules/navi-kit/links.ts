@@ -102,6 +102,18 @@ export function buildWeixinScheme(input: WeixinSchemeInput): string {
   return env ? `${link}&env_version=${env}` : link
 }
 
+/** An Alipay scheme's query as its raw `k=v&k=v` text, before its one encoding. */
+export function alipayQueryText(query: LinkQuery): string {
+  if (typeof query === 'string') return query
+  // Alipay splits the decoded query on & and =, so they cannot appear inside keys or values.
+  return Object.keys(query)
+    .map((key) => {
+      if (/[&=]/.test(key + query[key])) throw invalid('query', 'keys and values must not contain & or =')
+      return `${key}=${query[key]}`
+    })
+    .join('&')
+}
+
 /** `alipays://platformapi/startapp?appId=…&page=…&query=…`, query encoded once. */
 export function buildAlipayScheme(input: AlipaySchemeInput): string {
   if (!/^\d{16}$/.test(input.appId)) throw invalid('appId', 'must be 16 digits')
@@ -110,20 +122,7 @@ export function buildAlipayScheme(input: AlipaySchemeInput): string {
     if (/[&#\s]/.test(input.page)) throw invalid('page', 'must have its parameters encoded')
     link += `&page=${input.page}`
   }
-  const query = input.query
-  if (query) {
-    // Alipay splits the decoded query on & and =, so they cannot appear inside keys or values.
-    const text =
-      typeof query === 'string'
-        ? query
-        : Object.keys(query)
-            .map((key) => {
-              if (/[&=]/.test(key + query[key])) throw invalid('query', 'keys and values must not contain & or =')
-              return `${key}=${query[key]}`
-            })
-            .join('&')
-    link += `&query=${encode(text)}`
-  }
+  if (input.query) link += `&query=${encode(alipayQueryText(input.query))}`
   return link
 }
 

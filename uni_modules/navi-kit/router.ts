@@ -7,7 +7,17 @@ import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
-import type { NavigationGuard, NavigationHook, Route, RouteLocationObject, RouteLocationRaw, RouteQuery, RouterOptions, Router } from './types'
+import type {
+  NavigationGuard,
+  NavigationHook,
+  Route,
+  RouteLocationObject,
+  RouteLocationRaw,
+  RouteQuery,
+  RouteQueryInput,
+  RouterOptions,
+  Router,
+} from './types'
 import { keptRoutes, setActiveRouter, type RouterInternals } from './useApi'
 
 type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
@@ -62,6 +72,14 @@ const callUni = (method: UniMethod, options: UniCallOptions) =>
     }
   })
 
+/** A copy of a location's query without its undefined members: what the target page reads, the route says too. */
+function definedMembers(query: RouteQueryInput | undefined): RouteQuery {
+  // Spread, not assignment: a '__proto__' key stays a key, for encodeQuery to refuse.
+  const defined = { ...query }
+  for (const key in defined) if (defined[key] === undefined) delete defined[key]
+  return defined as RouteQuery
+}
+
 /** One navigation, across the redirects its guards make: its id, and the targets it holds claimed. */
 interface Navigation {
   id: number
@@ -107,8 +125,7 @@ export function createRouter(options: RouterOptions): Router {
   function resolve(raw: RouteLocationRaw): Route {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
-      // A member left undefined is left out of the URL (encodeQuery skips it): the query is JSON once sent.
-      if (name != null) return routeOf(find('name', name, 'invalid').path, { ...query } as RouteQuery)
+      if (name != null) return routeOf(find('name', name, 'invalid').path, definedMembers(query))
       if (typeof path === 'string') {
         if (isOutsideUrl(path)) {
           throw fail('invalid', `${path} is not a page of pages.json (a plugin page or a URL): call uni.navigateTo for it`)
@@ -119,7 +136,7 @@ export function createRouter(options: RouterOptions): Router {
         const search = path.includes('?') && path.slice(path.indexOf('?') + 1)
         const inPath = search && decodeQuery(splitQuery(search), true)
         // Only a relative path needs the current page.
-        return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...query } as RouteQuery)
+        return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...definedMembers(query) })
       }
     } catch (error) {
       // e.g. JSON.stringify's TypeError on a cycle, encodeURIComponent's on a lone surrogate

@@ -81,6 +81,16 @@ describe('openMiniProgram in the App: WeChat through plus.share', () => {
 describe('openMiniProgram in the App: Alipay through plus.runtime.openURL', () => {
   const alipayTarget = { appId: '2021002161234567', path: '/pages/index/index', query: { key1: 'value1', key2: 'value2' } }
 
+  it("joins a query the path carries, and encodes the page's and the launch query's raw text once, CJK included", async () => {
+    const { plus, clock } = onApp()
+    const opening = openMiniProgram({ appId: '2021002161234567', path: '/pages/a/a?from=app', query: { name: '中' } })
+    await clock.advance(1000)
+    await opening
+    expect(plus.openedUrls).toEqual([
+      'alipays://platformapi/startapp?appId=2021002161234567&page=pages/a/a?from%3Dapp%26name%3D%E4%B8%AD&query=from%3Dapp%26name%3D%E4%B8%AD',
+    ])
+  })
+
   it('opens the alipays:// scheme (the query in the page, for its onLoad, and in the launch query) and resolves once openURL raised no error', async () => {
     const { plus, clock } = onApp()
     let settled = false

@@ -4,7 +4,7 @@
  * alipays:// scheme (plus.runtime.openURL).
  */
 import { LaunchError } from '../errors'
-import { buildAlipayScheme, checkEnvVersion, invalid, serializeQuery } from '../links'
+import { alipayQueryText, buildAlipayScheme, checkEnvVersion, invalid } from '../links'
 import { seam } from '../platform'
 import { isAlipayAppId, pathWithQuery } from './shared'
 import type { LaunchStrategy } from './shared'
@@ -34,14 +34,15 @@ export const launchFromApp: LaunchStrategy = async (target) => {
   if (!plus) throw new LaunchError('unsupported', 'no plus: not in the App')
 
   if (isAlipayAppId(target.appId)) {
-    // The query goes in the page too ('pages/a/a?id%3D42', encoded as Alipay asks), where the page's onLoad reads
-    // it as on mp-alipay; the scheme's own query reaches only the target's App.onLaunch/onShow.
-    const page = pathWithQuery({ ...target, query: undefined })
-    const pageQuery = target.query === undefined ? '' : serializeQuery(target.query)
+    // The query goes in the page too ('pages/a/a?id%3D42': its raw text, encoded once as Alipay asks), where the
+    // page's onLoad reads it as on mp-alipay; the scheme's own query reaches only the target's App.onLaunch/onShow.
+    // A query the path carries joins it.
+    const [path, ownQuery] = (target.path ?? '').replace(/^\/+/, '').split(/\?(.*)/s)
+    const text = [ownQuery, target.query === undefined ? '' : alipayQueryText(target.query)].filter(Boolean).join('&')
     const url = buildAlipayScheme({
       appId: target.appId,
-      page: page && (pageQuery ? `${page}?${encodeURIComponent(pageQuery)}` : page),
-      query: target.query,
+      page: path && (text ? `${path}?${encodeURIComponent(text)}` : path),
+      query: text || undefined,
     })
     return new Promise((resolve, reject) => {
       plus.runtime.openURL(url, (e: PlusError) => reject(notInstalled('Alipay', e.message)))
