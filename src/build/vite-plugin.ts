@@ -31,6 +31,9 @@ export function naviKit(options: { root?: string } = {}): Plugin {
       server.watcher.add(pagesFile())
       server.watcher.on('change', (file) => {
         if (path.resolve(file) !== pagesFile()) return
+        // The router's table too: the next load of the module (a page reload) reads the new pages.json.
+        const table = server.moduleGraph.getModuleById(RESOLVED)
+        if (table) server.moduleGraph.invalidateModule(table)
         try {
           writeRouteTypes(root)
         } catch (error) {

@@ -131,7 +131,7 @@ describe('naviKit()', () => {
 })
 
 describe('naviKit() on a dev server', () => {
-  it('rewrites navi-routes.d.ts when pages.json changes (a dev server runs buildStart once)', async () => {
+  it('rewrites navi-routes.d.ts and serves the new table when pages.json changes (a dev server runs buildStart once)', async () => {
     const app = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-dev-'))
     const pagesFile = path.join(app, 'pages.json')
     const typesFile = path.join(app, 'navi-routes.d.ts')
@@ -146,8 +146,12 @@ describe('naviKit() on a dev server', () => {
     })
     try {
       await new Promise((resolve) => setTimeout(resolve, 300)) // the watcher's first scan
+      const served = async () => (await server.transformRequest(PAGES_MODULE))?.code ?? ''
+      expect(await served()).not.toContain('pages/new/new')
       fs.writeFileSync(pagesFile, '{ "pages": [ { "path": "pages/home/home" }, { "path": "pages/new/new" } ] }')
       await expect.poll(() => fs.readFileSync(typesFile, 'utf8'), { timeout: 5000 }).toContain('"new": "/pages/new/new"')
+      // What a page reload imports: the router's table, with the new page.
+      expect(await served()).toContain('pages/new/new')
     } finally {
       await server.close()
       fs.rmSync(app, { recursive: true, force: true })
