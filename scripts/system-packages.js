@@ -7,18 +7,20 @@ const fs = require('node:fs')
 /** The browser the H5 tests launch (test/support/h5/browser.ts): the Debian package's binary, not any chromium on PATH. */
 const CHROMIUM = '/usr/bin/chromium'
 
-const needed = [
-  { pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) },
-  { pkg: 'fonts-wqy-zenhei', present: () => fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc') },
-  { pkg: 'redis-server', present: () => onPath('redis-server') },
+/** Each package and the test parts that need it. */
+const packages = [
+  { pkg: 'chromium', parts: ['h5'], present: () => fs.existsSync(CHROMIUM) },
+  { pkg: 'fonts-wqy-zenhei', parts: ['h5'], present: () => fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc') },
+  { pkg: 'redis-server', parts: ['server'], present: () => onPath('redis-server') },
 ]
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0
 }
 
-/** Returns true when every package is there (installing them if it may). */
-function ensureSystemPackages() {
+/** Returns true when every package the parts named need is there (installing them if it may). */
+function ensureSystemPackages(partNames) {
+  const needed = packages.filter((p) => p.parts.some((part) => partNames.includes(part)))
   const missing = needed.filter((n) => !n.present()).map((n) => n.pkg)
   if (missing.length === 0) return true
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`

@@ -9,7 +9,7 @@
 //   npm test                     everything
 //   npm test -- --only unit,h5   some parts (names below); builds run when a part needs them
 'use strict'
-const { spawnSync } = require('node:child_process')
+const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 const { ensureSystemPackages } = require('./system-packages')
@@ -22,20 +22,28 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name)
  * No part may hang CI: each gets this long (the slowest, the server tests, takes
  * about 70 s here), then is killed and counted failed; the summary line still prints.
  */
-const PART_TIMEOUT_MS = 20 * 60 * 1000
+const PART_TIMEOUT_MS = Number(process.env.NAVI_PART_TIMEOUT_MS) || 20 * 60 * 1000
 
 /** A part that vitest runs; its JSON report gives the counts. */
 const vitestPart = (name, config, needs = []) => ({ name, kind: 'vitest', config, needs })
 
 const parts = [
-  { name: 'typecheck', kind: 'command', command: [bin('vue-tsc'), '--noEmit', '-p', 'tsconfig.json'] },
+  {
+    name: 'typecheck',
+    kind: 'command',
+    // The project, then the plugin alone as a market app compiles it (uni's types only, no @types/node).
+    commands: [
+      [bin('vue-tsc'), '--noEmit', '-p', 'tsconfig.json'],
+      [bin('vue-tsc'), '--noEmit', '-p', 'test/tsconfig.plugin.json'],
+    ],
+  },
   vitestPart('unit', 'test/vitest.unit.config.ts'),
   vitestPart('types', 'test/vitest.types.config.ts'),
-  { name: 'build:h5', kind: 'command', command: [process.execPath, 'scripts/uni.js', 'build'], build: 'h5' },
+  { name: 'build:h5', kind: 'command', commands: [[process.execPath, 'scripts/uni.js', 'build']], build: 'h5' },
   {
     name: 'build:mp-weixin',
     kind: 'command',
-    command: [process.execPath, 'scripts/uni.js', 'build', '-p', 'mp-weixin'],
+    commands: [[process.execPath, 'scripts/uni.js', 'build', '-p', 'mp-weixin']],
     build: 'mp-weixin',
   },
   vitestPart('mp-weixin', 'test/vitest.mp.config.ts', ['build:mp-weixin']),
@@ -59,11 +67,63 @@ function selectedParts(argv) {
   return parts.filter((p) => wanted.has(p.name))
 }
 
+/** Set by Ctrl-C: the running part is stopped, the rest are not started, the summary still prints. */
+let interrupted = false
+
+/**
+ * Runs one command in a process group of its own, so that a timeout or Ctrl-C stops what it started too
+ * (vitest's workers, a redis-server, a browser), and nothing it left behind competes with the next part.
+ */
 function run(command, env) {
   const started = Date.now()
-  const result = spawnSync(command[0], command.slice(1), { cwd: root, stdio: 'inherit', env, timeout: PART_TIMEOUT_MS, killSignal: 'SIGKILL' })
-  if (result.error?.code === 'ETIMEDOUT') console.error(`\n✗ killed after ${PART_TIMEOUT_MS / 60000} minutes: ${command.join(' ')}`)
-  return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 }
+  return new Promise((resolve) => {
+    const child = spawn(command[0], command.slice(1), { cwd: root, stdio: 'inherit', env, detached: true })
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal)
+      } catch {
+        // the group is gone already
+      }
+    }
+    const stop = () => {
+      signalGroup('SIGTERM')
+      setTimeout(() => signalGroup('SIGKILL'), 5000).unref()
+    }
+    const timer = setTimeout(() => {
+      console.error(`\n✗ killed after ${PART_TIMEOUT_MS / 60000} minutes: ${command.join(' ')}`)
+      stop()
+    }, PART_TIMEOUT_MS)
+    // Its own group no longer hears the terminal's Ctrl-C: hand it on.
+    const onInterrupt = () => {
+      interrupted = true
+      stop()
+    }
+    process.on('SIGINT', onInterrupt)
+    process.on('SIGTERM', onInterrupt)
+    const done = (status) => {
+      clearTimeout(timer)
+      process.off('SIGINT', onInterrupt)
+      process.off('SIGTERM', onInterrupt)
+      signalGroup('SIGKILL') // whatever the command left running
+      resolve({ status, seconds: (Date.now() - started) / 1000 })
+    }
+    child.on('error', (error) => {
+      console.error(`\n✗ cannot run ${command[0]}: ${error.message}`)
+      done(1)
+    })
+    child.on('exit', (code) => done(code ?? 1))
+  })
+}
+
+/** Runs `commands` one after another, stopping at the first that fails. */
+async function runAll(commands, env) {
+  let seconds = 0
+  for (const command of commands) {
+    const result = await run(command, env)
+    seconds += result.seconds
+    if (result.status !== 0 || interrupted) return { status: result.status || 1, seconds }
+  }
+  return { status: 0, seconds }
 }
 
 function readVitestReport(file) {
@@ -75,7 +135,7 @@ function readVitestReport(file) {
   }
 }
 
-function runPart(part, env, failedBuilds) {
+async function runPart(part, env, failedBuilds) {
   const blockedBy = (part.needs ?? []).filter((n) => failedBuilds.has(n))
   if (blockedBy.length) {
     console.log(`\n▶ ${part.name}: not run, ${blockedBy.join(', ')} failed`)
@@ -83,12 +143,12 @@ function runPart(part, env, failedBuilds) {
   }
   console.log(`\n▶ ${part.name}`)
   if (part.kind === 'command') {
-    const { status, seconds } = run(part.command, env)
+    const { status, seconds } = await runAll(part.commands, env)
     return { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, seconds }
   }
   const reportFile = path.join(resultsDir, `${part.name}.json`)
   fs.rmSync(reportFile, { force: true })
-  const { status, seconds } = run(
+  const { status, seconds } = await run(
     [bin('vitest'), 'run', '-c', part.config, '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`],
     env,
   )
@@ -100,14 +160,14 @@ function runPart(part, env, failedBuilds) {
   return { ...counts, seconds }
 }
 
-function main() {
+async function main() {
   const chosen = selectedParts(process.argv.slice(2))
   if (!fs.existsSync(bin('vitest'))) {
     console.error('Dependencies are missing. Run:  npm ci')
     console.log('0 passed, 1 failed')
     process.exit(1)
   }
-  if (!ensureSystemPackages()) {
+  if (!ensureSystemPackages(chosen.map((part) => part.name))) {
     console.log('0 passed, 1 failed')
     process.exit(1)
   }
@@ -117,7 +177,11 @@ function main() {
   const rows = []
   const failedBuilds = new Set()
   for (const part of chosen) {
-    const result = runPart(part, env, failedBuilds)
+    if (interrupted) {
+      rows.push({ name: part.name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'not run: interrupted' })
+      continue
+    }
+    const result = await runPart(part, env, failedBuilds)
     if (part.build && result.failed) failedBuilds.add(part.name)
     rows.push({ name: part.name, ...result })
   }
@@ -137,4 +201,8 @@ function main() {
   process.exit(total.failed ? 1 : 0)
 }
 
-main()
+main().catch((error) => {
+  console.error(error)
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+})

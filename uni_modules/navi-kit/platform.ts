@@ -128,6 +128,12 @@ export type NavigationApi = Pick<
 // Each default is its own declaration, so a bundle that imports only the
 // router carries none of the launcher's (request, plus, location, …).
 
+/**
+ * uni's compiler writes UNI_PLATFORM in as a literal. Declared here for the
+ * module alone, so an app needs no @types/node to type-check the plugin.
+ */
+declare const process: { env: { UNI_PLATFORM?: string } }
+
 const defaultPlatform = () => process.env.UNI_PLATFORM ?? 'h5'
 const defaultCurrentPages = () => getCurrentPages() as unknown as PageRecord[]
 
