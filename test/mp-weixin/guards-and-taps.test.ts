@@ -25,6 +25,11 @@ describe('guards', () => {
     return guards
   }
 
+  it('labels read as written: no HTML entity shows (WeChat renders &lt; as is)', async () => {
+    const guards = await openGuards()
+    expect(guards.text('#nav-secret')).toBe('navigator 组件 · the navigator component')
+  })
+
   it('redirects router.push to the login page, then lets it through after logging in', async () => {
     const guards = await openGuards()
     const login = await mp.tapTo(guards, '#push-secret', 'pages/login/login')
