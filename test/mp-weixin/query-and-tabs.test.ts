@@ -115,12 +115,19 @@ describe('tab pages', () => {
   })
 
   it('the native tab bar switches tabs without any uni call', async () => {
-    const home = await mp.relaunch('/pages/home/home')
-    await mp.tapTo(home, '#to-push', 'pages/push/push')
+    await mp.relaunch('/pages/home/home')
+    const mark = mp.router.calls.length
     mp.router.tapTabBar('pages/mine/mine')
     const mine = await mp.waitForPage('pages/mine/mine')
+    expect(mp.callsSince(mark)).toEqual([])
     expect(mp.depth()).toBe(1)
     expect(mine.json('#query-json')).toEqual({})
+  })
+
+  it('has no tab bar to tap on a page that is not a tab page, as in WeChat', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    await mp.tapTo(home, '#to-push', 'pages/push/push')
+    expect(() => mp.router.tapTabBar('pages/mine/mine')).toThrow(/no tab bar to tap on pages\/push\/push/)
   })
 })
 

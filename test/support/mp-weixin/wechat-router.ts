@@ -152,8 +152,10 @@ export class WechatRouter {
     }
   }
 
-  /** The user taps a tab in the tab bar: WeChat switches without any JS call. */
+  /** The user taps a tab in the tab bar: WeChat switches without any JS call. WeChat draws the bar on tab pages only. */
   tapTabBar(route: string): void {
+    const current = this.top()?.route ?? ''
+    if (!this.isTab(current)) throw new Error(`no tab bar to tap on ${current}: WeChat shows it on tab pages only`)
     this.switchTab(`/${route}`)
   }
 
