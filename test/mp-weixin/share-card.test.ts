@@ -1,0 +1,35 @@
+/**
+ * A share card opened on another phone: the compiled app starts cold on the
+ * card's path, so nothing of the session that made the card is in memory (a
+ * test file of its own, as one file boots one mini program).
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { encodeQuery } from '../../uni_modules/navi-kit/query'
+import { buildDir } from '../support/build'
+import { TYPED_QUERY } from '../support/expected'
+import { bootMiniProgram, type MiniProgram } from '../support/mp-weixin/mini-program'
+
+/** What route.fullPath of the typed push reads (the card's path), written by the plugin's own encoder. */
+const CARD_PATH = `/pages/detail/detail?${encodeQuery(TYPED_QUERY)}`
+
+let mp: MiniProgram
+beforeAll(() => {
+  mp = bootMiniProgram(buildDir('mp-weixin'), CARD_PATH)
+})
+
+describe('a share card made from route.fullPath', () => {
+  it('opens cold on its page with the same typed query, from the URL alone', async () => {
+    const page = await mp.waitForPage('pages/detail/detail')
+    await mp.waitFor(() => expect(page.json('#query-json')).toEqual(TYPED_QUERY))
+    expect(page.json('#decoded-json')).toEqual(TYPED_QUERY)
+    expect(page.text('#fullpath')).toBe(CARD_PATH)
+    expect(mp.depth()).toBe(1)
+  })
+
+  it('back on a card (nothing below) relaunches home', async () => {
+    const page = mp.current()
+    const home = await mp.tapTo(page, '#back', 'pages/home/home')
+    expect(home.route).toBe('pages/home/home')
+    expect(mp.depth()).toBe(1)
+  })
+})
