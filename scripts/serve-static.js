@@ -17,12 +17,18 @@ const types = {
   '.ttf': 'font/ttf',
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
 }
 
 /**
  * The file a request path names inside `rootDir`; index.html for folders, unknown
  * paths, paths that would leave the folder, and paths that do not parse
- * ('//', a stray '%').
+ * ('//', a stray '%'); undefined (404) for a missing file with an extension, an
+ * asset an old page asks for after a rebuild, which index.html would only disguise.
  */
 function resolveFile(rootDir, requestUrl) {
   const index = path.join(rootDir, 'index.html')
@@ -37,7 +43,7 @@ function resolveFile(rootDir, requestUrl) {
   try {
     return fs.statSync(file).isFile() ? file : index
   } catch {
-    return index
+    return path.extname(pathname) ? undefined : index
   }
 }
 
@@ -46,6 +52,10 @@ function serveStatic(dir, { host = '127.0.0.1', port = 0 } = {}) {
   const rootDir = path.resolve(dir)
   const server = http.createServer((req, res) => {
     const file = resolveFile(rootDir, req.url)
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      return void res.end('not found')
+    }
     const stream = fs.createReadStream(file)
     // A file removed while the build is rewritten answers 404 instead of ending the process.
     stream.once('error', () => {

@@ -18,6 +18,13 @@ async function main() {
   const build = spawnSync(process.execPath, ['scripts/uni.js', 'build'], { cwd: root, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 
+  // The demo's port first: when it is taken, nothing else has been started yet.
+  const demo = await serveStatic(path.join(root, 'dist', 'build', 'h5'), { port: demoPort }).catch((error) => {
+    if (error.code !== 'EADDRINUSE') throw error
+    console.error(`Port ${demoPort} is in use: stop what holds it, or choose another, e.g. DEMO_PORT=5174 npm start`)
+    process.exit(1)
+  })
+
   const children = []
   const cli = path.join(root, 'src', 'cli.ts')
   if (fs.existsSync(cli)) {
@@ -33,8 +40,8 @@ async function main() {
     children.push(service)
   }
 
-  const demo = await serveStatic(path.join(root, 'dist', 'build', 'h5'), { port: demoPort })
   console.log(`\nnavi-kit demo (H5): ${demo.url}`)
+  if (children.length) console.log(`link service: http://127.0.0.1:${process.env.PORT ?? 8787} (SANDBOX unless WECHAT_APPID / WECHAT_SECRET are set)`)
   const stop = () => {
     for (const child of children) child.kill('SIGTERM')
     demo.close().then(() => process.exit(0))
