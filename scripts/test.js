@@ -52,9 +52,11 @@ const parts = [
 ]
 
 function selectedParts(argv) {
-  const at = argv.indexOf('--only')
+  // --only a,b or --only=a,b
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='))
   if (at < 0) return parts
-  const wanted = new Set((argv[at + 1] ?? '').split(',').filter(Boolean))
+  const list = argv[at] === '--only' ? argv[at + 1] : argv[at].slice('--only='.length)
+  const wanted = new Set((list ?? '').split(',').filter(Boolean))
   const unknown = [...wanted].filter((name) => !parts.some((p) => p.name === name))
   if (unknown.length || wanted.size === 0) {
     const what = unknown.length ? `Unknown part(s): ${unknown.join(', ')}` : '--only names no part'
