@@ -59,6 +59,13 @@ const pick = (pages: PageEntry[] | undefined): PageEntry[] =>
 const isPageList = (pages: unknown): boolean =>
   Array.isArray(pages) && pages.every((page) => typeof (page as PageEntry | null)?.path === 'string')
 
+/** uni's rule for pages under platforms/: each belongs to its platform's build only (app-plus and web aliases included). */
+function isPlatformPage(platform: string, pagePath: string): boolean {
+  if (!pagePath.startsWith('platforms/')) return true
+  const own = platform === 'app' || platform === 'app-plus' ? ['app', 'app-plus'] : platform === 'h5' || platform === 'web' ? ['h5', 'web'] : [platform]
+  return own.some((name) => pagePath.startsWith(`platforms/${name}/`))
+}
+
 /**
  * pages.json as one build reads it, reduced to what the router reads: pages
  * (path, name), subPackages (root, pages) and tabBar.list (pagePath). Parsed
@@ -77,8 +84,15 @@ export function readPagesJson(root: string, build: BuildContext | string = curre
       `${file}: ${first ? `${printParseErrorCode(first.error)} at offset ${first.offset}` : 'no "pages" list of { "path" } entries'}; fix pages.json`,
     )
   }
-  const result: PagesJson = { pages: pick(json.pages) }
-  if (subPackages) result.subPackages = subPackages.map(({ root: subRoot, pages }) => ({ root: subRoot, pages: pick(pages) }))
+  // As uni-cli-shared's filterPlatformPages: a page under platforms/<other platform>/ is not in this build.
+  const here = (pagePath: string) => isPlatformPage(context.platform, pagePath)
+  const result: PagesJson = { pages: pick((json.pages ?? []).filter((page) => here(page.path))) }
+  if (subPackages) {
+    result.subPackages = subPackages.map(({ root: subRoot, pages = [] }) => ({
+      root: subRoot,
+      pages: pick(pages.filter((page) => here(`${subRoot}/${page.path}`))),
+    }))
+  }
   if (json.tabBar?.list) result.tabBar = { list: json.tabBar.list.map(({ pagePath }) => ({ pagePath })) }
   return result
 }

@@ -45,6 +45,28 @@ describe('readPagesJson', () => {
     ])
   })
 
+  it('keeps a page under platforms/<name>/ in that platform\'s build only, as uni does', () => {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-platforms-'))
+    fs.writeFileSync(
+      path.join(app, 'pages.json'),
+      JSON.stringify({
+        pages: [{ path: 'pages/home/home' }, { path: 'platforms/mp-weixin/pages/wx/wx' }, { path: 'platforms/h5/pages/web/web' }],
+        subPackages: [{ root: 'platforms/app-plus/pkg', pages: [{ path: 'native/native' }] }],
+      }),
+    )
+    try {
+      const paths = (platform: string) => {
+        const table = readPagesJson(app, platform)
+        return [...(table.pages ?? []), ...(table.subPackages ?? []).flatMap((sub) => (sub.pages ?? []).map((page) => ({ path: `${sub.root}/${page.path}` })))].map((page) => page.path)
+      }
+      expect(paths('mp-weixin')).toEqual(['pages/home/home', 'platforms/mp-weixin/pages/wx/wx'])
+      expect(paths('h5')).toEqual(['pages/home/home', 'platforms/h5/pages/web/web'])
+      expect(paths('app')).toEqual(['pages/home/home', 'platforms/app-plus/pkg/native/native'])
+    } finally {
+      fs.rmSync(app, { recursive: true, force: true })
+    }
+  })
+
   it("applies the app's custom platform defines (package.json uni-app.scripts, UNI_CUSTOM_CONTEXT), as uni does", () => {
     const custom = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-custom-'))
     fs.writeFileSync(
