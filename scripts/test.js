@@ -100,12 +100,16 @@ function run(command, env) {
       interrupted = true
       stop()
     }
-    process.on('SIGINT', onInterrupt)
-    process.on('SIGTERM', onInterrupt)
+    // SIGHUP too: the part has a session of its own, so a closed terminal reaches only this process.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
+    for (const signal of signals) process.on(signal, onInterrupt)
+    // However this process ends, the part does not outlive it.
+    const onExit = () => signalGroup('SIGKILL')
+    process.on('exit', onExit)
     const done = (status) => {
       clearTimeout(timer)
-      process.off('SIGINT', onInterrupt)
-      process.off('SIGTERM', onInterrupt)
+      for (const signal of signals) process.off(signal, onInterrupt)
+      process.off('exit', onExit)
       signalGroup('SIGKILL') // whatever the command left running
       resolve({ status, seconds: (Date.now() - started) / 1000 })
     }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import Redis from 'ioredis'
 import { loadConfig, type AppConfig, type Env } from './config'
+import { randomUUID } from 'node:crypto'
 import { startEmulator, SANDBOX_APP, SANDBOX_OA } from './emulator'
 import { buildApp } from './http/app'
 import { createLogger } from './http/logging'
@@ -61,7 +62,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       config.service.officialAccount ??= { appId: SANDBOX_OA.appId, secret: SANDBOX_OA.secret }
       config.http.originalId ??= SANDBOX_ORIGINAL_ID
       // Each sandbox has an emulator of its own: tokens and links of another one's are worthless here.
-      config.service.redisPrefix = `navi:sandbox:${new URL(running.url).port}:`
+      config.service.redisPrefix = `navi:sandbox:${randomUUID()}:`
     }
 
     const secrets = [config.service.wechat.secret, config.service.officialAccount?.secret ?? '', ...config.http.apiKeys]

@@ -177,14 +177,18 @@ export class RedisStore implements Store {
   async releaseLock(key: string, owner: string): Promise<boolean> {
     // Release both: the lock may have been taken locally while Redis was away.
     const local = await this.local.releaseLock(key, owner)
-    // Tried even while the breaker is open: a lock left in Redis stalls every other instance for its whole TTL.
     if (this.closed || this.client.status !== 'ready') return local
-    try {
-      return Number(await this.client.eval(RELEASE_LOCK, 1, key, owner)) === 1 || local
-    } catch {
-      this.commandFailed()
-      return local
-    }
+    const shared = this.client.eval(RELEASE_LOCK, 1, key, owner).then(
+      (released) => Number(released) === 1,
+      () => {
+        this.commandFailed()
+        return false
+      },
+    )
+    // Sent even while the breaker is open, as a lock left in Redis stalls every other instance for its whole
+    // TTL; but then not waited for, so a request on a stalled Redis waits out no second timeout.
+    if (Date.now() < this.brokenUntil) return local
+    return (await shared) || local
   }
 
   takeSlot(key: string, id: string, limit: number, leaseMs: number): Promise<number> {

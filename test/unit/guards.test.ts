@@ -173,6 +173,19 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(h.calls).toEqual(['navigateTo /pages/user/profile'])
   })
 
+  it("a redirect to a target another navigation holds fails duplicated, and afterEach hears it", async () => {
+    h = harness(platform)
+    const later = (ms: number, answer: true | string) => new Promise<true | string>((resolve) => setTimeout(() => resolve(answer), ms))
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(5, '/pages/user/profile') : later(30, true)))
+    const heard: string[] = []
+    h.router.afterEach((to, _from, failure) => void heard.push(`${to.path} ${failure?.code ?? 'ok'}`))
+    const direct = codeOf(h.router.push('/pages/user/profile'))
+    const redirected = codeOf(h.router.push('/pages/detail/detail'))
+    expect(await redirected).toBe('duplicated')
+    await direct
+    expect(heard).toContain('/pages/user/profile duplicated')
+  })
+
   it('a duplicated back() supersedes nothing: a push in its guards goes on', async () => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')

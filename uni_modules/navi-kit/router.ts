@@ -191,16 +191,23 @@ export function createRouter(options: RouterOptions): Router {
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
     const key = method + ' ' + to.fullPath
-    // Every target of a redirect chain stays claimed until the chain ends: a second tap on the same
-    // button is duplicated whichever step the first one has reached.
-    if (!chain?.keys.has(key)) claim(key)
     // A redirect continues its navigation; anything else starts a new one, which supersedes any still
     // in its guards. Counted once claimed: a double tap's second call (duplicated) supersedes nothing.
-    const navigation = chain ?? { id: ++started, keys: new Set<string>() }
-    navigation.keys.add(key)
+    let navigation: Navigation
+    if (chain) navigation = chain
+    else {
+      claim(key)
+      navigation = { id: ++started, keys: new Set([key]) }
+    }
     let failure: NavigationError | undefined
     let redirected = false
     try {
+      // Every target of a redirect chain stays claimed until the chain ends, so a second tap on the same button is
+      // duplicated whichever step the first has reached. Claimed in here, so afterEach hears when another holds it.
+      if (chain && !chain.keys.has(key)) {
+        claim(key)
+        chain.keys.add(key)
+      }
       // Without guards nothing is awaited here. true, undefined and null say "go on".
       for (const guard of guards.list()) {
         const answer = await guard(to, from)
