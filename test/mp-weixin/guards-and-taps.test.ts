@@ -67,6 +67,17 @@ describe('guards', () => {
 })
 
 describe('double tap', () => {
+  it('a second tap on a home button opens nothing more, and the page says why', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const mark = mp.router.calls.length
+    home.tap('#to-push')
+    home.tap('#to-push')
+    await mp.waitFor(() => expect(home.text('#error')).toMatch(/^duplicated: navigateTo \/pages\/push\/push is already on its way$/))
+    await mp.waitForPage('pages/push/push')
+    expect(mp.callsSince(mark).filter((call) => call.api === 'navigateTo')).toHaveLength(1)
+    expect(mp.depth()).toBe(2)
+  })
+
   it('two identical pushes in one tick open the page once', async () => {
     const home = await mp.relaunch('/pages/home/home')
     const double = await mp.tapTo(home, '#to-double', 'pages/double/double')
