@@ -83,7 +83,7 @@ function definedMembers(query: RouteQueryInput | undefined): RouteQuery {
 /** One navigation, across the redirects its guards make: its id, and the targets it holds claimed. */
 interface Navigation {
   id: number
-  keys: Set<string>
+  keys: string[]
 }
 
 export function createRouter(options: RouterOptions): Router {
@@ -197,16 +197,16 @@ export function createRouter(options: RouterOptions): Router {
     if (chain) navigation = chain
     else {
       claim(key)
-      navigation = { id: ++started, keys: new Set([key]) }
+      navigation = { id: ++started, keys: [key] }
     }
     let failure: NavigationError | undefined
     let redirected = false
     try {
       // Every target of a redirect chain stays claimed until the chain ends, so a second tap on the same button is
       // duplicated whichever step the first has reached. Claimed in here, so afterEach hears when another holds it.
-      if (chain && !chain.keys.has(key)) {
+      if (chain && !chain.keys.includes(key)) {
         claim(key)
-        chain.keys.add(key)
+        chain.keys.push(key)
       }
       // Without guards nothing is awaited here. true, undefined and null say "go on".
       for (const guard of guards.list()) {
@@ -241,11 +241,14 @@ export function createRouter(options: RouterOptions): Router {
       const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
-      const result = await callUni(uniMethod, uniOptions).catch((error: NavigationError) => {
+      let result: UniCallbackResult
+      try {
+        result = await callUni(uniMethod, uniOptions)
+      } catch (error) {
         // The tab page did not open: it keeps what it was handed before.
         if (to.isTab) handedOff ? tabQueries.set(to.path, handedOff) : tabQueries.delete(to.path)
         throw error
-      })
+      }
       if (call) call.result = result
       return (currentRoute.value = to)
     } catch (error) {
