@@ -6,6 +6,13 @@ import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
 let h: Harness
 afterEach(() => h?.restore())
 
+/** Answers `answer` after `ms`, as an async guard does. */
+const later = <T>(ms: number, answer: T) => new Promise<T>((resolve) => setTimeout(() => resolve(answer), ms))
+
+/** A login-style guard: detail redirects to profile after 5 ms; every other page passes after 30 ms. */
+const slowLoginGuard = (h: Harness) =>
+  h.router.beforeEach((to) => ((to.path as string) === '/pages/detail/detail' ? later(5, '/pages/user/profile') : later(30, true)))
+
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',
@@ -151,7 +158,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
 
   it('a double tap while an async guard thinks opens the page once: the second call is duplicated and supersedes nothing', async () => {
     h = harness(platform)
-    h.router.beforeEach(() => new Promise((resolve) => setTimeout(() => resolve(true), 10)))
+    h.router.beforeEach(() => later(10, true))
     const first = codeOf(h.router.push('/pages/detail/detail'))
     const second = codeOf(h.router.push('/pages/detail/detail'))
     expect(await second).toBe('duplicated')
@@ -162,8 +169,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
 
   it('a double tap while a guard redirects (a login guard) opens the redirect target once', async () => {
     h = harness(platform)
-    const later = (ms: number, answer: true | string) => new Promise<true | string>((resolve) => setTimeout(() => resolve(answer), ms))
-    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(5, '/pages/user/profile') : later(30, true)))
+    slowLoginGuard(h)
     const first = codeOf(h.router.push('/pages/detail/detail'))
     await new Promise((resolve) => setTimeout(resolve, 10)) // the first is in its redirect's guard now
     const second = codeOf(h.router.push('/pages/detail/detail'))
@@ -175,8 +181,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
 
   it("a redirect to a target another navigation holds fails duplicated, and afterEach hears it", async () => {
     h = harness(platform)
-    const later = (ms: number, answer: true | string) => new Promise<true | string>((resolve) => setTimeout(() => resolve(answer), ms))
-    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(5, '/pages/user/profile') : later(30, true)))
+    slowLoginGuard(h)
     const heard: string[] = []
     h.router.afterEach((to, _from, failure) => void heard.push(`${to.path} ${failure?.code ?? 'ok'}`))
     const direct = codeOf(h.router.push('/pages/user/profile'))
