@@ -3,10 +3,10 @@
  * the service core → the fastify app → listening. `close()` undoes it in
  * reverse order: stop taking requests, close the core, stop the emulator.
  */
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import Redis from 'ioredis'
 import { loadConfig, type AppConfig, type Env } from './config'
-import { randomUUID } from 'node:crypto'
 import { startEmulator, SANDBOX_APP, SANDBOX_OA } from './emulator'
 import { buildApp } from './http/app'
 import { createLogger } from './http/logging'

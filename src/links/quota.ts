@@ -26,7 +26,7 @@ export function msUntilShanghaiMidnight(at: number): number {
   return DAY_MS - ((at + SHANGHAI_OFFSET_MS) % DAY_MS)
 }
 
-/** Gives a reserved link back (its call failed, so WeChat made none). */
+/** Gives a reserved link back when its call failed (best effort: a timed-out call may have been counted by WeChat). */
 export type Release = () => Promise<void>
 
 export interface QuotaOptions {
