@@ -38,6 +38,23 @@ export const RoutePage = defineComponent({
   },
 })
 
+/**
+ * A page that never calls useRoute(), marked as uni marks a page: `$mpType`, and
+ * the page's own record: on a mini program the WeChat page as `$scope`, on H5 the
+ * instance itself with `route` and `options` (uni-h5 initPageVm).
+ */
+const PlainPage = defineComponent({
+  props: { page: { type: Object, required: true }, miniProgram: Boolean },
+  setup(props) {
+    const ctx = (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx
+    const page = props.page as SimPage
+    ctx.$mpType = 'page'
+    if (props.miniProgram) ctx.$scope = page
+    else Object.assign(ctx, { route: page.route, options: page.options })
+    return () => render('div')
+  },
+})
+
 type UniHook = 'onLoad' | 'onShow'
 type Hooked = ComponentInternalInstance & Partial<Record<UniHook, ((arg?: unknown) => void)[]>>
 
@@ -55,16 +72,20 @@ function applyUniOptions(instance: Hooked): void {
 }
 
 /**
- * Mounts a RoutePage per simulated page in an app that uses `router` (its
- * mixin applied as uni applies it) and fires its onLoad/onShow hooks as uni
- * does (onLoad with the page's options). Returns a lookup of what each saw.
+ * Mounts a RoutePage (with `plain`: a page that never calls useRoute) per
+ * simulated page in an app that uses `router` (its mixin applied as uni applies
+ * it) and fires its onLoad/onShow hooks as uni does (onLoad with the page's
+ * options). Returns a lookup of what each RoutePage saw.
  */
-export function mountPages(sim: UniSimulator, router: Router): (page: SimPage) => Seen {
+export function mountPages(sim: UniSimulator, router: Router, { plain = false } = {}): (page: SimPage) => Seen {
   const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
   sim.onPage = (event, page) => {
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
-      const wrapper = mount(RoutePage, { props: { seen }, global: { plugins: [router] } })
+      const global = { plugins: [router] }
+      const wrapper = plain
+        ? mount(PlainPage, { props: { page, miniProgram: sim.platform !== 'h5' }, global })
+        : mount(RoutePage, { props: { seen }, global })
       applyUniOptions(wrapper.vm.$ as Hooked)
       mounted.set(page, { wrapper, seen })
     }

@@ -320,10 +320,13 @@ export function createRouter(options: RouterOptions): Router {
       // the top page without a uni call: every page's onShow brings currentRoute along.
       // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
       app.mixin({
-        onShow(this: { $mpType?: string }) {
+        onShow(this: PageRecord & { $mpType?: string; $scope?: PageRecord }) {
           if (this.$mpType !== 'page' || keptRoutes.has(this)) return
           try {
-            currentRoute.value = pageRoute()
+            // The page's own record (a mini program's page is its $scope; uni-h5 lists the instance itself), not the
+            // top of getCurrentPages(): a browser back while the page left is still loading makes uni-h5 drop the
+            // page shown from that list.
+            currentRoute.value = pageRoute(this.$scope?.route ? this.$scope : this.route ? this : undefined)
           } catch {
             // a page outside pages.json (or no page yet): the last known route stands
           }
