@@ -51,6 +51,18 @@ describe('back', () => {
     await expect.poll(() => h5.app.text(ROUTES.push, '#current')).toBe('/pages/push/push')
   })
 
+  it('a push the moment back() resolves opens its page on top of the page below (uni-h5 pops the page left on popstate)', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    await h5.app.tapTo(ROUTES.detail, '#back-then-report', ROUTES.report)
+    await h5.app.expectJson(ROUTES.report, '#query-json', { month: 'after-back' })
+    // Give the popstate of the back the time it would need to undo the push.
+    await h5.browser.page.waitForTimeout(300)
+    expect(await h5.app.currentRoute()).toBe(ROUTES.report)
+    await h5.app.tapTo(ROUTES.report, '#back', ROUTES.push)
+  })
+
   it('after a page reload (no page below) relaunches home', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

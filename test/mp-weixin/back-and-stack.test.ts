@@ -52,6 +52,26 @@ describe('back', () => {
     expect(first.json('#query-json')).toEqual({ by: 'name' })
   })
 
+  it('a double tap on back (a second back() while the first is on its way) closes one page', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const double = await mp.tapTo(home, '#to-double', 'pages/double/double')
+    const detail = await mp.tapTo(double, '#double-push', 'pages/detail/detail')
+    await mp.tapTo(detail, '#back-twice', 'pages/double/double')
+    await mp.waitFor(() => expect(mp.current().text('#outcome')).toBe('ok,duplicated'))
+    expect(mp.depth()).toBe(2)
+  })
+
+  it('a push the moment back() resolves opens its page on top of the page below', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const detail = await mp.tapTo(push, '#push-name', 'pages/detail/detail')
+    const report = await mp.tapTo(detail, '#back-then-report', 'pkg/pages/report/report')
+    expect(report.json('#query-json')).toEqual({ month: 'after-back' })
+    await mp.settle(100)
+    expect(mp.depth()).toBe(3)
+    await mp.tapTo(report, '#back', 'pages/push/push')
+  })
+
   it('relaunches home when nothing is below (a page opened from a share card)', async () => {
     const detail = await mp.relaunch('/pages/detail/detail?id=7')
     expect(mp.depth()).toBe(1)

@@ -212,6 +212,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       const pop = () => {
         // Asking for more than the stack holds lands on the first page.
         stack = stack.slice(0, Math.max(1, stack.length - delta))
+        // uni-h5 pops its pages in vue-router's popstate listener, before any listener added later hears it.
+        if (!mp && typeof dispatchEvent == 'function') dispatchEvent(new Event('popstate'))
         sim.onPage?.('show', stack[stack.length - 1])
       }
       // uni-h5 answers first ($router.go(-delta); resolve()) and the page leaves on popstate, a task later;

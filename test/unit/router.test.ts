@@ -196,21 +196,27 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
   })
 
-  it(`a second back() once uni answered ${platform === 'h5' ? 'but before the page left (uni-h5 pops it a task later) is the same back' : '(WeChat has popped the page) goes back again'}`, async () => {
+  it('back() resolves once the page has left (uni-h5 pops it on popstate, after it answers); a back() after that goes back again', async () => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')
     await h.router.push('/pages/user/profile')
     await h.router.back()
-    const second = h.router.back().then(() => 'went back', (error: NavigationError) => error.code)
-    expect(await second).toBe(platform === 'h5' ? 'duplicated' : 'went back')
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+    await h.router.back()
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home'])
+    expect(h.calls.filter((call) => call.startsWith('navigateBack'))).toEqual(['navigateBack 1', 'navigateBack 1'])
+  })
+
+  it.each([
+    ['after back() resolves', async (h: Harness) => (await h.router.back(), h.router.push('/pages/user/profile'))],
+    ['called while back() is still leaving', (h: Harness) => (h.router.back(), h.router.push('/pages/user/profile'))],
+  ])('a push %s opens its page on top of the page below', async (_when, backThenPush) => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await backThenPush(h)
     await h.sim.settle()
-    expect(h.sim.getCurrentPages()).toHaveLength(platform === 'h5' ? 2 : 1)
-    // Once the page has left, back() is a new one.
-    if (platform === 'h5') {
-      await h.router.back()
-      await h.sim.settle()
-      expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home'])
-    }
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
   })
 
   it('back() to a page outside pages.json still goes back', async () => {

@@ -27,7 +27,7 @@ const MINI_PROGRAM_MAX_STACK = 10
 const DEFAULT_QUERY_LIMIT = 1024
 /** A guard chain that redirects this many times is taken for a loop. */
 const MAX_REDIRECTS = 10
-/** How long a page that back() left may stay on top before another back() is a new one (a double tap is quicker). */
+/** How long back() waits for uni-h5 to pop the page, should no popstate come. */
 const LEAVE_MS = 1000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
@@ -53,6 +53,18 @@ function pageStack(): readonly PageRecord[] {
 function topPage(): PageRecord | undefined {
   const stack = pageStack()
   return stack[stack.length - 1]
+}
+
+/**
+ * Settles once uni-h5 has popped the page a navigateBack leaves: it answers first ($router.go) and pops the page
+ * on the browser's popstate, which undoes a navigation made in between. WeChat pops, then answers: none to wait for.
+ */
+function pageLeft(): Promise<unknown> | undefined {
+  if (currentPlatform() === 'h5' && typeof addEventListener == 'function')
+    return new Promise((done) => {
+      addEventListener('popstate', done, { once: true })
+      setTimeout(done, LEAVE_MS)
+    })
 }
 
 /**
@@ -222,6 +234,8 @@ export function createRouter(options: RouterOptions): Router {
           return await navigate(method, answer, call, redirects + 1, next, navigation)
         }
       }
+      // A back() still leaving its page: uni-h5 would pop this navigation's page with it.
+      if (departing) await departing
       const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
       // Tab pages die on reLaunch: what was waiting for them is stale.
@@ -264,8 +278,8 @@ export function createRouter(options: RouterOptions): Router {
   let installs = 0
   /** Navigations started so far: the id of the newest. */
   let started = 0
-  /** The page the last back() left, while it may still be on top (uni-h5 has not popped it yet). */
-  let leaving: { page: PageRecord; until: number } | undefined
+  /** Settles once the page the running back() leaves is gone. */
+  let departing: Promise<unknown> | undefined
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -279,35 +293,35 @@ export function createRouter(options: RouterOptions): Router {
       const below = stack[stack.length - 1 - delta]
       // Opened from a share card or refreshed on H5: nothing to go back to, so go home (with its query).
       if (!below) return void (await navigate('reLaunch', home.fullPath))
-      // A double tap on a back button closes one page, not two. uni-h5 answers before the page
-      // leaves (history.go, then popstate), so a tap in between still finds it on top: the same back.
-      const top = stack[stack.length - 1]
-      const key = claim('navigateBack ' + delta, leaving?.page === top && Date.now() < leaving.until)
+      // A double tap on a back button closes one page, not two: claimed until the page is gone.
+      const key = claim('navigateBack ' + delta)
       // Once claimed, a back supersedes a push still in its guards, as a newer navigation does.
       started++
+      let target: Route | undefined
       try {
-        let target: Route | undefined
-        try {
-          target = pageRoute(below)
-        } catch {
-          // a page outside pages.json below: go back all the same; its onShow says where we are
-        }
-        const before = currentRoute.value
-        let failure: NavigationError | undefined
-        try {
-          await callUni('navigateBack', { delta })
-          leaving = { page: top, until: Date.now() + LEAVE_MS }
-          // The page's own onShow may have set it already, with the query it was handed: that one stands.
-          if (target && currentRoute.value === before) currentRoute.value = target
-        } catch (error) {
-          throw (failure = error as NavigationError)
-        } finally {
-          // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
-          // hooks do: with currentRoute already where the navigation went.
-          if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
-        }
+        target = pageRoute(below)
+      } catch {
+        // a page outside pages.json below: go back all the same; its onShow says where we are
+      }
+      const before = currentRoute.value
+      // Listening before the call: the popstate must not slip by.
+      const popped = pageLeft()
+      const answered = callUni('navigateBack', { delta })
+      const gone = (departing = answered.then(() => popped, () => {}))
+      let failure: NavigationError | undefined
+      try {
+        await answered
+        await popped
+        // The page's own onShow may have set it already, with the query it was handed: that one stands.
+        if (target && currentRoute.value === before) currentRoute.value = target
+      } catch (error) {
+        throw (failure = error as NavigationError)
       } finally {
         inFlight.delete(key)
+        if (departing === gone) departing = undefined
+        // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
+        // hooks do: with currentRoute already where the navigation went.
+        if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
       }
     },
     beforeEach: guards.add,
