@@ -35,6 +35,8 @@ describe('push with a typed query', () => {
   it('a plain link opened from outside reads as strings', async () => {
     await h5.app.open('pages/detail/detail?id=abc&from=link')
     await h5.app.expectJson(ROUTES.detail, '#query-json', { id: 'abc', from: 'link' })
+    // Already in <script setup>, before onLoad: not the route the app started with.
+    expect(await h5.app.text(ROUTES.detail, '#setup-route')).toBe('/pages/detail/detail?id=abc&from=link')
   })
 
   it('a raw uni.navigateTo to a tab page switches to it with its query', async () => {

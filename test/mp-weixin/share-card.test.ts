@@ -23,6 +23,8 @@ describe('a share card made from route.fullPath', () => {
     await mp.waitFor(() => expect(page.json('#query-json')).toEqual(TYPED_QUERY))
     expect(page.json('#decoded-json')).toEqual(TYPED_QUERY)
     expect(page.text('#fullpath')).toBe(CARD_PATH)
+    // In <script setup> the page knows its own path (not home's); WeChat hands the query to onLoad.
+    expect(page.text('#setup-route')).toBe('/pages/detail/detail')
     expect(mp.depth()).toBe(1)
   })
 

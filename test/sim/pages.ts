@@ -7,6 +7,8 @@ import type { SimPage, UniSimulator } from './uni-simulator'
 /** What a page's setup saw: its route object, a child's, and every query it showed. */
 export interface Seen {
   route: Readonly<Route>
+  /** A copy of the route as setup read it, before any onLoad. */
+  atSetup: Route
   /** A second useRoute() in the same setup (a composable's). */
   second?: Readonly<Route>
   child?: Readonly<Route>
@@ -22,35 +24,40 @@ const Child = defineComponent({
 })
 
 /**
- * A page that reads its route with useRoute() in setup, as app pages do. Like
- * uni (uni-h5 initPage, uni-mp onBeforeSetup) it is marked `$mpType: 'page'`
- * before its own setup code runs.
+ * Marks the component being set up as uni marks a page before the page's own
+ * setup code runs (uni-h5 initPage and setupPage, uni-mp onBeforeSetup):
+ * `$mpType: 'page'`, and the page's own record: on a mini program the WeChat
+ * page as `$scope` (its options come with onLoad), on H5 the instance itself
+ * with `route` and the decoded `options`.
  */
+function markAsPage(page: SimPage, miniProgram: boolean): void {
+  const ctx = (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx
+  ctx.$mpType = 'page'
+  if (miniProgram) ctx.$scope = { route: page.route }
+  else Object.assign(ctx, { route: page.route, options: page.options })
+}
+
+const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean } as const
+
+/** A page that reads its route with useRoute() in setup, as app pages do. */
 export const RoutePage = defineComponent({
-  props: { seen: { type: Object, required: true } },
+  props: { seen: { type: Object, required: true }, ...pageProps },
   setup(props) {
-    ;(getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.$mpType = 'page'
+    markAsPage(props.page as SimPage, props.miniProgram)
     const seen = props.seen as Seen
     seen.route = useRoute()
+    seen.atSetup = { ...seen.route }
     seen.second = useRoute()
     watch(() => seen.route.query, (query) => seen.queries.push(query), { immediate: true })
     return () => render('div', [render(Child, { seen })])
   },
 })
 
-/**
- * A page that never calls useRoute(), marked as uni marks a page: `$mpType`, and
- * the page's own record: on a mini program the WeChat page as `$scope`, on H5 the
- * instance itself with `route` and `options` (uni-h5 initPageVm).
- */
+/** A page that never calls useRoute(). */
 const PlainPage = defineComponent({
-  props: { page: { type: Object, required: true }, miniProgram: Boolean },
+  props: pageProps,
   setup(props) {
-    const ctx = (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx
-    const page = props.page as SimPage
-    ctx.$mpType = 'page'
-    if (props.miniProgram) ctx.$scope = page
-    else Object.assign(ctx, { route: page.route, options: page.options })
+    markAsPage(props.page as SimPage, props.miniProgram)
     return () => render('div')
   },
 })
@@ -83,13 +90,15 @@ export function mountPages(sim: UniSimulator, router: Router, { plain = false } 
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
       const global = { plugins: [router] }
-      const wrapper = plain
-        ? mount(PlainPage, { props: { page, miniProgram: sim.platform !== 'h5' }, global })
-        : mount(RoutePage, { props: { seen }, global })
+      const props = { page, miniProgram: sim.platform !== 'h5' }
+      const wrapper = plain ? mount(PlainPage, { props, global }) : mount(RoutePage, { props: { seen, ...props }, global })
       applyUniOptions(wrapper.vm.$ as Hooked)
       mounted.set(page, { wrapper, seen })
     }
     const instance = mounted.get(page)!.wrapper.vm.$ as Hooked
+    // uni-mp's page onLoad: `this.options = query` on the WeChat page, then the Vue hooks.
+    const scope = (instance.proxy as { $scope?: { options?: unknown } } | null)?.$scope
+    if (scope && event === 'load') scope.options = page.options
     for (const hook of (event === 'load' ? instance.onLoad : instance.onShow) ?? []) hook(event === 'load' ? page.options : undefined)
   }
   return (page) => mounted.get(page)!.seen

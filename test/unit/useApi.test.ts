@@ -34,6 +34,14 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', text: 'a b+c', n } })
   })
 
+  it('a page opened from outside already has its own route in setup (H5: its URL; a mini program: its path, the query comes with onLoad)', () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const page = h.sim.launch('/pages/detail/detail?id=abc')
+    expect(seenOf(page).atSetup).toMatchObject({ path: '/pages/detail/detail', query: platform === 'h5' ? { id: 'abc' } : {} })
+    expect(seenOf(page).route.query).toEqual({ id: 'abc' })
+  })
+
   it('an open tab page receives the next query through onShow and updates reactively', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

@@ -42,6 +42,20 @@ export interface PageRecord {
   [key: string]: unknown
 }
 
+/** A page's component instance, as uni marks it before the page's own setup runs. */
+export interface PageInstance extends PageRecord {
+  $mpType?: string
+  /** The mini program's page (uni-mp), with `route`; its `options` come with onLoad. */
+  $scope?: PageRecord
+}
+
+/**
+ * A page instance's own record: on a mini program its WeChat page; uni-h5 (and the App) list the instance itself,
+ * its `route` and decoded `options` set before the page's setup. None when uni has marked neither.
+ */
+export const ownRecord = (page: PageInstance): PageRecord | undefined =>
+  page.$scope?.route ? page.$scope : page.route ? page : undefined
+
 /** The uni calls navi-kit makes, named as uni names them. */
 export interface UniApi {
   navigateTo(options: UniCallOptions): void

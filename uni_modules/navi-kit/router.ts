@@ -4,7 +4,7 @@ import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
 import { interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
 import { isOutsideUrl, normalizePath } from './location'
-import { currentPages, currentPlatform, isMiniProgram, navigationApi, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
+import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord, type PageInstance, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
 import type {
@@ -334,13 +334,12 @@ export function createRouter(options: RouterOptions): Router {
       // the top page without a uni call: every page's onShow brings currentRoute along.
       // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
       app.mixin({
-        onShow(this: PageRecord & { $mpType?: string; $scope?: PageRecord }) {
+        onShow(this: PageInstance) {
           if (this.$mpType !== 'page' || keptRoutes.has(this)) return
           try {
-            // The page's own record (a mini program's page is its $scope; uni-h5 lists the instance itself), not the
-            // top of getCurrentPages(): a browser back while the page left is still loading makes uni-h5 drop the
-            // page shown from that list.
-            currentRoute.value = pageRoute(this.$scope?.route ? this.$scope : this.route ? this : undefined)
+            // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still
+            // loading makes uni-h5 drop the page shown from that list.
+            currentRoute.value = pageRoute(ownRecord(this))
           } catch {
             // a page outside pages.json (or no page yet): the last known route stands
           }

@@ -2,7 +2,7 @@ import { onLoad, onShow } from '@dcloudio/uni-app'
 import { getCurrentInstance, inject, provide, shallowReactive, shallowReadonly, toRaw, type ComponentInternalInstance, type InjectionKey } from 'vue'
 import { NavigationError } from './errors'
 import { tabQueries } from './handoff'
-import type { PageRecord } from './platform'
+import { ownRecord, type PageInstance, type PageRecord } from './platform'
 import type { Route, Router } from './types'
 
 /** What useRoute needs from the router beyond its public face. */
@@ -43,8 +43,10 @@ export function useRouter(): Router {
 
 /**
  * In a page's setup: THAT page's route, reactive, filled from the pending
- * navigation and then from the page's own onLoad options (so a page opened
- * from a share card or an H5 refresh reads its URL). In a component below a
+ * navigation (or, opened from outside, the page's own record) and then from
+ * its onLoad options (so a page opened from a share card or an H5 refresh
+ * reads its URL: on H5 already in setup, on a mini program, whose page gets its
+ * query with onLoad, from onLoad on). In a component below a
  * page: the page's route. Elsewhere (App.vue, outside components): the
  * current route, live.
  */
@@ -61,8 +63,18 @@ export function useRoute(): Readonly<Route> {
     return live
   }
   if (!route) {
+    const own = ownRecord(instance!.proxy as unknown as PageInstance)
+    const pending = router.pending
+    let initial = current.value
+    try {
+      // The navigation on its way here; else (a share card, an H5 reload, WeChat's own relaunch) the page's own
+      // record: uni-h5 has set its route and options already, a mini program's page knows its path until onLoad.
+      initial = pending && (!own || pending.path === '/' + own.route) ? pending : own ? router.pageRoute(own) : initial
+    } catch {
+      // a page outside pages.json: onLoad says no better
+    }
     // Shallow: a route is replaced field by field, never edited deep inside.
-    const page = shallowReactive({ ...(router.pending || current.value) })
+    const page = shallowReactive({ ...initial })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
     keptRoutes.set(instance!.proxy!, route)
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
@@ -71,7 +83,7 @@ export function useRoute(): Readonly<Route> {
       Object.assign(page, router.pageRoute(record, options))
       tabQueries.delete(page.path)
     }
-    onLoad((options) => take(undefined, options as Record<string, string>))
+    onLoad((options) => take(own, options as Record<string, string>))
     onShow(() => {
       // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
       if (tabQueries.has(page.path)) take({ route: page.path.slice(1) })
