@@ -63,6 +63,31 @@ describe('back', () => {
     await h5.app.tapTo(ROUTES.report, '#back', ROUTES.push)
   })
 
+  it("two pushes in a row while the first page's code is still loading: each page gets its own query, in order", async () => {
+    // A slow network: the detail page's chunk (uni-h5 loads each page as one) arrives 1.5 s late.
+    const detailChunk = '**/pages-detail-detail*.js'
+    await h5.browser.page.route(detailChunk, async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await request.continue()
+    })
+    try {
+      await h5.app.open()
+      await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+      await h5.app.pageLocator(ROUTES.push).locator('#push-two').click()
+      await h5.app.waitForPage(ROUTES.report, 10_000)
+      await h5.app.expectJson(ROUTES.report, '#query-json', { step: 2 })
+      // Long after the detail page's code came.
+      await h5.browser.page.waitForTimeout(2000)
+      expect(await h5.app.text(ROUTES.report, '#current')).toBe('/pkg/pages/report/report?step=2&_nkt=step')
+      expect(await h5.app.text(ROUTES.report, '#depth')).toBe('4')
+      await h5.app.tapTo(ROUTES.report, '#back', ROUTES.detail)
+      await h5.app.expectJson(ROUTES.detail, '#query-json', { step: 1 })
+      expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
+    } finally {
+      await h5.browser.page.unroute(detailChunk)
+    }
+  })
+
   it('after a page reload (no page below) relaunches home', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

@@ -44,6 +44,11 @@ export interface UniSimulator {
   tapTabBar(path: string): void
   /** Opens the app on a URL as a share card, a scan or the H5 address bar holds it: a stack of one page. */
   launch(url: string): SimPage
+  /**
+   * H5: holds `path`'s code as if it were still loading (uni-h5 loads each page as a chunk of its own). A
+   * navigateTo to it succeeds at once; the page joins the stack, loads and shows when `release` is called.
+   */
+  holdPageCode(path: string): () => void
   /** Installs `uni`, `getCurrentPages` and the platform on the globals; returns the undo. */
   install(): () => void
   /** Resolves once every callback scheduled so far has fired. */
@@ -175,6 +180,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   let stack: SimPage[] = []
   /** Tab pages stay alive once opened (until reLaunch). */
   let tabInstances = new Map<string, SimPage>()
+  /** Pages whose code is held (holdPageCode), with the navigations waiting for it. */
+  const held = new Map<string, (() => void)[]>()
   const interceptors = new Map<string, UniInterceptor[]>()
   let pendingCallbacks = 0
   let idle: (() => void)[] = []
@@ -248,9 +255,14 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       tabInstances = new Map()
     }
     if (method === 'redirectTo') stack.pop()
-    stack.push(page)
-    if (page.isTab) tabInstances.set(path, page)
-    load(page)
+    const arrive = () => {
+      stack.push(page)
+      if (page.isTab) tabInstances.set(path, page)
+      load(page)
+    }
+    const waiting = held.get(path)
+    if (waiting && method === 'navigateTo' && !mp) waiting.push(arrive)
+    else arrive()
   }
 
   function api(method: Method) {
@@ -315,6 +327,14 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       },
     },
     getCurrentPages: () => stack.slice(),
+    holdPageCode(path) {
+      const waiting: (() => void)[] = []
+      held.set(path, waiting)
+      return () => {
+        held.delete(path)
+        for (const arrive of waiting) arrive()
+      }
+    },
     tapTabBar(path) {
       const errMsg = apply('switchTab', { url: path })
       if (errMsg) throw new Error('simulator: ' + errMsg)

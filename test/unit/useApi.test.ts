@@ -34,6 +34,25 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', text: 'a b+c', n } })
   })
 
+  it("on H5 a push ends when its page shows (its code may still be loading), so the next push cannot hand that page its query", async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    // A page the router's onShow has heard: the app's pages are Vue pages with its mixin.
+    await h.router.push('/pages/user/settings')
+    const release = h.sim.holdPageCode('/pages/detail/detail')
+    const first = h.router.push({ name: n('detail'), query: { id: 1 } })
+    const soon = new Promise((resolve) => setTimeout(resolve, 50, 'still on its way'))
+    // WeChat sets the page up before it answers: nothing is held there.
+    expect(await Promise.race([first.then(() => 'done'), soon])).toBe(platform === 'h5' ? 'still on its way' : 'done')
+    release()
+    await first
+    await h.router.push({ name: n('user/profile'), query: { x: 2 } })
+    const [detail, profile] = h.sim.getCurrentPages().slice(-2)
+    expect([detail.route, profile.route]).toEqual(['pages/detail/detail', 'pages/user/profile'])
+    expect(seenOf(detail).route.query).toEqual({ id: 1 })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/user/profile', query: { x: 2 } })
+  })
+
   it('a page opened from outside already has its own route in setup (H5: its URL; a mini program: its path, the query comes with onLoad)', () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)

@@ -29,6 +29,8 @@ const DEFAULT_QUERY_LIMIT = 1024
 const MAX_REDIRECTS = 10
 /** How long back() waits for uni-h5 to pop the page, should no popstate come. */
 const LEAVE_MS = 1000
+/** How long a navigation on H5 waits for its page to show, its code perhaps still loading. */
+const ARRIVE_MS = 3000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
@@ -251,6 +253,7 @@ export function createRouter(options: RouterOptions): Router {
       // queryLimit counts the encoded query, without its '?'.
       else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query, isOpenPayload)}`
       router.pending = to
+      shown = undefined
       // Only the options given: uni copies this object on every call.
       const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
@@ -264,6 +267,16 @@ export function createRouter(options: RouterOptions): Router {
         throw error
       }
       if (call) call.result = result
+      // uni-h5 answers once the URL has changed. A page whose code is still loading sets up later, with whatever
+      // route is current by then: a navigation right after this one would give it its own URL and query. So this
+      // one ends when its page shows (the router's onShow below), as vue-router waits for a lazy page's code.
+      if (hearsPages && shown !== to.path && currentPlatform() === 'h5') {
+        await new Promise((done) => {
+          arrivals.set(to.path, done)
+          setTimeout(done, ARRIVE_MS)
+        })
+        arrivals.delete(to.path)
+      }
       return (currentRoute.value = to)
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
@@ -280,6 +293,12 @@ export function createRouter(options: RouterOptions): Router {
   let started = 0
   /** Settles once the page the running back() leaves is gone. */
   let departing: Promise<unknown> | undefined
+  /** Whether the router's onShow has heard a page: only then does a navigation wait for its page to show. */
+  let hearsPages = false
+  /** The path of the page shown last since the latest navigation's uni call. */
+  let shown: string | undefined
+  /** The navigations waiting for their page to show, by its path. */
+  const arrivals = new Map<string, (value?: unknown) => void>()
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -335,11 +354,16 @@ export function createRouter(options: RouterOptions): Router {
       // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
       app.mixin({
         onShow(this: PageInstance) {
-          if (this.$mpType !== 'page' || keptRoutes.has(this)) return
+          if (this.$mpType !== 'page') return
+          const own = ownRecord(this)
+          hearsPages = true
+          shown = own && '/' + own.route
+          if (shown) arrivals.get(shown)?.()
+          if (keptRoutes.has(this)) return
           try {
             // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still
             // loading makes uni-h5 drop the page shown from that list.
-            currentRoute.value = pageRoute(ownRecord(this))
+            currentRoute.value = pageRoute(own)
           } catch {
             // a page outside pages.json (or no page yet): the last known route stands
           }
