@@ -39,6 +39,16 @@ describe('push with a typed query', () => {
     expect(await h5.app.text(ROUTES.detail, '#setup-route')).toBe('/pages/detail/detail?id=abc&from=link')
   })
 
+  it('a push to the tab page on screen hands it the new query, and resolves at once', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-tab', ROUTES.mine)
+    await h5.app.pageLocator(ROUTES.mine).locator('#push-self').click()
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { again: 1 })
+    // uni-h5 fires no onShow for it: the push must not wait out the router's 3 s for a page to show.
+    await expect.poll(() => h5.app.text(ROUTES.mine, '#self-result'), { timeout: 1500 }).toBe('ok /pages/mine/mine?again=1&_nkt=again')
+  })
+
   it('a raw uni.navigateTo to a tab page switches to it with its query', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

@@ -114,6 +114,16 @@ describe('tab pages', () => {
     expect(again.text('#shown')).toBe('2')
   })
 
+  it('a push to the tab page on screen hands it the new query', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const mine = await mp.tapTo(push, '#push-tab', 'pages/mine/mine')
+    mine.tap('#push-self')
+    await mp.waitFor(() => expect(mine.json('#query-json')).toEqual({ again: 1 }))
+    await mp.waitFor(() => expect(mine.text('#self-result')).toBe('ok /pages/mine/mine?again=1&_nkt=again'))
+    expect(mp.current().node).toBe(mine.node)
+  })
+
   it('the native tab bar switches tabs without any uni call', async () => {
     await mp.relaunch('/pages/home/home')
     const mark = mp.router.calls.length

@@ -244,8 +244,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // Like the real runtimes, a page is on the stack by the time its onLoad runs.
       stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])
-      if (existing) sim.onPage?.('show', existing)
-      else load(stack[0])
+      // uni-h5 shows the tab page already on screen again without an onShow (it fires its onHide).
+      if (existing && !(existing === top && !mp)) sim.onPage?.('show', existing)
+      else if (!existing) load(stack[0])
       return
     }
     if (method === 'navigateTo' && mp && stack.length >= MP_STACK_LIMIT) return 'navigateTo:fail webview count limit exceed'

@@ -76,6 +76,19 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ round: 2 })
   })
 
+  it('a push to the tab page on screen hands it the new query (uni shows it again without an onShow)', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    const tab = top(h)
+    const again = h.router.push({ name: n('mine'), query: { round: 2 } })
+    const soon = new Promise((resolve) => setTimeout(resolve, 50, 'still on its way'))
+    expect(await Promise.race([again.then(() => 'done'), soon])).toBe('done')
+    expect(top(h)).toBe(tab)
+    expect(seenOf(tab).route.query).toEqual({ round: 2 })
+    expect(h.router.currentRoute.value.query).toEqual({ round: 2 })
+  })
+
   it('a tab query is delivered once: a fresh tab page opened later without the router reads none', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

@@ -18,7 +18,7 @@ import type {
   RouterOptions,
   Router,
 } from './types'
-import { keptRoutes, setActiveRouter, type RouterInternals } from './useApi'
+import { keptRoutes, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
 
 type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
@@ -243,6 +243,8 @@ export function createRouter(options: RouterOptions): Router {
       // Tab pages die on reLaunch: what was waiting for them is stale.
       if (uniMethod === 'reLaunch') tabQueries.clear()
       const handedOff = tabQueries.get(to.path)
+      // The tab page on screen: uni shows it again without an onShow.
+      const onScreen = uniMethod === 'switchTab' && '/' + topPage()?.route === to.path
       if (to.isTab) tabQueries.set(to.path, to.query)
       const asWritten = call && !redirects && typeof raw === 'string'
       let url = to.fullPath
@@ -267,10 +269,12 @@ export function createRouter(options: RouterOptions): Router {
         throw error
       }
       if (call) call.result = result
+      // The tab page on screen gets no onShow from uni: it is handed its query here.
+      if (onScreen) shownAgain.get(to.path)?.()
       // uni-h5 answers once the URL has changed. A page whose code is still loading sets up later, with whatever
       // route is current by then: a navigation right after this one would give it its own URL and query. So this
       // one ends when its page shows (the router's onShow below), as vue-router waits for a lazy page's code.
-      if (hearsPages && shown !== to.path && currentPlatform() === 'h5') {
+      else if (hearsPages && shown !== to.path && currentPlatform() === 'h5') {
         await new Promise((done) => {
           arrivals.set(to.path, done)
           setTimeout(done, ARRIVE_MS)

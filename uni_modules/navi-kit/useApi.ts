@@ -26,6 +26,12 @@ const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
  */
 export const keptRoutes = new WeakMap<object, Readonly<Route>>()
 
+/**
+ * The onShow of each tab page that keeps its route, by path (the latest instance). A switchTab to the tab page
+ * already on screen fires none (uni-h5 even fires onHide), so the router runs it to hand the page its new query.
+ */
+export const shownAgain = new Map<string, () => void>()
+
 /** The page `instance` is (or sits in); none for App.vue and anything outside the pages. */
 function pageOf(instance: ComponentInternalInstance | null): ComponentInternalInstance | undefined {
   for (let at = instance; at; at = at.parent) if ((at.proxy as { $mpType?: string } | null)?.$mpType === 'page') return at
@@ -68,7 +74,8 @@ export function useRoute(): Readonly<Route> {
     let initial = current.value
     try {
       // The navigation on its way here; else (a share card, an H5 reload, WeChat's own relaunch) the page's own
-      // record: uni-h5 has set its route and options already, a mini program's page knows its path until onLoad.
+      // record: uni-h5 has set its route and options already; a mini program's page knows its path, its query
+      // comes with onLoad.
       initial = pending && (!own || pending.path === '/' + own.route) ? pending : own ? router.pageRoute(own) : initial
     } catch {
       // a page outside pages.json: onLoad says no better
@@ -84,11 +91,13 @@ export function useRoute(): Readonly<Route> {
       tabQueries.delete(page.path)
     }
     onLoad((options) => take(own, options as Record<string, string>))
-    onShow(() => {
+    const show = () => {
       // A tab page already open gets its next query by switchTab, which fires onShow, not onLoad.
       if (tabQueries.has(page.path)) take({ route: page.path.slice(1) })
       current.value = { ...toRaw(page) }
-    })
+    }
+    onShow(show)
+    if (page.isTab) shownAgain.set(page.path, show)
   }
   return route
 }
