@@ -12,13 +12,16 @@ export interface Seen {
   /** A second useRoute() in the same setup (a composable's). */
   second?: Readonly<Route>
   child?: Readonly<Route>
+  childAtSetup?: Route
   queries: unknown[]
 }
 
 const Child = defineComponent({
   props: { seen: { type: Object, required: true } },
   setup(props) {
-    ;(props.seen as Seen).child = useRoute()
+    const seen = props.seen as Seen
+    seen.child = useRoute()
+    seen.childAtSetup = { ...seen.child }
     return () => render('span')
   },
 })
@@ -27,14 +30,19 @@ const Child = defineComponent({
  * Marks the component being set up as uni marks a page before the page's own
  * setup code runs (uni-h5 initPage and setupPage, uni-mp onBeforeSetup):
  * `$mpType: 'page'`, and the page's own record: on a mini program the WeChat
- * page as `$scope` (its options come with onLoad), on H5 the instance itself
- * with `route` and the decoded `options`.
+ * page as `$scope` (its options come with onLoad), on H5 `$page` with `route`
+ * and the decoded `options` (uni-h5 also sets both on the instance itself).
  */
 function markAsPage(page: SimPage, miniProgram: boolean): void {
-  const ctx = (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx
+  const instance = getCurrentInstance() as unknown as { ctx: Record<string, unknown>; $pageInstance: unknown }
+  const ctx = instance.ctx
+  // uni's runtime hands a component's page hooks (onLoad, onShow) to its page.
+  instance.$pageInstance = instance
   ctx.$mpType = 'page'
-  if (miniProgram) ctx.$scope = { route: page.route }
-  else Object.assign(ctx, { route: page.route, options: page.options })
+  // (`$page` on a mini program too: uni-h5's Vue runtime, which the simulator runs on, reads its options for
+  // a component's onLoad; a mini program has none to give before onLoad.)
+  if (miniProgram) Object.assign(ctx, { $scope: { route: page.route }, $page: {} })
+  else Object.assign(ctx, { route: page.route, options: page.options, $page: { route: page.route, options: page.options } })
 }
 
 const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean } as const
@@ -53,12 +61,16 @@ export const RoutePage = defineComponent({
   },
 })
 
-/** A page that never calls useRoute(). */
+/**
+ * A page that never calls useRoute() itself; with `seen`, a component in it does. With `ownRoute`, the page has a
+ * field of its own named `route` (a map page's, say), which shadows what uni set on the instance.
+ */
 const PlainPage = defineComponent({
-  props: pageProps,
+  props: { ...pageProps, seen: Object, ownRoute: Boolean },
   setup(props) {
     markAsPage(props.page as SimPage, props.miniProgram)
-    return () => render('div')
+    if (props.ownRoute) (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.route = { zoom: 12 }
+    return () => render('div', props.seen ? [render(Child, { seen: props.seen })] : [])
   },
 })
 
@@ -79,19 +91,25 @@ function applyUniOptions(instance: Hooked): void {
 }
 
 /**
- * Mounts a RoutePage (with `plain`: a page that never calls useRoute) per
- * simulated page in an app that uses `router` (its mixin applied as uni applies
- * it) and fires its onLoad/onShow hooks as uni does (onLoad with the page's
- * options). Returns a lookup of what each RoutePage saw.
+ * Mounts a RoutePage (with `plain`: a PlainPage, `child` and `ownRoute` as it
+ * takes them) per simulated page in an app that uses `router` (its mixin
+ * applied as uni applies it) and fires its onLoad/onShow hooks as uni does
+ * (onLoad with the page's options). Returns a lookup of what each page saw.
  */
-export function mountPages(sim: UniSimulator, router: Router, { plain = false } = {}): (page: SimPage) => Seen {
+export function mountPages(
+  sim: UniSimulator,
+  router: Router,
+  { plain = false, child = false, ownRoute = false } = {},
+): (page: SimPage) => Seen {
   const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
   sim.onPage = (event, page) => {
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
       const global = { plugins: [router] }
       const props = { page, miniProgram: sim.platform !== 'h5' }
-      const wrapper = plain ? mount(PlainPage, { props, global }) : mount(RoutePage, { props: { seen, ...props }, global })
+      const wrapper = plain
+        ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined }, global })
+        : mount(RoutePage, { props: { seen, ...props }, global })
       applyUniOptions(wrapper.vm.$ as Hooked)
       mounted.set(page, { wrapper, seen })
     }

@@ -57,7 +57,9 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)
     const page = h.sim.launch('/pages/detail/detail?id=abc')
-    expect(seenOf(page).atSetup).toMatchObject({ path: '/pages/detail/detail', query: platform === 'h5' ? { id: 'abc' } : {} })
+    // toEqual on the query: toMatchObject's `query: {}` would match any query.
+    expect(seenOf(page).atSetup.path).toBe('/pages/detail/detail')
+    expect(seenOf(page).atSetup.query).toEqual(platform === 'h5' ? { id: 'abc' } : {})
     expect(seenOf(page).route.query).toEqual({ id: 'abc' })
   })
 
@@ -206,4 +208,76 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     stop()
     expect(paths).toEqual(['/pages/detail/detail', '/pages/user/profile'])
   })
+})
+
+describe.each(SEMANTICS)('useRoute and the page record on %s', (platform) => {
+  it('a component is the first in its page to call useRoute: it gets the page opened from outside, already in setup', () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router, { plain: true, child: true })
+    const page = h.sim.launch('/pages/detail/detail?id=abc')
+    expect(seenOf(page).childAtSetup?.path).toBe('/pages/detail/detail')
+    expect(seenOf(page).childAtSetup?.query).toEqual(platform === 'h5' ? { id: 'abc' } : {})
+    expect(seenOf(page).child?.query).toEqual({ id: 'abc' })
+  })
+
+  it('a page with a field of its own named route still makes currentRoute follow it', async () => {
+    h = harness(platform, { withApp: true })
+    mountPages(h.sim, h.router, { plain: true, ownRoute: true })
+    await h.router.push({ name: n('detail'), query: { id: 1 } })
+    await h.router.push({ name: n('user/profile') })
+    h.sim.uni.navigateBack({}) // the system back button: only onShow says where the app is
+    await h.sim.settle()
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: 1 } })
+  })
+})
+
+describe('on H5 a navigation waits for its page to show', () => {
+  /** An app on H5 whose router has heard a page (the app's pages are Vue pages with its mixin). */
+  async function h5App(): Promise<Harness> {
+    h = harness('h5', { withApp: true })
+    mountPages(h.sim, h.router, { plain: true })
+    await h.router.push('/pages/user/settings')
+    await h.router.push('/pages/user/profile')
+    return h
+  }
+  const within = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([promise.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, ms, 'still on its way'))])
+
+  it("the target page redirecting from its onLoad (a guard installed) ends the push at once; the redirect's page is the current route", async () => {
+    const h = await h5App()
+    h.router.beforeEach(() => true)
+    const pages = h.sim.onPage!
+    let redirect: Promise<unknown> | undefined
+    h.sim.onPage = (event, page) => {
+      if (event === 'load' && page.route === 'pages/detail/detail') redirect ??= h.router.replace('/pages/user/profile')
+      pages(event, page)
+    }
+    const push = h.router.push('/pages/detail/detail')
+    expect(await within(push, 500)).toBe('done')
+    await redirect
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
+  })
+
+  it('two pushes to one page whose code is still loading: the second one is the current route', async () => {
+    const h = await h5App()
+    const release = h.sim.holdPageCode('/pages/detail/detail')
+    const first = h.router.push({ name: n('detail'), query: { id: 1 } })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const second = h.router.push({ name: n('detail'), query: { id: 2 } })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    release()
+    expect(await within(Promise.all([first, second]), 500)).toBe('done')
+    expect(h.router.currentRoute.value.fullPath).toBe('/pages/detail/detail?id=2&_nkt=id')
+  })
+
+  it('the system back button while the page is still loading: after the wait the page below stays the current route', async () => {
+    const h = await h5App()
+    h.sim.holdPageCode('/pages/detail/detail')
+    const push = h.router.push({ name: n('detail') })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    h.sim.uni.navigateBack({}) // not the router: the push goes on waiting
+    await h.sim.settle()
+    await push // the page never shows: the wait runs out (3 s)
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/settings')
+  }, 10_000)
 })

@@ -37,24 +37,26 @@ export interface UniInterceptor {
 export interface PageRecord {
   route?: string
   options?: Record<string, string | undefined>
-  $page?: { fullPath?: string; path?: string; options?: Record<string, string | undefined> }
+  $page?: { fullPath?: string; path?: string; route?: string; options?: Record<string, string | undefined> }
   $vm?: unknown
   [key: string]: unknown
 }
 
 /** A page's component instance, as uni marks it before the page's own setup runs. */
-export interface PageInstance extends PageRecord {
+export interface PageInstance {
   $mpType?: string
   /** The mini program's page (uni-mp), with `route`; its `options` come with onLoad. */
   $scope?: PageRecord
+  /** uni-h5's (and the App's) record of the page, with `route` and the decoded `options`. */
+  $page?: PageRecord
 }
 
 /**
- * A page instance's own record: on a mini program its WeChat page; uni-h5 (and the App) list the instance itself,
- * its `route` and decoded `options` set before the page's setup. None when uni has marked neither.
+ * A page instance's own record: on a mini program its WeChat page, on H5 (and the App) uni's `$page`, both set
+ * before the page's setup; `$`-named, so no field of the page's own shadows them. None when uni set neither.
  */
 export const ownRecord = (page: PageInstance): PageRecord | undefined =>
-  page.$scope?.route ? page.$scope : page.route ? page : undefined
+  page.$scope?.route ? page.$scope : page.$page?.route ? page.$page : undefined
 
 /** The uni calls navi-kit makes, named as uni names them. */
 export interface UniApi {

@@ -255,7 +255,8 @@ export function createRouter(options: RouterOptions): Router {
       // queryLimit counts the encoded query, without its '?'.
       else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query, isOpenPayload)}`
       router.pending = to
-      shown = undefined
+      const mark = shows
+      const turn = callingUni()
       // Only the options given: uni copies this object on every call.
       const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
@@ -273,15 +274,22 @@ export function createRouter(options: RouterOptions): Router {
       if (onScreen) shownAgain.get(to.path)?.()
       // uni-h5 answers once the URL has changed. A page whose code is still loading sets up later, with whatever
       // route is current by then: a navigation right after this one would give it its own URL and query. So this
-      // one ends when its page shows (the router's onShow below), as vue-router waits for a lazy page's code.
-      else if (hearsPages && shown !== to.path && currentPlatform() === 'h5') {
-        await new Promise((done) => {
-          arrivals.set(to.path, done)
+      // one ends when its page shows (the router's onShow below), as vue-router waits for a lazy page's code, or
+      // when another uni call starts.
+      else if (hearsPages && !shownSince(to.path, mark) && currentPlatform() === 'h5') {
+        const waiter = { path: to.path, done: () => {} }
+        await new Promise<void>((done) => {
+          waiter.done = done
+          waiters.add(waiter)
           setTimeout(done, ARRIVE_MS)
         })
-        arrivals.delete(to.path)
+        waiters.delete(waiter)
+        // Not shown (still loading, or left already): not where the app is; its onShow will say when it is.
+        if (!shownSince(to.path, mark)) return to
       }
-      return (currentRoute.value = to)
+      // Only the latest uni call says where the app is.
+      if (turn === uniCalls) currentRoute.value = to
+      return to
     } catch (error) {
       throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
     } finally {
@@ -299,10 +307,18 @@ export function createRouter(options: RouterOptions): Router {
   let departing: Promise<unknown> | undefined
   /** Whether the router's onShow has heard a page: only then does a navigation wait for its page to show. */
   let hearsPages = false
-  /** The path of the page shown last since the latest navigation's uni call. */
-  let shown: string | undefined
-  /** The navigations waiting for their page to show, by its path. */
-  const arrivals = new Map<string, (value?: unknown) => void>()
+  /** Pages shown so far, and when (that count) each path showed last. */
+  let shows = 0
+  const shownAt = new Map<string, number>()
+  const shownSince = (path: string, mark: number) => (shownAt.get(path) ?? 0) > mark
+  /** The navigations waiting for their page to show. */
+  const waiters = new Set<{ path: string; done: () => void }>()
+  /** uni calls made so far; a new one ends every wait for a page. */
+  let uniCalls = 0
+  function callingUni(): number {
+    for (const waiter of waiters) waiter.done()
+    return ++uniCalls
+  }
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -329,6 +345,7 @@ export function createRouter(options: RouterOptions): Router {
       const before = currentRoute.value
       // Listening before the call: the popstate must not slip by.
       const popped = pageLeft()
+      callingUni()
       const answered = callUni('navigateBack', { delta })
       const gone = (departing = answered.then(() => popped, () => {}))
       let failure: NavigationError | undefined
@@ -361,8 +378,11 @@ export function createRouter(options: RouterOptions): Router {
           if (this.$mpType !== 'page') return
           const own = ownRecord(this)
           hearsPages = true
-          shown = own && '/' + own.route
-          if (shown) arrivals.get(shown)?.()
+          if (own) {
+            const path = '/' + own.route
+            shownAt.set(path, ++shows)
+            for (const waiter of waiters) if (waiter.path === path) waiter.done()
+          }
           if (keptRoutes.has(this)) return
           try {
             // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still

@@ -61,15 +61,17 @@ export function useRoute(): Readonly<Route> {
   const current = router.currentRoute
   const instance = getCurrentInstance()
   let route = instance && (keptRoutes.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null))
+  const pageInstance = pageOf(instance)
   // Outside a page (App.vue, a plain script) there is no page route to keep: follow the current one.
-  if (!route && !pageOf(instance)) {
+  if (!route && !pageInstance) {
     // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
     const live = {} as Route
     for (const key in current.value) Object.defineProperty(live, key, { get: () => current.value[key as keyof Route], enumerable: true })
     return live
   }
   if (!route) {
-    const own = ownRecord(instance!.proxy as unknown as PageInstance)
+    // The page's, also when a component below it is the first to ask.
+    const own = ownRecord(pageInstance!.proxy as unknown as PageInstance)
     const pending = router.pending
     let initial = current.value
     try {
