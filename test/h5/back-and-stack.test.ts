@@ -88,6 +88,33 @@ describe('back', () => {
     }
   })
 
+  it("the browser's back button while a pushed page's code is still loading: the push is dropped, and the next one works", async () => {
+    const detailChunk = '**/pages-detail-detail*.js'
+    await h5.browser.page.route(detailChunk, async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await request.continue()
+    })
+    try {
+      await h5.app.open()
+      await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+      await h5.app.pageLocator(ROUTES.push).locator('#push-name').click()
+      await h5.browser.page.waitForTimeout(200)
+      // The URL has not changed yet (the page's code comes first): back leaves the push page.
+      await h5.browser.page.goBack()
+      await h5.app.waitForPage(ROUTES.home)
+      // Long after the detail page's code came: nothing opened behind the user's back.
+      await h5.browser.page.waitForTimeout(2000)
+      expect(await h5.app.currentRoute()).toBe(ROUTES.home)
+      expect(await h5.app.text(ROUTES.home, '#depth')).toBe('1')
+      await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+      await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+      await h5.app.expectJson(ROUTES.detail, '#query-json', { by: 'name' })
+      expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
+    } finally {
+      await h5.browser.page.unroute(detailChunk)
+    }
+  })
+
   it('after a page reload (no page below) relaunches home', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

@@ -32,6 +32,7 @@ export interface SimulatorOptions {
 export interface UniSimulator {
   readonly platform: Semantics
   readonly uni: Record<Method, (options: UniCallOptions) => Promise<UniCallbackResult> | void> & {
+    preloadPage(options: UniCallOptions): void
     addInterceptor(method: string, interceptor: UniInterceptor): void
     removeInterceptor(method: string, interceptor?: UniInterceptor): void
   }
@@ -46,7 +47,8 @@ export interface UniSimulator {
   launch(url: string): SimPage
   /**
    * H5: holds `path`'s code as if it were still loading (uni-h5 loads each page as a chunk of its own). A
-   * navigateTo to it succeeds at once; the page joins the stack, loads and shows when `release` is called.
+   * preloadPage of it answers, and a navigateTo to it (without one) succeeds at once but the page joins the
+   * stack, loads and shows, when `release` is called.
    */
   holdPageCode(path: string): () => void
   /** Installs `uni`, `getCurrentPages` and the platform on the globals; returns the undo. */
@@ -320,6 +322,18 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       switchTab: api('switchTab'),
       reLaunch: api('reLaunch'),
       navigateBack: api('navigateBack'),
+      // uni-h5's: loads the page's code (route.loader()); fails for a path it has no route for.
+      preloadPage(options) {
+        const path = String(options.url).split('?')[0]
+        const answer = () => {
+          const result = { errMsg: routes.has(path) ? 'preloadPage:ok' : `preloadPage:fail ${options.url}` }
+          ;(routes.has(path) ? options.success : options.fail)?.(result)
+          options.complete?.(result)
+        }
+        const waiting = held.get(path)
+        if (waiting && !mp) waiting.push(() => later(answer))
+        else later(answer)
+      },
       addInterceptor(method, interceptor) {
         interceptors.set(method, [...(interceptors.get(method) ?? []), interceptor])
       },

@@ -65,6 +65,8 @@ export interface UniApi {
   switchTab(options: UniCallOptions): void
   reLaunch(options: UniCallOptions): void
   navigateBack(options: UniCallOptions): void
+  /** H5 (and the App): loads a page's code ahead; `complete` whatever the outcome. */
+  preloadPage?(options: UniCallOptions): void
   addInterceptor(method: string, interceptor: UniInterceptor): void
   removeInterceptor(method: string, interceptor?: UniInterceptor): void
   navigateToMiniProgram(options: UniCallOptions): void
@@ -138,7 +140,7 @@ const globals = (): GlobalBag => globalThis as unknown as GlobalBag
 /** The uni calls the router makes. */
 export type NavigationApi = Pick<
   UniApi,
-  'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack' | 'addInterceptor'
+  'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack' | 'preloadPage' | 'addInterceptor'
 >
 
 // Each default is its own declaration, so a bundle that imports only the
@@ -159,6 +161,11 @@ const defaultNavigationApi: NavigationApi = {
   switchTab: (o) => uni.switchTab(o as unknown as UniNamespace.SwitchTabOptions),
   reLaunch: (o) => uni.reLaunch(o as unknown as UniNamespace.ReLaunchOptions),
   navigateBack: (o) => uni.navigateBack(o as unknown as UniNamespace.NavigateBackOptions),
+  // Not in every uni build (nor in uni's types): without it, nothing is loaded ahead.
+  preloadPage: (o) => {
+    const preload = (uni as unknown as Partial<Pick<UniApi, 'preloadPage'>>).preloadPage
+    preload ? preload(o) : o.complete?.({})
+  },
   addInterceptor: (m, i) => uni.addInterceptor(m, i as UniNamespace.InterceptorOptions),
 }
 

@@ -57,16 +57,37 @@ function topPage(): PageRecord | undefined {
   return stack[stack.length - 1]
 }
 
+/** Hears the browser's next popstate (the back button, or uni-h5's own history.go); returns the undo. */
+function onPopstate(listener: () => void): () => void {
+  if (typeof addEventListener != 'function') return () => {}
+  addEventListener('popstate', listener, { once: true })
+  return () => removeEventListener('popstate', listener)
+}
+
 /**
  * Settles once uni-h5 has popped the page a navigateBack leaves: it answers first ($router.go) and pops the page
  * on the browser's popstate, which undoes a navigation made in between. WeChat pops, then answers: none to wait for.
  */
 function pageLeft(): Promise<unknown> | undefined {
-  if (currentPlatform() === 'h5' && typeof addEventListener == 'function')
-    return new Promise((done) => {
-      addEventListener('popstate', done, { once: true })
+  if (currentPlatform() === 'h5')
+    return new Promise<void>((done) => {
+      onPopstate(done)
       setTimeout(done, LEAVE_MS)
     })
+}
+
+/**
+ * Loads a page's code on H5 before the URL changes, as vue-router loads a lazy page first: uni-h5 loads each page
+ * as a chunk of its own, and a page whose code comes after the URL changed sets up with whatever route is current
+ * by then, or is dropped by a browser back meanwhile. 'left' when the browser went back first.
+ */
+function loadPage(path: string): Promise<'loaded' | 'left'> {
+  return new Promise((done) => {
+    const preload = navigationApi().preloadPage
+    if (!preload) return done('loaded')
+    const stop = onPopstate(() => done('left'))
+    preload({ url: path, complete: () => (stop(), done('loaded')) })
+  })
 }
 
 /**
@@ -238,6 +259,12 @@ export function createRouter(options: RouterOptions): Router {
       }
       // A back() still leaving its page: uni-h5 would pop this navigation's page with it.
       if (departing) await departing
+      if (currentPlatform() === 'h5' && !loadedPages.has(to.path)) {
+        if ((await loadPage(to.path)) === 'left') throw fail('aborted', `the browser went back while ${to.fullPath} loaded`)
+        // Loaded once, loaded for good (a tab page already open refuses a preload: its code is there).
+        loadedPages.add(to.path)
+        if (navigation.id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
+      }
       const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
       // Tab pages die on reLaunch: what was waiting for them is stale.
@@ -305,6 +332,8 @@ export function createRouter(options: RouterOptions): Router {
   let started = 0
   /** Settles once the page the running back() leaves is gone. */
   let departing: Promise<unknown> | undefined
+  /** The pages whose code is loaded (H5). */
+  const loadedPages = new Set<string>()
   /** Whether the router's onShow has heard a page: only then does a navigation wait for its page to show. */
   let hearsPages = false
   /** Pages shown so far, and when (that count) each path showed last. */
