@@ -69,7 +69,8 @@ function onPopstate(listener: () => void): () => void {
  * on the browser's popstate, which undoes a navigation made in between. WeChat pops, then answers: none to wait for.
  */
 function pageLeft(): Promise<unknown> | undefined {
-  if (currentPlatform() === 'h5')
+  // No popstate to hear outside a browser (a server render, a test in Node): nothing to wait for.
+  if (currentPlatform() === 'h5' && typeof addEventListener == 'function')
     return new Promise<void>((done) => {
       onPopstate(done)
       setTimeout(done, LEAVE_MS)
