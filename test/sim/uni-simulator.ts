@@ -322,12 +322,16 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       switchTab: api('switchTab'),
       reLaunch: api('reLaunch'),
       navigateBack: api('navigateBack'),
-      // uni-h5's: loads the page's code (route.loader()); fails for a path it has no route for.
+      // uni-h5's: loads the page's code (route.loader()); fails for a path it has no route for, the entry
+      // page's own path included (its route is '/').
       preloadPage(options) {
-        const path = String(options.url).split('?')[0]
+        const url = String(options.url).split('?')[0]
+        const entry = [...routes.keys()][0]
+        const path = url === '/' ? entry : url
+        const known = routes.has(path) && url !== entry
         const answer = () => {
-          const result = { errMsg: routes.has(path) ? 'preloadPage:ok' : `preloadPage:fail ${options.url}` }
-          ;(routes.has(path) ? options.success : options.fail)?.(result)
+          const result = { errMsg: known ? 'preloadPage:ok' : `preloadPage:fail ${options.url}` }
+          ;(known ? options.success : options.fail)?.(result)
           options.complete?.(result)
         }
         const waiting = held.get(path)

@@ -284,4 +284,32 @@ describe('on H5 a navigation waits for its page to show', () => {
     expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/settings'])
     expect(h.router.currentRoute.value.path).toBe('/pages/user/settings')
   })
+
+  it("a raw uni.navigateTo stopped by the browser's back button while its page's code loads hears fail", async () => {
+    const h = await h5App()
+    h.sim.holdPageCode('/pages/detail/detail')
+    const answers: string[] = []
+    h.sim.uni.navigateTo({
+      url: '/pages/detail/detail?id=1',
+      fail: ({ errMsg } = {}) => answers.push('fail ' + errMsg),
+      complete: () => answers.push('complete'),
+    })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    h.sim.uni.navigateBack({})
+    await h.sim.settle()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(answers).toEqual(['fail navigateTo:fail the browser went back while /pages/detail/detail?id=1 loaded', 'complete'])
+  })
+
+  it('a page whose code never comes: the navigation goes on after the wait instead of hanging', async () => {
+    const h = await h5App()
+    const release = h.sim.holdPageCode('/pages/detail/detail') // no answer to the preload (a stalled request)
+    const push = h.router.push({ name: n('detail') })
+    await new Promise((resolve) => setTimeout(resolve, 3200))
+    expect(h.calls.slice(-1)).toEqual(['navigateTo /pages/detail/detail'])
+    release() // the page's code comes at last
+    await push
+    expect(h.sim.getCurrentPages().map((page) => page.route).slice(-1)).toEqual(['pages/detail/detail'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  }, 10_000)
 })

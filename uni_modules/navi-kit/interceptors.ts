@@ -42,9 +42,9 @@ export function interceptRawCalls(navigate: (method: NavigationMethod, to: unkno
         // stack policy for any other), handing the tab its query.
         navigate(method === 'switchTab' ? 'navigateTo' : method, url, call).then(
           () => answer(success, { ...call.result, errMsg: method + ':ok' }),
-          // uni stays silent when an interceptor cancels a call; so does a guard's "no".
+          // uni stays silent when an interceptor cancels a call; so does a guard's "no" (an abort with no errMsg).
           (error: NavigationError) =>
-            error.code !== 'aborted' && answer(fail, { errMsg: error.errMsg || `${method}:fail ${error.message}` }),
+            (error.code !== 'aborted' || error.errMsg) && answer(fail, { errMsg: error.errMsg || `${method}:fail ${error.message}` }),
         )
         return false
       },

@@ -72,22 +72,29 @@ function pageLeft(): Promise<unknown> | undefined {
   // No popstate to hear outside a browser (a server render, a test in Node): nothing to wait for.
   if (currentPlatform() === 'h5' && typeof addEventListener == 'function')
     return new Promise<void>((done) => {
-      onPopstate(done)
-      setTimeout(done, LEAVE_MS)
+      const stop = onPopstate(done)
+      setTimeout(() => (stop(), done()), LEAVE_MS)
     })
 }
 
 /**
  * Loads a page's code on H5 before the URL changes, as vue-router loads a lazy page first: uni-h5 loads each page
  * as a chunk of its own, and a page whose code comes after the URL changed sets up with whatever route is current
- * by then, or is dropped by a browser back meanwhile. 'left' when the browser went back first.
+ * by then, or is dropped by a browser back meanwhile. `url`: uni-h5 knows the entry page as '/'. 'loaded' (uni's
+ * answer was ok), 'left' (the browser went back first), or 'late' (failed, or no answer within ARRIVE_MS: go on).
  */
-function loadPage(path: string): Promise<'loaded' | 'left'> {
+function loadPage(url: string): Promise<'loaded' | 'left' | 'late'> {
   return new Promise((done) => {
     const preload = navigationApi().preloadPage
-    if (!preload) return done('loaded')
+    if (!preload) return done('late')
     const stop = onPopstate(() => done('left'))
-    preload({ url: path, complete: () => (stop(), done('loaded')) })
+    const end = (outcome: 'loaded' | 'late') => (stop(), done(outcome))
+    setTimeout(end, ARRIVE_MS, 'late')
+    try {
+      preload({ url, complete: ({ errMsg } = {}) => end(errMsg?.endsWith(':ok') ? 'loaded' : 'late') })
+    } catch {
+      end('late')
+    }
   })
 }
 
@@ -261,10 +268,13 @@ export function createRouter(options: RouterOptions): Router {
       // A back() still leaving its page: uni-h5 would pop this navigation's page with it.
       if (departing) await departing
       if (currentPlatform() === 'h5' && !loadedPages.has(to.path)) {
-        if ((await loadPage(to.path)) === 'left') throw fail('aborted', `the browser went back while ${to.fullPath} loaded`)
-        // Loaded once, loaded for good (a tab page already open refuses a preload: its code is there).
-        loadedPages.add(to.path)
-        if (navigation.id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
+        const loaded = await loadPage(to.path === table[0]?.path ? '/' : to.path)
+        // uni would not stop these: a raw call that made them hears fail (errMsg), unlike a guard's "no".
+        const stopped = (why: string) => fail('aborted', why, `${method}:fail ${why}`)
+        if (loaded === 'left') throw stopped(`the browser went back while ${to.fullPath} loaded`)
+        // Loaded once, loaded for good.
+        if (loaded === 'loaded') loadedPages.add(to.path)
+        if (navigation.id !== started) throw stopped(`${to.fullPath} was superseded by a newer navigation`)
       }
       const uniMethod = uniMethodFor(method, to)
       const { events, animation } = Object(raw) as RouteLocationObject
