@@ -10,6 +10,20 @@ import { useH5Session } from '../support/h5/session'
 
 const h5 = useH5Session()
 
+/** Runs `steps` on a slow network: the detail page's code (uni-h5 loads each page as a chunk of its own) comes 1.5 s late. */
+async function withLateDetailPage(steps: () => Promise<void>): Promise<void> {
+  const detailChunk = '**/pages-detail-detail*.js'
+  await h5.browser.page.route(detailChunk, async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await request.continue()
+  })
+  try {
+    await steps()
+  } finally {
+    await h5.browser.page.unroute(detailChunk)
+  }
+}
+
 describe('back', () => {
   it('goes back one page', async () => {
     await h5.app.open()
@@ -64,13 +78,7 @@ describe('back', () => {
   })
 
   it("two pushes in a row while the first page's code is still loading: each page gets its own query, in order", async () => {
-    // A slow network: the detail page's chunk (uni-h5 loads each page as one) arrives 1.5 s late.
-    const detailChunk = '**/pages-detail-detail*.js'
-    await h5.browser.page.route(detailChunk, async (request) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      await request.continue()
-    })
-    try {
+    await withLateDetailPage(async () => {
       await h5.app.open()
       await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
       await h5.app.pageLocator(ROUTES.push).locator('#push-two').click()
@@ -83,18 +91,11 @@ describe('back', () => {
       await h5.app.tapTo(ROUTES.report, '#back', ROUTES.detail)
       await h5.app.expectJson(ROUTES.detail, '#query-json', { step: 1 })
       expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
-    } finally {
-      await h5.browser.page.unroute(detailChunk)
-    }
+    })
   })
 
   it("the browser's back button while a pushed page's code is still loading: the push is dropped, and the next one works", async () => {
-    const detailChunk = '**/pages-detail-detail*.js'
-    await h5.browser.page.route(detailChunk, async (request) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      await request.continue()
-    })
-    try {
+    await withLateDetailPage(async () => {
       await h5.app.open()
       await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
       await h5.app.pageLocator(ROUTES.push).locator('#push-name').click()
@@ -110,9 +111,7 @@ describe('back', () => {
       await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
       await h5.app.expectJson(ROUTES.detail, '#query-json', { by: 'name' })
       expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
-    } finally {
-      await h5.browser.page.unroute(detailChunk)
-    }
+    })
   })
 
   it('after a page reload (no page below) relaunches home', async () => {
