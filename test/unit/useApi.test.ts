@@ -301,6 +301,18 @@ describe('on H5 a navigation waits for its page to show', () => {
     expect(answers).toEqual(['fail navigateTo:fail the browser went back while /pages/detail/detail?id=1 loaded', 'complete'])
   })
 
+  it('a raw uni.switchTab stopped that way hears its own method in the errMsg', async () => {
+    const h = await h5App()
+    h.sim.holdPageCode('/pages/mine/mine')
+    let errMsg: string | undefined
+    h.sim.uni.switchTab({ url: '/pages/mine/mine', fail: (result = {}) => (errMsg = result.errMsg) })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    h.sim.uni.navigateBack({})
+    await h.sim.settle()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(errMsg).toBe('switchTab:fail the browser went back while /pages/mine/mine loaded')
+  })
+
   it('a page whose code never comes: the navigation goes on after the wait instead of hanging', async () => {
     const h = await h5App()
     const release = h.sim.holdPageCode('/pages/detail/detail') // no answer to the preload (a stalled request)

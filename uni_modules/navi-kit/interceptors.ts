@@ -43,8 +43,10 @@ export function interceptRawCalls(navigate: (method: NavigationMethod, to: unkno
         navigate(method === 'switchTab' ? 'navigateTo' : method, url, call).then(
           () => answer(success, { ...call.result, errMsg: method + ':ok' }),
           // uni stays silent when an interceptor cancels a call; so does a guard's "no" (an abort with no errMsg).
+          // An abort the caller hears is named by the caller's method (a raw switchTab is carried out as a push).
           (error: NavigationError) =>
-            (error.code !== 'aborted' || error.errMsg) && answer(fail, { errMsg: error.errMsg || `${method}:fail ${error.message}` }),
+            (error.code !== 'aborted' || error.errMsg) &&
+            answer(fail, { errMsg: (error.code !== 'aborted' && error.errMsg) || `${method}:fail ${error.message}` }),
         )
         return false
       },
