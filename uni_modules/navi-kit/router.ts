@@ -136,10 +136,10 @@ export function createRouter(options: RouterOptions): Router {
   const inFlight = new Set<string>()
   /**
    * Marks `key` ('navigateTo /pages/a/a', 'navigateBack 1') as on its way; an identical one already
-   * is (a double tap), or `busy` says so: duplicated.
+   * is (a double tap): duplicated.
    */
-  function claim(key: string, busy?: boolean): string {
-    if (busy || inFlight.has(key)) throw fail('duplicated', `${key} is already on its way`)
+  function claim(key: string): string {
+    if (inFlight.has(key)) throw fail('duplicated', `${key} is already on its way`)
     inFlight.add(key)
     return key
   }
@@ -314,11 +314,11 @@ export function createRouter(options: RouterOptions): Router {
       // route is current by then: a navigation right after this one would give it its own URL and query. So this
       // one ends when its page shows (the router's onShow below), as vue-router waits for a lazy page's code, or
       // when another uni call starts.
-      else if (hearsPages && !shownSince(to.path, mark) && currentPlatform() === 'h5') {
-        const waiter = { path: to.path, done: () => {} }
+      // Only once the router's onShow has heard a page (else none would end the wait).
+      else if (shows && !shownSince(to.path, mark) && currentPlatform() === 'h5') {
+        let waiter!: { path: string; done: () => void }
         await new Promise<void>((done) => {
-          waiter.done = done
-          waiters.add(waiter)
+          waiters.add((waiter = { path: to.path, done }))
           setTimeout(done, ARRIVE_MS)
         })
         waiters.delete(waiter)
@@ -345,8 +345,6 @@ export function createRouter(options: RouterOptions): Router {
   let departing: Promise<unknown> | undefined
   /** The pages whose code is loaded (H5). */
   const loadedPages = new Set<string>()
-  /** Whether the router's onShow has heard a page: only then does a navigation wait for its page to show. */
-  let hearsPages = false
   /** Pages shown so far, and when (that count) each path showed last. */
   let shows = 0
   const shownAt = new Map<string, number>()
@@ -417,7 +415,6 @@ export function createRouter(options: RouterOptions): Router {
         onShow(this: PageInstance) {
           if (this.$mpType !== 'page') return
           const own = ownRecord(this)
-          hearsPages = true
           if (own) {
             const path = '/' + own.route
             shownAt.set(path, ++shows)
