@@ -284,13 +284,19 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
           for (const hook of hooks) hook[name]?.(result)
           ;(finalArgs[name] as ((r: UniCallbackResult) => void) | undefined)?.(result)
         }
-        const errMsg = apply(method, finalArgs)
-        later(() => {
+        const answer = (errMsg: string | undefined) => {
           const result: UniCallbackResult = { errMsg: errMsg ?? `${method}:ok` }
           if (method === 'navigateTo' && !errMsg) result.eventChannel = createEventChannel()
           wrap(errMsg ? 'fail' : 'success', result)
           wrap('complete', result)
-        })
+        }
+        // WeChat routes a task after the call (getCurrentPages() lists no new page before), then answers at once;
+        // uni-h5 routes at once and answers a task later.
+        if (mp) later(() => answer(apply(method, finalArgs)))
+        else {
+          const errMsg = apply(method, finalArgs)
+          later(() => answer(errMsg))
+        }
       }
       // uni-h5 `queue`: a sync false cancels (no callback at all); a Promise's
       // value becomes the options (false included: it does not cancel); hooks
