@@ -105,4 +105,25 @@ describe('stack limit', () => {
     await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(MAX_PAGES - 2)))
     expect(mp.depth()).toBe(MAX_PAGES - 1)
   })
+
+  it('two buttons tapped in one go at 9 pages: the second push counts the first and redirects instead of failing', async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
+    for (let level = 2; mp.depth() < MAX_PAGES - 1; level++) {
+      stack.tap('#push-self')
+      await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
+      stack = mp.current()
+    }
+    const mark = mp.router.calls.length
+    // WeChat lists the first push's page only once it has routed: the second tap comes before that.
+    stack.tap('#push-self')
+    stack.tap('#open-detail')
+    await mp.waitFor(() => expect(mp.current().route).toBe('pages/detail/detail'))
+    expect(mp.callsSince(mark).map((call) => `${call.api} ${call.errMsg}`)).toEqual(['navigateTo navigateTo:ok', 'redirectTo redirectTo:ok'])
+    expect(mp.depth()).toBe(MAX_PAGES)
+    expect(stack.text('#error')).toBe('')
+    // Opened from the stack page at depth 9 (level 8: home is below level 1), with its typed query.
+    expect(mp.current().text('#q-from')).toBe('"stack"')
+    expect(mp.current().text('#q-level')).toBe(String(MAX_PAGES - 2))
+  })
 })

@@ -343,6 +343,21 @@ describe.each(SEMANTICS)('stack policy on %s', (platform) => {
   })
 })
 
+// On H5 the second push supersedes the first while its page's code loads: WeChat's case only.
+describe('stack policy on mp-weixin', () => {
+  it('counts a push whose page has not joined the stack yet: two pushes started together at 9 pages', async () => {
+    h = harness('mp-weixin')
+    for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    expect(h.sim.getCurrentPages()).toHaveLength(9)
+    // Two buttons tapped in one go: WeChat lists the first page only once it has routed.
+    const both = await Promise.allSettled([h.router.push('/pages/user/profile'), h.router.push({ name: 'settings' })])
+    expect(both.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
+    expect(h.calls.slice(-2)).toEqual(['navigateTo /pages/user/profile', 'redirectTo /pages/user/settings'])
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+    expect(topPath(h.sim)).toBe('/pages/user/settings')
+  })
+})
+
 describe('currentRoute without an app', () => {
   it('starts at home and follows navigations', async () => {
     h = harness('mp-weixin')

@@ -211,7 +211,8 @@ export function createRouter(options: RouterOptions): Router {
     if (to.isTab) return 'switchTab'
     // Mini programs cap the stack; elsewhere it is unlimited unless maxStack is set.
     const maxStack = options.maxStack ?? (isMiniProgram(currentPlatform()) ? MINI_PROGRAM_MAX_STACK : Infinity)
-    if (method === 'redirectTo' || pageStack().length < maxStack) return method
+    // A push still routing counts: WeChat lists its page only once it has routed, but counts it toward the limit.
+    if (method === 'redirectTo' || pageStack().length + opening < maxStack) return method
     if (options.onStackFull === 'error')
       throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
@@ -300,12 +301,16 @@ export function createRouter(options: RouterOptions): Router {
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
       let result: UniCallbackResult
+      const opens = +(uniMethod === 'navigateTo')
+      opening += opens
       try {
         result = await callUni(uniMethod, uniOptions)
       } catch (error) {
         // The tab page did not open: it keeps what it was handed before.
         if (to.isTab) handedOff ? tabQueries.set(to.path, handedOff) : tabQueries.delete(to.path)
         throw error
+      } finally {
+        opening -= opens
       }
       if (call) call.result = result
       // The tab page on screen gets no onShow from uni: it is handed its query here.
@@ -351,6 +356,8 @@ export function createRouter(options: RouterOptions): Router {
   const shownSince = (path: string, mark: number) => (shownAt.get(path) ?? 0) > mark
   /** The navigations waiting for their page to show. */
   const waiters = new Set<{ path: string; done: () => void }>()
+  /** navigateTo calls not answered yet: pages about to join the stack. */
+  let opening = 0
   /** uni calls made so far; a new one ends every wait for a page. */
   let uniCalls = 0
   function callingUni(): number {
