@@ -350,7 +350,7 @@ describe('stack policy on mp-weixin', () => {
     for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
     expect(h.sim.getCurrentPages()).toHaveLength(9)
     // Two buttons tapped in one go: WeChat lists the first page only once it has routed.
-    const both = await Promise.allSettled([h.router.push('/pages/user/profile'), h.router.push({ name: 'settings' })])
+    const both = await Promise.allSettled([h.router.push('/pages/user/profile'), h.router.push({ name: n('settings') })])
     expect(both.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
     expect(h.calls.slice(-2)).toEqual(['navigateTo /pages/user/profile', 'redirectTo /pages/user/settings'])
     expect(h.sim.getCurrentPages()).toHaveLength(10)
