@@ -36,6 +36,35 @@ describe('route names from pages.json (navi-routes.d.ts)', () => {
     void router.push(123)
   })
 
+  it('takes a query typed by an interface, and still refuses one whose members are not JSON', () => {
+    interface Item {
+      id: number
+      title: string
+      tags?: string[]
+      seller: { name: string; verified: boolean | null }
+    }
+    const item: Item = { id: 1, title: 'a', seller: { name: 'b', verified: null } }
+    void router.push({ name: 'detail', query: item })
+    void router.replace({ path: '/pages/detail/detail', query: item })
+    expectTypeOf(router.resolve({ name: 'detail', query: item })).toEqualTypeOf<Route>()
+    interface WithMethod {
+      id: number
+      load(): void
+    }
+    const withMethod: WithMethod = { id: 1, load() {} }
+    // @ts-expect-error a method is not JSON
+    void router.push({ name: 'detail', query: withMethod })
+    interface WithDate {
+      id: number
+      nested: { when: Date }
+    }
+    const withDate: WithDate = { id: 1, nested: { when: new Date() } }
+    // @ts-expect-error a Date, however deep, is not JSON
+    void router.relaunch({ name: 'detail', query: withDate })
+    // @ts-expect-error nor is a Map
+    void router.push({ name: 'detail', query: { seen: new Map<string, number>() } })
+  })
+
   it('takes optional fields (undefined is left out, as at run time) and typed event listeners', () => {
     const maybe: { id?: number } = {}
     void router.push({ name: 'detail', query: { id: maybe.id, note: undefined } })

@@ -26,6 +26,7 @@ export type {
   RouteLocationOptions,
   RouteQueryInput,
   JsonInput,
+  JsonChecked,
   NavigationGuard,
   NavigationHook,
   GuardResult,

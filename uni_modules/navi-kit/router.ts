@@ -165,7 +165,7 @@ export function createRouter(options: RouterOptions): Router {
     return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
   }
 
-  function resolve(raw: RouteLocationRaw): Route {
+  function resolve(raw: RouteLocationRaw<object>): Route {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
       if (name != null) return routeOf(find('name', name, 'invalid').path, definedMembers(query))

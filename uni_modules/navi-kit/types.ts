@@ -14,6 +14,21 @@ export type JsonInput = string | number | boolean | null | JsonInput[] | { [key:
 export type RouteQueryInput = { [key: string]: JsonInput | undefined }
 
 /**
+ * `T` checked member by member: JSON stays as it is, a function (a method too) becomes `never`, an object is checked
+ * inside, so a Date or a Map fails at its methods. Unlike RouteQueryInput it needs no index signature: a query typed by
+ * an interface (`query: item`) fits, as it does at run time.
+ */
+export type JsonChecked<T> = T extends string | number | boolean | null | undefined
+  ? T
+  : T extends (...args: never[]) => unknown
+    ? never
+    : T extends readonly (infer Item)[]
+      ? readonly JsonChecked<Item>[]
+      : T extends object
+        ? { [K in keyof T]: JsonChecked<T[K]> }
+        : never
+
+/**
  * Route names and paths of this app. Empty here; the build helper
  * (`src/build/`) writes `navi-routes.d.ts`, which augments it from pages.json:
  * `interface RouteNamedMap { detail: '/pages/detail/detail' }`.
@@ -40,9 +55,9 @@ export interface Route {
   isTab: boolean
 }
 
-/** What a location object carries besides its name or path. */
-export interface RouteLocationOptions {
-  query?: RouteQueryInput
+/** What a location object carries besides its name or path; `Q`: its query's own type (an interface fits). */
+export interface RouteLocationOptions<Q extends object = RouteQueryInput> {
+  query?: Q & JsonChecked<Q>
   /** navigateTo's EventChannel listeners, each typed as the page that emits to it wants. */
   events?: Record<string, (...args: never[]) => void>
   /** App only: uni's animationType / animationDuration. */
@@ -50,11 +65,11 @@ export interface RouteLocationOptions {
 }
 
 /** A page by its pages.json name, or by its path (absolute, or relative to the current page's folder as uni resolves it): one of the two. */
-export type RouteLocationObject = RouteLocationOptions &
+export type RouteLocationObject<Q extends object = RouteQueryInput> = RouteLocationOptions<Q> &
   ({ name: RouteName; path?: never } | { path: RoutePath | (string & {}); name?: never })
 
 /** A path string (absolute or relative, query allowed) or a location object. */
-export type RouteLocationRaw = string | RouteLocationObject
+export type RouteLocationRaw<Q extends object = RouteQueryInput> = string | RouteLocationObject<Q>
 
 /** What a beforeEach guard may answer: nothing/true go on, false aborts, a location redirects. */
 export type GuardResult = void | undefined | boolean | RouteLocationRaw
@@ -91,12 +106,12 @@ export interface RouterOptions {
 export interface Router {
   /** The page on top, reactive. Works without an app. */
   readonly currentRoute: Ref<Route>
-  push(to: RouteLocationRaw): Promise<Route>
-  replace(to: RouteLocationRaw): Promise<Route>
-  relaunch(to: RouteLocationRaw): Promise<Route>
+  push<Q extends object = RouteQueryInput>(to: RouteLocationRaw<Q>): Promise<Route>
+  replace<Q extends object = RouteQueryInput>(to: RouteLocationRaw<Q>): Promise<Route>
+  relaunch<Q extends object = RouteQueryInput>(to: RouteLocationRaw<Q>): Promise<Route>
   back(delta?: number): Promise<void>
   /** Throws NavigationError ('not-found' or 'invalid'). */
-  resolve(to: RouteLocationRaw): Route
+  resolve<Q extends object = RouteQueryInput>(to: RouteLocationRaw<Q>): Route
   /** Returns a function that removes the guard. */
   beforeEach(guard: NavigationGuard): () => void
   afterEach(hook: NavigationHook): () => void
