@@ -7,6 +7,7 @@ import {
   type JsonValue,
   type NavigationError,
   type Route,
+  type RouteLocationRaw,
   type RouteName,
   type RoutePath,
   type Router,
@@ -63,6 +64,12 @@ describe('route names from pages.json (navi-routes.d.ts)', () => {
     void router.relaunch({ name: 'detail', query: withDate })
     // @ts-expect-error nor is a Map
     void router.push({ name: 'detail', query: { seen: new Map<string, number>() } })
+  })
+
+  it("takes a location kept in a variable, and a route's own query", () => {
+    const kept: RouteLocationRaw = { name: 'detail', query: { id: 1 } }
+    void router.push(kept)
+    router.beforeEach((to) => void router.replace({ path: to.path, query: to.query }))
   })
 
   it('takes optional fields (undefined is left out, as at run time) and typed event listeners', () => {
