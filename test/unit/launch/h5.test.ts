@@ -271,6 +271,42 @@ describe('openMiniProgram on H5: links from the link service', () => {
     })
   })
 
+  it('a service that never answers (a stalled mobile network) → link-service after 10 s; the next tap asks again and opens', async () => {
+    const browser = inBrowser()
+    browser.service.hold = true
+    const stalled = start(openMiniProgram(minted, { linkService }))
+    await browser.clock.advance(9_999)
+    expect(stalled).toEqual({})
+    await browser.clock.advance(1)
+    expect(stalled.error).toMatchObject({ code: 'link-service', message: `${linkService}: no answer within 10 s (is the service running, and is this page's origin in its NAVI_ALLOWED_ORIGINS?)` })
+    expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+    // The network is back: the stalled request is not what the next tap waits for.
+    browser.service.hold = false
+    browser.hidden = true
+    const retry = start(openMiniProgram(minted, { linkService }))
+    await browser.clock.advance(250)
+    expect(retry.result).toMatchObject({ via: 'url-scheme' })
+    expect(browser.location.href).toMatch(/^weixin:\/\/dl\/business\/\?t=T\d+$/)
+    expect(browser.service.calls).toHaveLength(2)
+    browser.service.release()
+  })
+
+  it("a 2xx answer without a link (a gateway's own JSON) → link-service; the page stays, nothing is cached", async () => {
+    const browser = inBrowser()
+    browser.service.answers.push({ status: 200, body: { code: 0, msg: 'ok' } })
+    await expect(openMiniProgram(minted, { linkService })).rejects.toMatchObject({
+      code: 'link-service',
+      status: 200,
+      message: `${linkService}/v1/wechat/scheme answered HTTP 200 without a url: is linkService the service's base URL?`,
+    })
+    expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+    browser.hidden = true
+    const retry = start(openMiniProgram(minted, { linkService }))
+    await browser.clock.advance(250)
+    expect(retry.result).toMatchObject({ via: 'url-scheme' })
+    expect(browser.service.calls).toHaveLength(2)
+  })
+
   it('accepts a client object instead of a base URL', async () => {
     const browser = inBrowser()
     browser.hidden = true

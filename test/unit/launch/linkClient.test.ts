@@ -67,6 +67,14 @@ describe('createLinkClient', () => {
     })
   })
 
+  it('a 2xx JS-SDK config without a signature is not the service answering: link-service', async () => {
+    service.answers.push({ status: 200, body: { ok: true } })
+    await expect(fetchJssdkConfig('http://svc.test', 'http://shop.test/a')).rejects.toMatchObject({
+      code: 'link-service',
+      message: "http://svc.test/v1/wechat/jssdk-config?url=http%3A%2F%2Fshop.test%2Fa answered HTTP 200 without a signature: is linkService the service's base URL?",
+    })
+  })
+
   it('a 503 without a JSON body still becomes link-service with the status', async () => {
     service.answers.push({ status: 503, body: undefined })
     await expect(createLinkClient('http://svc.test').mint('scheme', request)).rejects.toMatchObject({

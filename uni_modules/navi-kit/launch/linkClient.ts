@@ -8,7 +8,7 @@
  */
 import { LaunchError } from '../errors'
 import type { EnvVersion } from '../links'
-import { seam } from '../platform'
+import { seam, type RequestFn } from '../platform'
 
 export interface LinkRequest {
   /** The WeChat mini program to open: the service refuses any but its own (WECHAT_APPID). */
@@ -47,13 +47,29 @@ export interface LinkClient {
 
 /** A cached link is not handed out during its last minute. */
 export const EXPIRY_MARGIN_MS = 60_000
+/** How long a call to the link service may take: past it the tap fails, so the page can show its fallback. */
+export const SERVICE_TIMEOUT_MS = 10_000
 
 interface ErrorBody {
   error?: { code?: string; message?: string }
 }
 
-/** One JSON call to the link service; its `{ error }` answers become LaunchError 'link-service'. */
-async function callService<T>(base: string, path: string, body?: unknown): Promise<T> {
+/** A request and its answer's body, or a rejection once SERVICE_TIMEOUT_MS have passed without them. */
+function requestWithin(url: string, init: Parameters<RequestFn>[1]): Promise<{ status: number; answer: unknown }> {
+  const { request, setTimeout, clearTimeout } = seam()
+  return new Promise((resolve, reject) => {
+    // fetch has no timeout of its own: a stalled mobile network would leave the tap, and every later tap sharing
+    // its cached request, waiting for good.
+    const timer = setTimeout(() => reject(new Error(`no answer within ${SERVICE_TIMEOUT_MS / 1000} s`)), SERVICE_TIMEOUT_MS)
+    request(url, init)
+      .then(async (response) => ({ status: response.status, answer: await response.json().catch(() => undefined) }))
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer))
+  })
+}
+
+/** One JSON call to the link service (a POST when there is a body), whose answer holds `expects`; its `{ error }` answers become LaunchError 'link-service'. */
+async function callService<T>(base: string, path: string, body: unknown, expects: string): Promise<T> {
   let status: number
   let answer: unknown
   try {
@@ -61,9 +77,7 @@ async function callService<T>(base: string, path: string, body?: unknown): Promi
     const init = body
       ? { method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
       : { method: 'GET' as const }
-    const response = await seam().request(base + path, init)
-    status = response.status
-    answer = await response.json().catch(() => undefined)
+    ;({ status, answer } = await requestWithin(base + path, init))
   } catch (e) {
     // A browser hides why a cross-origin call failed: a refused CORS answer looks like no answer.
     throw new LaunchError(
@@ -71,18 +85,21 @@ async function callService<T>(base: string, path: string, body?: unknown): Promi
       `${base}: ${(e as Error).message} (is the service running, and is this page's origin in its NAVI_ALLOWED_ORIGINS?)`,
     )
   }
-  if (status >= 200 && status < 300 && answer) return answer as T
+  // A 2xx answer without what the service always sends (a gateway's own JSON, a wrong base URL) is not its answer.
+  const ok = status >= 200 && status < 300
+  if (ok && typeof (answer as Record<string, unknown> | undefined)?.[expects] === 'string') return answer as T
   const error = (answer as ErrorBody | undefined)?.error
-  if (!error?.code) {
+  if (ok || !error?.code) {
     // Not the link service's own answer: a proxy's error page, or linkService pointing somewhere else.
-    throw new LaunchError('link-service', `${base}${path} answered HTTP ${status} without a link-service error: is linkService the service's base URL?`, { status })
+    const missing = ok ? `a ${expects}` : 'a link-service error'
+    throw new LaunchError('link-service', `${base}${path} answered HTTP ${status} without ${missing}: is linkService the service's base URL?`, { status })
   }
   throw new LaunchError('link-service', `${status} ${error.code}: ${error.message}`, { status, errMsg: error.code })
 }
 
 /** The JS-SDK signature for `pageUrl` (without its #hash), for the WeChat open tag. */
 export const fetchJssdkConfig = (baseUrl: string, pageUrl: string): Promise<JssdkConfig> =>
-  callService(baseUrl.replace(/\/+$/, ''), `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`)
+  callService(baseUrl.replace(/\/+$/, ''), `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`, undefined, 'signature')
 
 /**
  * A client for the link service at `baseUrl`. Browsers are let in by their
@@ -97,7 +114,7 @@ export function createLinkClient(baseUrl: string): LinkClient {
       const key = JSON.stringify([kind, request.appId, request.path, request.query, request.envVersion, request.cq])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
-      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request)
+      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request, 'url')
       // Concurrent callers share one request; a link is kept until it nears expiry.
       const entry = { link, until: Infinity }
       cache.set(key, entry)
