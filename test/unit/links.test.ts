@@ -89,6 +89,21 @@ describe('buildWeixinScheme (plaintext URL Scheme)', () => {
     invalid(() => buildWeixinScheme({ appId: APPID, path: 'pages/a b' }), /path/)
   })
 
+  it('leaves out an empty query and undefined members, as the router does', () => {
+    expect(buildWeixinScheme({ appId: APPID, path: 'pages/a/a', query: {} })).toBe(`weixin://dl/business/?appid=${APPID}&path=pages/a/a`)
+    expect(buildWeixinScheme({ appId: APPID, path: 'pages/a/a', query: '' })).toBe(`weixin://dl/business/?appid=${APPID}&path=pages/a/a`)
+    expect(buildWeixinScheme({ appId: APPID, path: 'pages/a/a', query: { id: 1, from: undefined } })).toBe(
+      `weixin://dl/business/?appid=${APPID}&path=pages/a/a&query=id%3D1`,
+    )
+  })
+
+  it('refuses text cut inside an emoji (a lone surrogate) as invalid, naming the query', () => {
+    const cut = '😀😀'.slice(0, 3)
+    const error = invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: { q: cut } }), /^query holds half an emoji/)
+    expect(error.message).toContain('Array.from(text)')
+    invalid(() => buildWeixinScheme({ appId: APPID, path: 'p', query: { [cut]: 1 } }), /^query holds half an emoji/)
+  })
+
   it('refuses an appId that is not wx + 16 characters, and an unknown envVersion', () => {
     invalid(() => buildWeixinScheme({ appId: 'wx123', path: 'p' }), /appId/)
     invalid(() => buildWeixinScheme({ appId: 'gh_c047d654ee27', path: 'p' }), /appId/)
@@ -124,6 +139,10 @@ describe('buildAlipayScheme and alipayHttpsLink', () => {
       'alipays://platformapi/startapp?appId=2021002161234567&page=pages/index/index?key1%3D1%26key2%3D2',
     )
     expect(buildAlipayScheme({ appId: ALIPAY })).toBe('alipays://platformapi/startapp?appId=2021002161234567')
+    expect(buildAlipayScheme({ appId: ALIPAY, query: {} })).toBe('alipays://platformapi/startapp?appId=2021002161234567')
+    expect(buildAlipayScheme({ appId: ALIPAY, query: { id: 7, from: undefined } })).toBe(
+      'alipays://platformapi/startapp?appId=2021002161234567&query=id%3D7',
+    )
   })
 
   it('refuses bad appIds, raw & in page, separators inside object values, and non-Alipay schemes', () => {
@@ -131,6 +150,9 @@ describe('buildAlipayScheme and alipayHttpsLink', () => {
     invalid(() => buildAlipayScheme({ appId: ALIPAY, page: 'pages/a?x=1&y=2' }), /page.*encode/)
     invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { a: 'x&y' } }), /query/)
     invalid(() => alipayHttpsLink('weixin://dl/business/?t=x'), /scheme.*alipays/)
+    // Text cut inside an emoji: invalid, not encodeURIComponent's URIError.
+    invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { q: 'ab\uD83D' } }), /^query holds half an emoji/)
+    invalid(() => alipayHttpsLink('alipays://platformapi/startapp?appId=2021002161234567&query=\uDE00'), /^scheme holds half an emoji/)
   })
 })
 
@@ -150,6 +172,12 @@ describe('appendCustomQuery (cq)', () => {
     expect(appendCustomQuery('https://wxaurl.cn/T', 'a'.repeat(256))).toBe(`https://wxaurl.cn/T?cq=${'a'.repeat(256)}`)
     invalid(() => appendCustomQuery('https://wxaurl.cn/T', 'a'.repeat(257)), /cq.*256/)
     invalid(() => appendCustomQuery('https://wxaurl.cn/T', 'name=张三'), /cq/)
+  })
+
+  it('adds no cq when there is no per-user data', () => {
+    expect(appendCustomQuery('weixin://dl/business/?t=TICKET123', {})).toBe('weixin://dl/business/?t=TICKET123')
+    expect(appendCustomQuery('https://wxaurl.cn/T', { uid: undefined })).toBe('https://wxaurl.cn/T')
+    invalid(() => appendCustomQuery('https://example.com/T', {}), /link/)
   })
 
   it('refuses plaintext schemes, links that already carry cq, and other URLs', () => {

@@ -9,8 +9,8 @@
 import { LaunchError } from './errors'
 
 export type EnvVersion = 'release' | 'trial' | 'develop'
-/** A query as an object (serialised `k=v&…`, each part percent-encoded) or a ready string. */
-export type LinkQuery = string | Record<string, string | number | boolean>
+/** A query as an object (serialised `k=v&…`, each part percent-encoded; undefined members left out) or a ready string. */
+export type LinkQuery = string | Record<string, string | number | boolean | undefined>
 
 export interface WeixinSchemeInput {
   /** The mini program's AppID, `wx` + 16 characters. */
@@ -32,7 +32,18 @@ export interface AlipaySchemeInput {
 // WeChat's character set for `query` and `cq`: digits, letters and !#$&'()*+,/:;=?@-._~%
 const WEIXIN_CHARS = "0-9A-Za-z!#$&'()*+,/:;=?@._~%-"
 const WEIXIN_QUERY = new RegExp(`^[${WEIXIN_CHARS}]*$`)
-const encode = encodeURIComponent
+
+/**
+ * encodeURIComponent, whose URIError on a lone surrogate (text cut inside an emoji, `text.slice(0, n)`) becomes
+ * LaunchError 'invalid' naming `field`.
+ */
+export function encode(text: string, field = 'query'): string {
+  try {
+    return encodeURIComponent(text)
+  } catch {
+    throw invalid(field, 'holds half an emoji (a lone surrogate): cut text by characters, e.g. Array.from(text).slice(0, n)')
+  }
+}
 
 /**
  * encodeURIComponent, plus ! ' ( ) * as %XX (it leaves them, though they are in
@@ -47,11 +58,14 @@ export function encodeLinkPart(text: string): string {
 /** LaunchError 'invalid' naming the field and the rule it broke. */
 export const invalid = (field: string, rule: string): LaunchError => new LaunchError('invalid', `${field} ${rule}`)
 
+/** The members of an object query that are there: an undefined one is left out, as JSON.stringify and the router leave it. */
+const presentKeys = (query: Record<string, unknown>): string[] => Object.keys(query).filter((key) => query[key] !== undefined)
+
 /** An object as `k=v&…` with each key and value percent-encoded; a string as it is. */
 export function serializeQuery(query: LinkQuery): string {
   return typeof query === 'string'
     ? query
-    : Object.keys(query)
+    : presentKeys(query)
         .map((key) => `${encode(key)}=${encode(String(query[key]))}`)
         .join('&')
 }
@@ -96,8 +110,9 @@ export function buildWeixinScheme(input: WeixinSchemeInput): string {
   checkWeixinAppId(input.appId)
   if (!input.path) throw invalid('path', 'is required')
   let link = `weixin://dl/business/?appid=${input.appId}&path=${normalizePagePath(input.path)}`
-  // The query string itself is percent-encoded once more ("需要url_encode").
-  if (input.query !== undefined) link += `&query=${encodeLinkPart(formatWeixinQuery(input.query, 512))}`
+  // The query string itself is percent-encoded once more ("需要url_encode"). An empty one is left out: it is optional.
+  const query = input.query === undefined ? '' : formatWeixinQuery(input.query, 512)
+  if (query) link += `&query=${encodeLinkPart(query)}`
   const env = checkEnvVersion(input.envVersion)
   return env ? `${link}&env_version=${env}` : link
 }
@@ -106,7 +121,7 @@ export function buildWeixinScheme(input: WeixinSchemeInput): string {
 export function alipayQueryText(query: LinkQuery): string {
   if (typeof query === 'string') return query
   // Alipay splits the decoded query on & and =, so they cannot appear inside keys or values.
-  return Object.keys(query)
+  return presentKeys(query)
     .map((key) => {
       if (/[&=]/.test(key + query[key])) throw invalid('query', 'keys and values must not contain & or =')
       return `${key}=${query[key]}`
@@ -122,14 +137,15 @@ export function buildAlipayScheme(input: AlipaySchemeInput): string {
     if (/[&#\s]/.test(input.page)) throw invalid('page', 'must have its parameters encoded')
     link += `&page=${input.page}`
   }
-  if (input.query) link += `&query=${encode(alipayQueryText(input.query))}`
+  const query = input.query && alipayQueryText(input.query)
+  if (query) link += `&query=${encode(query)}`
   return link
 }
 
 /** The https form Alipay opens from anywhere: the whole scheme encoded once more. */
 export function alipayHttpsLink(scheme: string): string {
   if (!scheme.startsWith('alipays://')) throw invalid('scheme', 'must start with alipays://')
-  return `https://ds.alipay.com/?scheme=${encode(scheme)}`
+  return `https://ds.alipay.com/?scheme=${encode(scheme, 'scheme')}`
 }
 
 /**
@@ -139,7 +155,8 @@ export function alipayHttpsLink(scheme: string): string {
  */
 export function appendCustomQuery(link: string, cq: LinkQuery): string {
   const value = encodeLinkPart(formatWeixinQuery(cq, 256, 'cq'))
-  if (/^weixin:\/\/dl\/business\/\?t=[^&?#]+$/.test(link)) return `${link}&cq=${value}`
-  if (/^https:\/\/wxaurl\.cn\/[^?#]+$/.test(link)) return `${link}?cq=${value}`
-  throw invalid('link', 'must be weixin://dl/business/?t=… or https://wxaurl.cn/… without cq')
+  const separator = /^weixin:\/\/dl\/business\/\?t=[^&?#]+$/.test(link) ? '&' : /^https:\/\/wxaurl\.cn\/[^?#]+$/.test(link) && '?'
+  if (!separator) throw invalid('link', 'must be weixin://dl/business/?t=… or https://wxaurl.cn/… without cq')
+  // No per-user data: the link as it is, not an empty cq.
+  return value ? link + separator + 'cq=' + value : link
 }

@@ -81,6 +81,15 @@ describe('openMiniProgram on the other mini-program platforms', () => {
     expect(uni.calls[0].options.path).toBe('pages/a/a?from=ad&id=7')
   })
 
+  it('refuses a query holding text cut inside an emoji as invalid, before calling uni', async () => {
+    const uni = on('mp-alipay')
+    await expect(openMiniProgram({ appId: target.appId, path: 'pages/a/a', query: { q: '😀😀'.slice(0, 3) } })).rejects.toMatchObject({
+      code: 'invalid',
+      message: /^query holds half an emoji/,
+    })
+    expect(uni.calls).toEqual([])
+  })
+
   it('says unsupported when uni has no navigateToMiniProgram here (an old base library)', async () => {
     const uni = on('mp-alipay')
     restore()

@@ -16,6 +16,12 @@ describe('the open tag markup', () => {
     expect(openTagPath()).toBe('')
   })
 
+  it("keeps a query the path carries, as uni's docs write one, and joins query to it", () => {
+    expect(openTagPath('pages/goods/goods?id=42')).toBe('pages/goods/goods.html?id=42')
+    expect(openTagPath('/pages/goods/goods?id=42', { from: 'h5' })).toBe('pages/goods/goods.html?id=42&from=h5')
+    expect(openTagPath('pages/goods/goods.html?id=42')).toBe('pages/goods/goods.html?id=42')
+  })
+
   it('parses to a wx-open-launch-weapp with the attributes intact and a wxtag-template holding the content', () => {
     const host = document.createElement('div')
     host.innerHTML = openTagHtml(

@@ -4,7 +4,7 @@
  * alipays:// scheme (plus.runtime.openURL).
  */
 import { LaunchError } from '../errors'
-import { alipayQueryText, buildAlipayScheme, checkEnvVersion, invalid } from '../links'
+import { alipayQueryText, buildAlipayScheme, checkEnvVersion, encode, invalid } from '../links'
 import { seam } from '../platform'
 import { isAlipayAppId, pathWithQuery } from './shared'
 import type { LaunchStrategy } from './shared'
@@ -41,7 +41,7 @@ export const launchFromApp: LaunchStrategy = async (target) => {
     const text = [ownQuery, target.query === undefined ? '' : alipayQueryText(target.query)].filter(Boolean).join('&')
     const url = buildAlipayScheme({
       appId: target.appId,
-      page: path && (text ? `${path}?${encodeURIComponent(text)}` : path),
+      page: path && (text ? `${path}?${encode(text)}` : path),
       query: text || undefined,
     })
     return new Promise((resolve, reject) => {

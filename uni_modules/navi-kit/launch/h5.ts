@@ -33,7 +33,7 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   const request: LinkRequest = {
     appId: checkWeixinAppId(target.appId),
     path: normalizePagePath(target.path),
-    query: target.query === undefined ? undefined : formatWeixinQuery(target.query, 1024),
+    query: (target.query !== undefined && formatWeixinQuery(target.query, 1024)) || undefined,
     envVersion: checkEnvVersion(target.envVersion),
     cq: cq || undefined,
   }

@@ -33,12 +33,14 @@ export const isWechatBrowser = (userAgent: string): boolean => /MicroMessenger/i
 
 /**
  * The open tag's `path`: the page with `.html` (WeChat requires the suffix
- * there), then the query, e.g. `pages/goods/goods.html?id=42`.
+ * there), then the query, e.g. `pages/goods/goods.html?id=42`. A query the
+ * path carries (`pages/goods/goods?id=42`, as uni's docs write it) stays, and
+ * `query` joins it, as on the other platforms.
  */
 export function openTagPath(path = '', query?: LinkQuery): string {
-  let page = path.replace(/^\/+/, '').replace(/\?.*/, '')
-  if (page && !page.endsWith('.html')) page += '.html'
-  const text = query === undefined ? '' : serializeQuery(query)
+  const [own, ownQuery] = path.replace(/^\/+/, '').split(/\?(.*)/s)
+  const page = own && !own.endsWith('.html') ? own + '.html' : own
+  const text = [ownQuery, query === undefined ? '' : serializeQuery(query)].filter(Boolean).join('&')
   return text ? `${page}?${text}` : page
 }
 
