@@ -16,7 +16,7 @@ import { MemoryStore } from '../stores/memory'
 import { RedisStore } from '../stores/redis'
 import type { Store } from '../stores/store'
 import { isErrcode, sleep, WechatClient } from '../wechat/client'
-import type { SharedCredential } from '../wechat/credential'
+import { TRANSIENT_DOWN_MS, type SharedCredential } from '../wechat/credential'
 import { QUOTA_SPENT } from '../wechat/errcodes'
 import { createJsapiTicket, createNonce, jssdkSignature } from '../wechat/jssdk'
 import { createAccessToken, withAccessToken } from '../wechat/token'
@@ -360,7 +360,10 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   return service
 }
 
-/** Upstream health from the last calls: any answer is 'ok'; no answers or -1 lately 'degraded'; many in a row 'down'. */
+/**
+ * Upstream health from the last calls: any answer is 'ok'; no answers or -1 lately 'degraded'; many in a row 'down',
+ * for TRANSIENT_DOWN_MS after the last one, then 'degraded' until WeChat answers again.
+ */
 function createUpstreamHealth(now: () => number): { record(outcome: number | string): void; health(): PartHealth } {
   let failuresInARow = 0
   let lastFailureAt = -Infinity
@@ -374,8 +377,9 @@ function createUpstreamHealth(now: () => number): { record(outcome: number | str
       }
     },
     health() {
-      if (failuresInARow >= 5) return 'down'
-      return now() - lastFailureAt < 30_000 ? 'degraded' : 'ok'
+      const since = now() - lastFailureAt
+      if (failuresInARow >= 5) return since < TRANSIENT_DOWN_MS ? 'down' : 'degraded'
+      return since < 30_000 ? 'degraded' : 'ok'
     },
   }
 }

@@ -38,6 +38,12 @@ interface Held {
 }
 
 const POLL_MS = 25
+/**
+ * How long a transient failure (WeChat busy, slow or unreachable: a 503) keeps a part `down`; after it the part is
+ * `degraded` until a call succeeds. Nothing asks for a credential while a load balancer keeps the instance out of
+ * rotation, so a failure that never aged would keep it out for good.
+ */
+export const TRANSIENT_DOWN_MS = 60_000
 
 export class SharedCredential {
   private held: Held | null = null
@@ -143,8 +149,12 @@ export class SharedCredential {
   }
 
   health(): PartHealth {
-    if (!this.lastError) return 'ok'
-    return this.usable(this.held) ? 'degraded' : 'down'
+    const last = this.lastError
+    if (!last) return 'ok'
+    if (this.usable(this.held)) return 'degraded'
+    // A wrong secret or a missing IP whitelist entry stays down: no retry mends it.
+    const transient = last.error instanceof ServiceError && last.error.status === 503
+    return transient && this.options.now() - last.at >= TRANSIENT_DOWN_MS ? 'degraded' : 'down'
   }
 }
 

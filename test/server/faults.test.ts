@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SANDBOX_APP, startEmulator, type Emulator } from '../../src/emulator'
 import { createLinkService } from '../../src/service/createLinkService'
+import { TRANSIENT_DOWN_MS } from '../../src/wechat/credential'
 import { ServiceError, type LinkResult, type LinkService, type ServiceConfig } from '../../src/service/types'
 import { coreConfig } from './setup/core'
 
@@ -96,5 +97,53 @@ describe('upstream faults', () => {
       errcode: 40125,
     })
     expect((await svc.health()).parts.token).toBe('down')
+  })
+})
+
+describe('health after upstream trouble', () => {
+  /** A service on a clock the test moves, and its /healthz as a load balancer reads it. */
+  async function onClock(overrides: Partial<ServiceConfig> = {}) {
+    const clock = { at: Date.now() }
+    const svc = await createLinkService(coreConfig(emulator.url, SANDBOX_APP, overrides), { now: () => clock.at })
+    services.push(svc)
+    return { svc, clock }
+  }
+
+  it('a token fetch that failed transiently keeps the token part down for a minute, then degraded (healthz answers 200 again), not down for good', async () => {
+    const { svc, clock } = await onClock()
+    emulator.control.setFaults({ forceErrcode: { api: 'stable_token', errcode: -1, times: 3 } })
+    await expect(svc.mint({ kind: 'scheme', path: 'pages/a/a' })).rejects.toMatchObject({ code: 'upstream-busy', status: 503 })
+    emulator.control.clearFaults()
+    expect((await svc.health()).parts.token).toBe('down')
+    // A load balancer took the instance out: no request comes to fetch a token again.
+    clock.at += TRANSIENT_DOWN_MS - 1
+    expect((await svc.health()).parts.token).toBe('down')
+    clock.at += 1
+    expect(await svc.health()).toMatchObject({ status: 'degraded', parts: { token: 'degraded' } })
+    // Back in rotation, the next caller gets a link and the part is ok again.
+    expect((await svc.mint({ kind: 'scheme', path: 'pages/a/a' })).url).toMatch(/^weixin:/)
+    expect((await svc.health()).parts.token).toBe('ok')
+  })
+
+  it('a wrong secret keeps the token part down: no retry mends it', async () => {
+    const { svc, clock } = await onClock({ wechat: { ...coreConfig(emulator.url, SANDBOX_APP).wechat, secret: 'wrong' } })
+    await expect(svc.mint({ kind: 'scheme', path: 'pages/a/a' })).rejects.toMatchObject({ code: 'wechat-invalid-secret' })
+    clock.at += 60 * 60_000
+    expect((await svc.health()).parts.token).toBe('down')
+  })
+
+  it('five -1 answers in a row keep the upstream part down for a minute after the last, then degraded until WeChat answers', async () => {
+    const { svc, clock } = await onClock()
+    await svc.mint({ kind: 'scheme', path: 'pages/warm/up' })
+    emulator.control.setFaults({ systemBusyRate: 1, apis: ['generatescheme'] })
+    // Three tries each: six -1 answers in a row.
+    for (const i of [1, 2]) await expect(svc.mint({ kind: 'scheme', path: 'pages/a/a', query: `busy=${i}` })).rejects.toMatchObject({ code: 'upstream-busy' })
+    emulator.control.clearFaults()
+    expect((await svc.health()).parts.upstream).toBe('down')
+    clock.at += TRANSIENT_DOWN_MS
+    expect((await svc.health()).parts.upstream).toBe('degraded')
+    await svc.mint({ kind: 'scheme', path: 'pages/a/a', query: 'healed=1' })
+    clock.at += 30_000
+    expect((await svc.health()).parts.upstream).toBe('ok')
   })
 })
