@@ -65,21 +65,20 @@ export class SharedCredential {
     return !!held && held.expiresAt > this.options.now()
   }
 
-  /** A valid credential; renews it first when under `renewBeforeMs` remains. */
+  /** A valid credential; renews it once under `renewBeforeMs` remains, waiting for that only when nothing usable is held. */
   async get(): Promise<string> {
     const held = this.held
     if (this.fresh(held)) return held.value
-    this.inflight ??= this.obtain().finally(() => {
+    const renewal = (this.inflight ??= this.obtain().finally(() => {
       this.inflight = null
-    })
-    try {
-      return await this.inflight
-    } catch (error) {
-      // Renewal failed but the old one still works (its last minutes): keep serving it.
-      const old = this.held as Held | null
-      if (this.usable(old)) return old.value
-      throw error
+    }))
+    // The held one still works (its last minutes, while WeChat already hands out the next): serve it now and let the
+    // renewal finish behind, so a slow or failing renewal delays no caller. Its failure is kept for health().
+    if (this.usable(held)) {
+      renewal.catch(() => {})
+      return held.value
     }
+    return renewal
   }
 
   /**

@@ -58,6 +58,23 @@ describe('access token', () => {
     expect(counters.errcodes['40001'] ?? 0).toBe(0)
   })
 
+  it('in its last 5 minutes keeps serving the token it holds while a slow renewal is on its way', async () => {
+    const created = await createLinkService(
+      coreConfig(emulator.url, SANDBOX_APP, { wechat: { ...coreConfig(emulator.url, SANDBOX_APP).wechat, timeoutMs: 1000 } }),
+      { now },
+    )
+    services.push(created)
+    await mint(created, 1)
+    clock += 7200_000 - 4 * 60_000 // 4 minutes left: renewal due, the old token still valid
+    emulator.control.setFaults({ delayMs: 3000, apis: ['stable_token'] })
+    // Three cache misses: each gets its link with the old token, none waits for the renewal WeChat has not answered.
+    for (const i of [2, 3, 4]) expect((await mint(created, i)).url).toMatch(/^weixin:/)
+    const counters = emulator.control.counters()
+    expect(counters.calls.stable_token).toBe(2)
+    expect(counters.tokenFetches).toBe(1)
+    expect(counters.calls.generatescheme).toBe(4)
+  })
+
   it('survives a 40001 storm with one refetch, each request retried once', async () => {
     const svc = await service()
     await mint(svc, 0)
