@@ -88,6 +88,15 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     { schema: { body: shortLinkBodySchema, response: linkResponseSchema }, ...sharedCompilers },
     async (request) => {
       const body = request.body
+      // An Origin header is no credential outside a browser, and each permanent link spends WeChat's lifetime cap for
+      // good: only a server with a key mints one.
+      if (body.isPermanent && request.caller?.kind !== 'key') {
+        throw new HttpError(
+          403,
+          'permanent-needs-key',
+          'isPermanent Short Links spend a lifetime cap (NAVI_PERMANENT_SHORTLINK_CAP): mint them from your server with an API key (Authorization: Bearer …).',
+        )
+      }
       assertPathAllowed(body.path, allowedPaths)
       const linkRequest: LinkRequest = { kind: 'shortlink', path: body.path }
       if (body.appId !== undefined) linkRequest.appId = body.appId

@@ -46,6 +46,22 @@ describe('callers', () => {
     expect(await stack.upstreamLinkCalls()).toBe(before)
   })
 
+  it('mints a permanent Short Link for a key only: an Origin header is no credential outside a browser', async () => {
+    const permanent = { method: 'POST' as const, url: '/v1/wechat/shortlink', payload: { path: 'pages/index/index', query: 'junk=1', isPermanent: true } }
+    const before = await stack.upstreamLinkCalls()
+    const fromOrigin = await stack.app.inject({ ...permanent, headers: { origin: ALLOWED_ORIGIN } })
+    expect(fromOrigin.statusCode).toBe(403)
+    expect(fromOrigin.json().error).toMatchObject({ code: 'permanent-needs-key' })
+    expect(fromOrigin.json().error.message).toMatch(/API key/)
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+    // An expiring Short Link from the same origin, and a permanent one from a server with its key, are minted.
+    const expiring = await stack.app.inject({ ...permanent, payload: { path: 'pages/index/index' }, headers: { origin: ALLOWED_ORIGIN } })
+    expect(expiring.statusCode).toBe(200)
+    const fromServer = await stack.app.inject({ ...permanent, headers: AUTH })
+    expect(fromServer.statusCode).toBe(200)
+    expect(fromServer.json().expiresAt).toBeNull()
+  })
+
   it('in a real deployment loopback origins are not allowed by default', async () => {
     const res = await stack.app.inject(scheme({ origin: 'http://127.0.0.1:5173' }))
     expect(res.statusCode).toBe(401)
