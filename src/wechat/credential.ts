@@ -57,8 +57,9 @@ export class SharedCredential {
     this.lockKey = `${options.key}:lock`
   }
 
-  private fresh(held: Held | null): held is Held {
-    return !!held && this.options.now() < held.renewAt && held.expiresAt > this.options.now()
+  /** Not a type guard: a held credential that is not fresh may still be usable. */
+  private fresh(held: Held): boolean {
+    return this.options.now() < held.renewAt && held.expiresAt > this.options.now()
   }
 
   private usable(held: Held | null): held is Held {
@@ -68,7 +69,7 @@ export class SharedCredential {
   /** A valid credential; renews it once under `renewBeforeMs` remains, waiting for that only when nothing usable is held. */
   async get(): Promise<string> {
     const held = this.held
-    if (this.fresh(held)) return held.value
+    if (held && this.fresh(held)) return held.value
     const renewal = (this.inflight ??= this.obtain().finally(() => {
       this.inflight = null
     }))
@@ -101,7 +102,7 @@ export class SharedCredential {
     const owner = randomUUID()
     for (;;) {
       const shared = parse(await store.get(key))
-      if (this.fresh(shared)) {
+      if (shared && this.fresh(shared)) {
         this.held = shared
         return shared.value
       }
@@ -109,7 +110,7 @@ export class SharedCredential {
         try {
           // Someone may have written it between our read and our lock.
           const again = parse(await store.get(key))
-          if (this.fresh(again)) {
+          if (again && this.fresh(again)) {
             this.held = again
             return again.value
           }
