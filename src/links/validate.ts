@@ -13,6 +13,11 @@ const QUERY_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/
 
 const invalid = (message: string): ServiceError => new ServiceError('invalid', 400, message)
 
+/** A Short Link's page title: at most this many characters (code points, as the HTTP schema counts them). */
+export const PAGE_TITLE_MAX = 64
+/** No control character, DEL included: WeChat answers 40225 to one (after the call is spent). */
+export const CONTROL_CHAR = /[\u0000-\u001f\u007f]/
+
 /** A request for another mini program than the one this service mints for (`served`). */
 export const appMismatch = (served: string, asked: string, sandbox: boolean): ServiceError =>
   new ServiceError(
@@ -51,8 +56,8 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
     if (envVersion !== undefined && envVersion !== 'release') throw invalid('Short Links open the release version only.')
     const pageUrlLength = path.length + (query ? query.length + 1 : 0)
     if (pageUrlLength > 1024) throw invalid(`path?query is ${pageUrlLength} characters; a Short Link's page_url allows 1024.`)
-    if (pageTitle !== undefined && (typeof pageTitle !== 'string' || pageTitle.length > 64 || /[\u0000-\u001f]/.test(pageTitle))) {
-      throw invalid('pageTitle must be plain text of at most 64 characters.')
+    if (pageTitle !== undefined && (typeof pageTitle !== 'string' || [...pageTitle].length > PAGE_TITLE_MAX || CONTROL_CHAR.test(pageTitle))) {
+      throw invalid(`pageTitle must be plain text (no control characters) of at most ${PAGE_TITLE_MAX} characters.`)
     }
   } else {
     if (expireDays !== undefined && (!Number.isInteger(expireDays) || expireDays < 1 || expireDays > 30)) {

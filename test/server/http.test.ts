@@ -84,6 +84,14 @@ describe('request validation (before any upstream call)', () => {
   it('validates the shortlink and jssdk-config inputs', async () => {
     const title = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', pageTitle: 't'.repeat(65) }))
     expect(title.json().error).toMatchObject({ field: 'pageTitle', rule: 'max-length' })
+    // The schema and the core agree: 64 emoji pass both (and are minted), DEL fails both before any upstream call.
+    const emoji = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', pageTitle: '😀'.repeat(64) }))
+    expect(emoji.statusCode).toBe(200)
+    const before = await stack.upstreamLinkCalls()
+    const del = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', pageTitle: 'Sale\u007f' }))
+    expect(del.statusCode).toBe(400)
+    expect(del.json().error).toMatchObject({ field: 'pageTitle' })
+    expect(await stack.upstreamLinkCalls()).toBe(before)
     const permanent = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', isPermanent: 'yes' }))
     expect(permanent.json().error).toMatchObject({ field: 'isPermanent', rule: 'type' })
     const cq = await stack.app.inject(post('/v1/wechat/shortlink', { path: 'p/a', cq: 'x' }))

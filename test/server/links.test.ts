@@ -114,11 +114,16 @@ describe('validateLinkRequest', () => {
     expect(refuse({ cq: 'a b' })).toMatch(/cq may only use/)
     expect(refuse({ kind: 'shortlink', cq: 'x' })).toMatch(/Short Link/)
     expect(refuse({ kind: 'shortlink', query: 'a'.repeat(1020) })).toMatch(/page_url allows 1024/)
+    // DEL is a control character too: WeChat would answer 40225, after the call is spent.
+    expect(refuse({ kind: 'shortlink', pageTitle: 'Sale\u007f' })).toMatch(/pageTitle must be plain text/)
+    expect(refuse({ kind: 'shortlink', pageTitle: '😀'.repeat(65) })).toMatch(/at most 64 characters/)
   })
   it('accepts the edges', () => {
     expect(() =>
       validateLinkRequest({ kind: 'urllink', path: 'pages/a/a', query: "!#$&'()*+,/:;=?@-._~%".padEnd(1024, 'a'), expireDays: 30, cq: 'x'.repeat(256) }),
     ).not.toThrow()
+    // 64 characters, counted as the HTTP schema counts them: an emoji is one, not two UTF-16 units.
+    expect(() => validateLinkRequest({ kind: 'shortlink', path: 'pages/a/a', pageTitle: '😀'.repeat(64) })).not.toThrow()
   })
 })
 
