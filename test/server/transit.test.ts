@@ -64,6 +64,15 @@ describe('transit page (HTTP)', () => {
     expect(badCq.statusCode).toBe(400)
   })
 
+  it('answers HEAD (a link preview, an SMS scanner) without minting', async () => {
+    const before = await stack.upstreamLinkCalls()
+    const res = await stack.app.inject({ ...go('path=pages/goods/head-check', ANDROID_UA), method: 'HEAD' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(res.body).toBe('')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
   it('on a desktop says to open it on a phone and mints nothing', async () => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject(go('path=pages/index/index', DESKTOP_UA))

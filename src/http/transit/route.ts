@@ -97,9 +97,15 @@ async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, o
 }
 
 export async function transitRoutes(app: FastifyInstance, options: TransitOptions): Promise<void> {
+  // Link previews and SMS scanners send HEAD: the page is there, but nothing is minted for them (fastify would
+  // answer HEAD by running the GET handler, spending quota on every scan).
+  app.head('/go/wechat', async (_request, reply) =>
+    reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(),
+  )
   app.get<{ Querystring: TransitQuery }>(
     '/go/wechat',
     {
+      exposeHeadRoute: false,
       schema: { querystring: transitQuerySchema },
       config: {
         rateLimit: {
