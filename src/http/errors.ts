@@ -183,6 +183,14 @@ export function registerErrorHandling(app: FastifyInstance, sandbox: boolean): v
     reply.code(view.status).headers(view.headers).send({ ...view.body, sandbox })
   })
   app.setNotFoundHandler((request, reply) => {
+    // A preflight @fastify/cors let through: its origin is not allowed (an allowed one is answered 204 on any path).
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+      const origin = String(request.headers.origin).slice(0, 200)
+      return reply.code(403).send({
+        error: { code: 'origin-not-allowed', message: `Origin ${origin} is not in NAVI_ALLOWED_ORIGINS; add it there to call this service from that page.` },
+        sandbox,
+      })
+    }
     reply.code(404).send({
       error: { code: 'not-found', message: `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}; see docs/link-service.md.` },
       sandbox,

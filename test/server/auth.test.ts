@@ -123,6 +123,9 @@ describe('callers', () => {
         headers: { origin, 'access-control-request-method': 'POST' },
       })
       expect(deniedPreflight.headers['access-control-allow-origin']).toBeUndefined()
+      // Said as what it is, for the developer reading the network panel: not "no such route".
+      expect(deniedPreflight.statusCode).toBe(403)
+      expect(deniedPreflight.json().error).toMatchObject({ code: 'origin-not-allowed', message: `Origin ${origin} is not in NAVI_ALLOWED_ORIGINS; add it there to call this service from that page.` })
     }
     // A key caller (no Origin) gets no CORS headers either: it is not a browser.
     expect((await stack.app.inject(scheme(AUTH))).headers['access-control-allow-origin']).toBeUndefined()
