@@ -139,12 +139,12 @@ describe('startServer() with NAVI_REDIS_URL', () => {
   })
 })
 
-function runCli(env: Record<string, string>): {
+function runCli(env: Record<string, string>, args: string[] = []): {
   output: () => string
   exited: Promise<number | null>
   kill: (signal: NodeJS.Signals) => void
 } {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'navi-link-service.js')], {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'navi-link-service.js'), ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -160,6 +160,18 @@ function runCli(env: Record<string, string>): {
 }
 
 describe('the navi-link-service command', () => {
+  it('--help prints how it is configured and exits 0 without starting; an unknown argument exits 2', async () => {
+    const help = runCli({ PORT: '0' }, ['--help'])
+    expect(await help.exited).toBe(0)
+    expect(help.output()).toMatch(/configured by environment variables/)
+    expect(help.output()).toMatch(/WECHAT_APPID, WECHAT_SECRET/)
+    expect(help.output()).not.toMatch(/listening/)
+    const unknown = runCli({ PORT: '0' }, ['--port', '9000'])
+    expect(await unknown.exited).toBe(2)
+    expect(unknown.output()).toMatch(/^navi-link-service: unknown argument --port; it is configured by environment variables\./)
+    expect(unknown.output()).not.toMatch(/listening/)
+  })
+
   it('starts in sandbox, serves, and shuts down cleanly on SIGTERM', async () => {
     const cli = runCli({ PORT: '0' })
     await expect.poll(() => /link service listening/.test(cli.output()), { timeout: 20_000, interval: 100 }).toBe(true)
