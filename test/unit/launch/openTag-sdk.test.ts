@@ -13,8 +13,9 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { compileScript, parse } from '@vue/compiler-sfc'
 import { transform } from 'esbuild'
+import * as uniApp from '@dcloudio/uni-app'
 import * as vue from 'vue'
-import { createApp, h } from 'vue'
+import { createApp, defineComponent, getCurrentInstance, h } from 'vue'
 import type { Component } from 'vue'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as errorsModule from '../../../uni_modules/navi-kit/errors'
@@ -250,6 +251,7 @@ async function compileComponent(): Promise<Component> {
   const { code } = await transform(script.content, { loader: 'ts', format: 'cjs' })
   const modules: Record<string, unknown> = {
     vue,
+    '@dcloudio/uni-app': uniApp,
     '../../errors': errorsModule,
     '../../launch': launchModule,
     '../../platform': platformModule,
@@ -294,6 +296,45 @@ describe('<navi-launch-weapp> in the WeChat browser', () => {
     await configured(3)
     bridge.answer('config:invalid signature')
     expect(errors).toHaveLength(1)
+    host.remove()
+  })
+
+  it('signs its page again when the page shows again at its own URL without a popstate (switchTab back, history mode)', async () => {
+    const page = inWechat('https://m.shop.test/tab/home')
+    const component = await compileComponent()
+    // A page as uni-h5 makes one: its instance is the $pageInstance its components inherit, whose onShow hooks
+    // (the components' onShow included) uni-h5 calls each time the page shows.
+    let pageInstance: { onShow?: (() => void)[] } | undefined
+    const Page = defineComponent({
+      setup() {
+        const instance = getCurrentInstance() as unknown as { $pageInstance: unknown }
+        instance.$pageInstance = pageInstance = instance as never
+        return () => h(component, { username: 'gh_c047d654ee27', path: 'pages/a/a', linkService: SVC }, () => h('div', '打开小程序'))
+      },
+    })
+    const showPage = () => pageInstance?.onShow?.forEach((hook) => hook())
+    const host = document.createElement('div')
+    document.body.append(host)
+    const app = createApp(Page)
+    app.mount(host)
+    await configured(1)
+    bridge.answer('config:ok')
+    showPage() // its first show: the URL configured already, nothing signed again
+    // Another page's tag configures its own URL (history mode: no hash), then switchTab comes back by replaceState.
+    page.location.href = 'https://m.shop.test/pages/other'
+    await configureOpenTag(SVC, loadSdk)
+    await configured(2)
+    bridge.answer('config:ok')
+    page.location.href = 'https://m.shop.test/tab/home'
+    showPage()
+    await configured(3)
+    bridge.answer('config:ok')
+    expect(page.service.calls.map((call) => call.url)).toEqual([
+      `${SVC}/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Ftab%2Fhome`,
+      `${SVC}/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Fpages%2Fother`,
+      `${SVC}/v1/wechat/jssdk-config?url=https%3A%2F%2Fm.shop.test%2Ftab%2Fhome`,
+    ])
+    app.unmount()
     host.remove()
   })
 })
