@@ -95,7 +95,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       })
     }
 
-    const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger, rateLimitRedis })
+    const app = await buildApp({ service, http: config.http, sandbox: config.sandbox, logger, rateLimitRedis, redisPrefix: config.service.redisPrefix })
     cleanups.push(() => app.close())
 
     const address = await app.listen({ port: options.port ?? config.http.port, host: options.host ?? config.http.host })

@@ -30,6 +30,8 @@ export interface BuildAppOptions {
   logger: FastifyBaseLogger
   /** ioredis-compatible client: rate limits shared by every instance. Absent: per process. */
   rateLimitRedis?: unknown
+  /** The service's Redis key prefix (default 'navi:'); the rate-limit keys go under it, with the AppID. */
+  redisPrefix?: string
 }
 
 export const BODY_LIMIT_BYTES = 8 * 1024
@@ -122,7 +124,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(rateLimit, {
     global: false,
     redis: options.rateLimitRedis,
-    nameSpace: 'navi:ratelimit:',
+    // Per mini program and per prefix, as every other key: link services sharing a Redis (another mini program, a
+    // sandbox) do not share a page's budget.
+    nameSpace: `${options.redisPrefix ?? 'navi:'}ratelimit:${service.appId}:`,
     // Keep serving when the shared store is briefly unreachable: the core still guards upstream quota.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

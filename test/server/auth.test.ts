@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { startEmulator } from '../../src/emulator'
 import { createKeyCheck } from '../../src/http/auth'
+import { startServer } from '../../src/server'
 import { ALLOWED_ORIGIN, ANDROID_UA, API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 const scheme = (headers: Record<string, string>, body: object = { path: 'pages/index/index' }) => ({
@@ -241,6 +243,33 @@ describe('rate limit shared through Redis (many instances)', () => {
     } finally {
       await a.close()
       await b.close()
+    }
+  })
+
+  it("a link service for another mini program on the same Redis keeps its own budget for the page", async () => {
+    const origin = `https://two-apps-${Date.now()}.example.com`
+    const env = { NAVI_REDIS_URL: inject('redisUrl'), NAVI_ALLOWED_ORIGINS: origin, NAVI_RATE_LIMIT_MAX: '2' }
+    const other = { appId: 'wxother00000000001', secret: 'other-secret' }
+    const otherWechat = await startEmulator({ apps: [other] })
+    const shop = await startStack(env, { sandbox: false })
+    const blog = await startServer({
+      env: { ...env, WECHAT_APPID: other.appId, WECHAT_SECRET: other.secret, WECHAT_API_BASE: otherWechat.url },
+      port: 0,
+      host: '127.0.0.1',
+      logStream: { write: () => {} },
+    })
+    try {
+      const statuses = async (app: Stack['app']) => {
+        const answered: number[] = []
+        for (let i = 0; i < 3; i++) answered.push((await app.inject(scheme({ origin }))).statusCode)
+        return answered
+      }
+      expect(await statuses(shop.app)).toEqual([200, 200, 429])
+      expect(await statuses(blog.app)).toEqual([200, 200, 429])
+    } finally {
+      await shop.close()
+      await blog.close()
+      await otherWechat.close()
     }
   })
 })
