@@ -44,8 +44,9 @@ export const mintPath = (kind: MintKind): string => `/v1/wechat/${kind}`
 
 /** A validated scheme / URL Link body as the core's request; 403 for a path off the allow-list. */
 export function linkRequestFrom(kind: MintKind, body: LinkBody, allowedPaths: readonly string[] | null): LinkRequest {
-  assertPathAllowed(body.path, allowedPaths)
-  const linkRequest: LinkRequest = { kind, path: body.path }
+  // No path: the home page, as WeChat has it.
+  const linkRequest: LinkRequest = { kind, path: body.path ?? '' }
+  assertPathAllowed(linkRequest.path, allowedPaths)
   if (body.appId !== undefined) linkRequest.appId = body.appId
   if (body.query !== undefined) linkRequest.query = body.query
   if (body.envVersion !== undefined) linkRequest.envVersion = body.envVersion

@@ -28,9 +28,9 @@ const cq = { type: 'string', maxLength: CQ_MAX, pattern: QUERY_PATTERN } as cons
 const envVersion = { type: 'string', enum: ['release', 'trial', 'develop'] } as const
 const expireDays = { type: 'integer', minimum: 1, maximum: 30 } as const
 
+// No path: WeChat opens the mini program's home page ("path为空时会跳转小程序主页"); a Short Link needs one.
 export const linkBodySchema = {
   type: 'object',
-  required: ['path'],
   additionalProperties: false,
   properties: { appId, path, query, envVersion, expireDays, cq },
 } as const
@@ -59,7 +59,6 @@ export const jssdkQuerySchema = {
 /** The transit page ignores unknown parameters: marketing tools append their own (utm_…). */
 export const transitQuerySchema = {
   type: 'object',
-  required: ['path'],
   properties: { appid: appId, path, query, env: envVersion, cq },
 } as const
 
@@ -115,7 +114,8 @@ export const jssdkResponseSchema = {
 
 export interface LinkBody {
   appId?: string
-  path: string
+  /** Absent: the home page. */
+  path?: string
   query?: string
   envVersion?: 'release' | 'trial' | 'develop'
   expireDays?: number
@@ -133,7 +133,8 @@ export interface ShortLinkBody {
 export interface TransitQuery {
   /** The mini program the page opens, as in WeChat's own URLs; refused unless it is the service's. */
   appid?: string
-  path: string
+  /** Absent: the home page. */
+  path?: string
   query?: string
   env?: 'release' | 'trial' | 'develop'
   /** Per-user data: appended to the cached scheme / URL Link, or joined to the open tag's query as `cq=…`. */

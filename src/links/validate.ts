@@ -36,7 +36,9 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
   if (appId !== undefined && (typeof appId !== 'string' || !WECHAT_APPID.test(appId))) {
     throw invalid('appId must be a WeChat mini program AppID: wx and 16 letters or digits.')
   }
-  if (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > 256) {
+  // An empty path opens the home page (a URL Scheme's or URL Link's, not a Short Link's).
+  const home = path === '' && kind !== 'shortlink'
+  if (!home && (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > 256)) {
     const hint = typeof path === 'string' && path.startsWith('/') ? " (drop the leading '/')" : ''
     const query = typeof path === 'string' && path.includes('?') ? ' (pass the query separately)' : ''
     throw invalid(`path must be a mini-program page path like pages/index/index${hint}${query}.`)

@@ -98,6 +98,18 @@ describe('callers', () => {
     },
   )
 
+  it('opens the home page for a body without path, whatever NAVI_ALLOWED_PATHS lists; a Short Link still needs a path', async () => {
+    for (const url of ['/v1/wechat/scheme', '/v1/wechat/urllink']) {
+      const res = await stack.app.inject({ method: 'POST', url, headers: AUTH, payload: { query: 'from=sms' } })
+      expect(res.statusCode).toBe(200)
+      // WeChat opens the home page for an empty path ("path为空时会跳转小程序主页").
+      expect(stack.emulator?.control.lookupLink(res.json().url)).toMatchObject({ path: '', query: 'from=sms' })
+    }
+    const short = await stack.app.inject({ method: 'POST', url: '/v1/wechat/shortlink', headers: AUTH, payload: {} })
+    expect(short.statusCode).toBe(400)
+    expect(short.json().error).toMatchObject({ field: 'path', rule: 'required' })
+  })
+
   it('allows listed paths and folder wildcards', async () => {
     expect((await stack.app.inject(scheme(AUTH, { path: 'pages/goods/detail' }))).statusCode).toBe(200)
     expect((await stack.app.inject({ method: 'POST', url: '/v1/wechat/urllink', headers: AUTH, payload: { path: 'pages/goods/list' } })).statusCode).toBe(200)

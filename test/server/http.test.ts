@@ -19,7 +19,6 @@ describe('request validation (before any upstream call)', () => {
   afterAll(() => stack.close())
 
   const cases: Array<[string, unknown, string, string, RegExp]> = [
-    ['path missing', {}, 'path', 'required', /path is required/],
     ['leading slash', { path: '/pages/a/a' }, 'path', 'no-leading-slash', /must not start with '\/'/],
     ['query in path', { path: 'pages/a/a?x=1' }, 'path', 'no-query', /must not contain '\?'/],
     ['odd path chars', { path: 'pages/a a' }, 'path', 'page-path-chars', /only letters, digits/],
@@ -30,6 +29,7 @@ describe('request validation (before any upstream call)', () => {
     ['an empty segment', { path: 'pages//a' }, 'path', 'path-segments', /'\.', '\.\.' or empty/],
     ['a trailing slash', { path: 'pages/a/' }, 'path', 'path-segments', /'\.', '\.\.' or empty/],
     ['path not a string', { path: 42 }, 'path', 'type', /path must be a string/],
+    ['an empty path (leave it out for the home page)', { path: '' }, 'path', 'path-segments', /'\.', '\.\.' or empty/],
     ['query charset', { path: 'p/a', query: 'a=中文' }, 'query', 'wechat-charset', /"中" is not allowed/],
     ['query space', { path: 'p/a', query: 'a b' }, 'query', 'wechat-charset', /" " is not allowed/],
     ['query too long', { path: 'p/a', query: 'a'.repeat(1025) }, 'query', 'max-length', /at most 1024/],

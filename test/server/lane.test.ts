@@ -97,11 +97,12 @@ beforeAll(async () => {
   stack = await startStack({
     NAVI_LOG_LEVEL: 'warn',
     NAVI_ALLOWED_PATHS: 'pages/index/index,pages/shop/*',
-    NAVI_DAILY_QUOTA: '4',
+    NAVI_DAILY_QUOTA: '5',
   })
   base = await stack.listen()
   // Warm the links the cases below read, so both ways answer from the cache.
   for (const url of ['/v1/wechat/scheme', '/v1/wechat/urllink']) await throughFastify({ url, body: '{"path":"pages/index/index"}' })
+  await throughFastify({ url: '/v1/wechat/scheme', body: '{}' })
   await throughFastify({ url: '/v1/wechat/scheme', body: '{"path":"pages/shop/list","query":"a=1&b=%E4%B8%AD","envVersion":"trial","expireDays":7}' })
 })
 
@@ -120,7 +121,8 @@ describe('the mint lane answers exactly as fastify does', () => {
     ['JSON null', { url: '/v1/wechat/scheme', body: 'null' }],
     ['a JSON string', { url: '/v1/wechat/scheme', body: '"pages/index/index"' }],
     ['an array', { url: '/v1/wechat/scheme', body: '[]' }],
-    ['no path', { url: '/v1/wechat/scheme', body: '{}' }],
+    ['no path: the home page', { url: '/v1/wechat/scheme', body: '{}' }],
+    ['an empty path', { url: '/v1/wechat/scheme', body: '{"path":""}' }],
     ['a number for path', { url: '/v1/wechat/scheme', body: '{"path":5}' }],
     ['a leading slash', { url: '/v1/wechat/scheme', body: '{"path":"/pages/index/index"}' }],
     ['a query in the path', { url: '/v1/wechat/scheme', body: '{"path":"pages/index/index?a=1"}' }],
@@ -148,7 +150,7 @@ describe('the mint lane answers exactly as fastify does', () => {
   })
 
   it('quota spent: the same 503 quota-exhausted with Retry-After', async () => {
-    // NAVI_DAILY_QUOTA is 4 and the warm-up minted 3: one fresh link spends the last, the next finds none.
+    // NAVI_DAILY_QUOTA is 5 and the warm-up minted 4: one fresh link spends the last, the next finds none.
     await throughFastify({ url: '/v1/wechat/scheme', body: '{"path":"pages/shop/a"}' })
     const { lane, fastify, byLane } = await bothWays({ url: '/v1/wechat/scheme', body: '{"path":"pages/shop/b"}' })
     expect(byLane).toBe(true)

@@ -73,6 +73,20 @@ describe('transit page (HTTP)', () => {
     expect(await stack.upstreamLinkCalls()).toBe(before)
   })
 
+  it('without a path opens the home page: a scheme on a phone, a URL Link inside WeChat (the open tag wants a page)', async () => {
+    const phone = await stack.app.inject(go('query=from%3Dsms', ANDROID_UA))
+    expect(phone.statusCode).toBe(200)
+    const scheme = /id="navi-open" href="([^"]+)"/.exec(phone.body)?.[1] ?? ''
+    expect(scheme).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+$/)
+    expect(stack.emulator?.control.lookupLink(scheme)).toMatchObject({ kind: 'scheme', path: '', query: 'from=sms' })
+    const wechat = await stack.app.inject(go('query=from%3Dsms', WECHAT_UA))
+    expect(wechat.statusCode).toBe(200)
+    expect(wechat.body).not.toContain('wx-open-launch-weapp')
+    const link = /id="navi-open" href="([^"]+)"/.exec(wechat.body)?.[1] ?? ''
+    expect(link).toMatch(/^https:\/\//)
+    expect(stack.emulator?.control.lookupLink(link)).toMatchObject({ kind: 'urllink', path: '' })
+  })
+
   it('on a desktop says to open it on a phone and mints nothing', async () => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject(go('path=pages/index/index', DESKTOP_UA))
@@ -110,7 +124,6 @@ describe('transit page (HTTP)', () => {
     ['a javascript: path', 'path=javascript:alert(1)', 'path'],
     ['</script> in the query', 'path=pages/index/index&query=%3C%2Fscript%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'query'],
     ['a bad env', 'path=pages/index/index&env=%22%3E%3Csvg%20onload%3Dalert(1)%3E', 'env'],
-    ['no path', 'query=a%3D1', 'path'],
   ])('refuses %s with an escaped HTML error page', async (_name, query, field) => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject(go(query, ANDROID_UA))

@@ -64,14 +64,15 @@ function openTagPath(path: string, query: string | undefined, cq: string | undef
 }
 
 async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
-  const { appid, path, query, env, cq } = request.query
+  const { appid, path = '', query, env, cq } = request.query
   // Checked before the open tag too, which opens the service's own mini program (WECHAT_ORIGINAL_ID).
   if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid, options.sandbox)
   const client = classifyUserAgent(request.headers['user-agent'])
   if (client === 'desktop') return { kind: 'desktop' }
 
   if (client === 'wechat') {
-    if (options.originalId) {
+    // The open tag wants a page ('….html'); the home page goes by URL Link, which opens it for an empty path.
+    if (options.originalId && path) {
       try {
         const config = await options.service.jssdkConfig(pageUrl(request, options.publicUrl))
         return {
@@ -124,7 +125,7 @@ export async function transitRoutes(app: FastifyInstance, options: TransitOption
       },
     },
     async (request, reply) => {
-      if (!isPathAllowed(request.query.path, options.allowedPaths)) {
+      if (!isPathAllowed(request.query.path ?? '', options.allowedPaths)) {
         return sendPage(
           reply,
           403,

@@ -346,18 +346,28 @@ describe('openMiniProgram on H5: links from the link service', () => {
     }
   })
 
-  it('without target.path: invalid naming path and its rule, before any request (the service would answer 400)', async () => {
-    for (const userAgent of [IPHONE, ANDROID]) {
-      const browser = inBrowser(userAgent)
-      for (const linkKind of ['scheme', 'urllink'] as const) {
-        const outcome = start(openMiniProgram({ appId: minted.appId }, { linkService, linkKind }))
-        await flush()
-        expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'invalid', message: expect.stringMatching(/^path is required/) })
-      }
-      expect(browser.service.calls).toEqual([])
-      expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
-      restore()
-    }
+  it("without target.path opens the mini program's home page: no path in the request, nor in the transit page's URL", async () => {
+    const iphone = inBrowser(IPHONE)
+    iphone.hidden = true
+    const opening = start(openMiniProgram({ appId: minted.appId, query: { from: 'h5' } }, { linkService }))
+    await iphone.clock.advance(250)
+    expect(opening.result).toMatchObject({ via: 'url-scheme' })
+    expect(iphone.service.calls.map((call) => call.body)).toEqual([{ appId: minted.appId, query: 'from=h5' }])
+    restore()
+    const android = inBrowser(ANDROID)
+    await expect(openMiniProgram({ appId: minted.appId }, { linkService })).resolves.toEqual({
+      via: 'transit-page',
+      url: `${linkService}/go/wechat?appid=${minted.appId}`,
+    })
+    expect(android.service.calls).toEqual([])
+  })
+
+  it('a declared plaintext page still needs its path: the plaintext scheme has no home page', async () => {
+    const browser = inBrowser(IPHONE)
+    const outcome = start(openMiniProgram({ appId: minted.appId, plaintext: true }, { linkService }))
+    await flush()
+    expect(outcome.error).toMatchObject({ name: 'LaunchError', code: 'invalid', message: 'path is required' })
+    expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
   })
 
   it('without a link service and without plaintext: invalid, saying what to pass', async () => {

@@ -26,13 +26,12 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
     return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '', query: query || undefined }) }
   }
   if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
-  // The service answers 400 to an empty path: say so here, before any request.
-  if (!target.path) throw invalid('path', 'is required (the link service mints links to a page)')
   // Undefined fields are left out of the JSON body, the transit page's URL and the cache key alike.
   // The appId goes along: a service minting for another mini program refuses (app-mismatch) rather than open the wrong one.
   const request: LinkRequest = {
     appId: checkWeixinAppId(target.appId),
-    path: normalizePagePath(target.path),
+    // None: the home page, which WeChat opens for an empty path.
+    path: target.path ? normalizePagePath(target.path) : undefined,
     query: (target.query !== undefined && formatWeixinQuery(target.query, 1024)) || undefined,
     envVersion: checkEnvVersion(target.envVersion),
     cq: cq || undefined,

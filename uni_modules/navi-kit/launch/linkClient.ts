@@ -13,8 +13,8 @@ import { seam, type RequestFn } from '../platform'
 export interface LinkRequest {
   /** The WeChat mini program to open: the service refuses any but its own (WECHAT_APPID). */
   appId?: string
-  /** Page path, no leading '/', no query. */
-  path: string
+  /** Page path, no leading '/', no query; none: the mini program's home page. */
+  path?: string
   /** Query string within WeChat's character set. */
   query?: string
   envVersion?: EnvVersion
