@@ -174,6 +174,10 @@ describe('appendCustomQuery (cq)', () => {
     invalid(() => appendCustomQuery('https://wxaurl.cn/T', 'name=张三'), /cq/)
   })
 
+  it('names cq when its text is cut inside an emoji', () => {
+    invalid(() => appendCustomQuery('https://wxaurl.cn/T', { name: '😀😀'.slice(0, 3) }), /^cq holds half an emoji/)
+  })
+
   it('adds no cq when there is no per-user data', () => {
     expect(appendCustomQuery('weixin://dl/business/?t=TICKET123', {})).toBe('weixin://dl/business/?t=TICKET123')
     expect(appendCustomQuery('https://wxaurl.cn/T', { uid: undefined })).toBe('https://wxaurl.cn/T')

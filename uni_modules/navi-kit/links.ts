@@ -61,12 +61,12 @@ export const invalid = (field: string, rule: string): LaunchError => new LaunchE
 /** The members of an object query that are there: an undefined one is left out, as JSON.stringify and the router leave it. */
 const presentKeys = (query: Record<string, unknown>): string[] => Object.keys(query).filter((key) => query[key] !== undefined)
 
-/** An object as `k=v&…` with each key and value percent-encoded; a string as it is. */
-export function serializeQuery(query: LinkQuery): string {
+/** An object as `k=v&…` with each key and value percent-encoded; a string as it is. `field` names it in errors. */
+export function serializeQuery(query: LinkQuery, field = 'query'): string {
   return typeof query === 'string'
     ? query
     : presentKeys(query)
-        .map((key) => `${encode(key)}=${encode(String(query[key]))}`)
+        .map((key) => `${encode(key, field)}=${encode(String(query[key]), field)}`)
         .join('&')
 }
 
@@ -76,7 +76,7 @@ export function serializeQuery(query: LinkQuery): string {
  * within WeChat's character set. Either way at most `limit` characters.
  */
 export function formatWeixinQuery(query: LinkQuery, limit: number, field = 'query'): string {
-  const text = serializeQuery(query)
+  const text = serializeQuery(query, field)
   if (!WEIXIN_QUERY.test(text)) throw invalid(field, `may contain only ${WEIXIN_CHARS} (or pass an object)`)
   if (text.length > limit) throw invalid(field, `is ${text.length} long, max ${limit}`)
   return text
