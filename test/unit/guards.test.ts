@@ -79,14 +79,24 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(h.calls).toEqual([])
   })
 
-  it('a guard that throws aborts with its message', async () => {
+  it('a guard that throws aborts with its message and the error as cause, and says so on the console', async () => {
     h = harness(platform)
+    const thrown = new Error('no session')
     h.router.beforeEach(() => {
-      throw new Error('no session')
+      throw thrown
     })
-    const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
-    expect(error).toMatchObject({ code: 'aborted' })
-    expect((error as Error).message).toContain('no session')
+    const logged: unknown[][] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args))
+    try {
+      const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
+      expect(error).toMatchObject({ code: 'aborted', cause: thrown })
+      expect((error as Error).message).toContain('no session')
+      // A caller that takes aborted as "a guard said no" still leaves the bug visible.
+      expect(logged).toEqual([['navi-kit: a beforeEach guard threw', thrown]])
+      expect(h.calls).toEqual([])
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('a redirect to a page that does not exist rejects not-found, and afterEach hears it', async () => {

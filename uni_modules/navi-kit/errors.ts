@@ -27,6 +27,8 @@ export interface NavigationErrorDetails {
   from?: unknown
   /** uni's `errMsg`, for `platform` failures. */
   errMsg?: string
+  /** What a guard threw, for `aborted` failures it caused. */
+  cause?: unknown
 }
 
 export class NavigationError extends Error {
@@ -36,6 +38,7 @@ export class NavigationError extends Error {
   declare readonly to?: unknown
   declare readonly from?: unknown
   declare readonly errMsg?: string
+  declare readonly cause?: unknown
 
   constructor(code: NavigationErrorCode, message: string, details?: NavigationErrorDetails) {
     super(message)

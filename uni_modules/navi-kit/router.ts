@@ -334,7 +334,10 @@ export function createRouter(options: RouterOptions): Router {
       if (turn === uniCalls) currentRoute.value = to
       return to
     } catch (error) {
-      throw (failure = error instanceof NavigationError ? error : fail('aborted', 'a beforeEach guard threw: ' + error))
+      if (error instanceof NavigationError) throw (failure = error)
+      // A bug in a guard, not its "no": said on the console too, since callers (and a raw uni call) take aborted quietly.
+      console.error('navi-kit: a beforeEach guard threw', error)
+      throw (failure = new NavigationError('aborted', 'a beforeEach guard threw: ' + error, { cause: error }))
     } finally {
       if (!chain) for (const claimed of navigation.keys) inFlight.delete(claimed)
       if (router.pending === to) router.pending = undefined
