@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRouteTable } from '../../uni_modules/navi-kit/routes'
 import type { PagesJson } from '../../uni_modules/navi-kit/types'
 import { allBuilds, readPagesJson } from './pages'
@@ -61,7 +62,8 @@ export function writeRouteTypes(root: string, tables: PagesJson[] = allPageTable
   return true
 }
 
-if (require.main === module) {
-  const root = path.resolve(__dirname, '..', '..')
+// Run as a command (`npx tsx src/build/generate-routes.ts`), not imported: in an app of either module type.
+if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+  const root = fileURLToPath(new URL('../..', import.meta.url))
   console.log(writeRouteTypes(root) ? `wrote ${ROUTE_TYPES_FILE}` : `${ROUTE_TYPES_FILE} is up to date`)
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import type { PageEntry, PagesJson } from '../../uni_modules/navi-kit/types'
@@ -44,9 +45,10 @@ export const currentBuild = (): BuildContext => ({
  * stays untouched.
  */
 function preprocessFor(build: BuildContext, code: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // uni-cli-shared is CommonJS with no exports map for these files: required, from an app of either module type
+  // ("type": "module" has no `require` of its own; Vite's config bundler and tsx both give import.meta.url).
+  const require = createRequire(import.meta.url)
   const { preprocess } = require('@dcloudio/uni-cli-shared/lib/preprocess') as { preprocess: Preprocess }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { initScopedPreContext } = require('@dcloudio/uni-cli-shared/dist/preprocess/context') as {
     initScopedPreContext: ScopedContext
   }

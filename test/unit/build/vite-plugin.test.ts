@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -176,6 +177,53 @@ describe('naviKit() on a dev server', () => {
       expect(await served()).toContain('pages/new/new')
     } finally {
       await server.close()
+      fs.rmSync(app, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('src/build copied into an app, as the readme says', () => {
+  /** An app of `type` with src/build copied to tools/build and the plugin beside it; node_modules shared. */
+  function appWith(type: 'module' | 'commonjs'): string {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), `navi-kit-${type}-`))
+    const repo = path.resolve(__dirname, '../../..')
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }))
+    fs.cpSync(path.join(repo, 'src/build'), path.join(app, 'tools/build'), { recursive: true })
+    fs.cpSync(path.join(repo, 'uni_modules/navi-kit'), path.join(app, 'uni_modules/navi-kit'), { recursive: true })
+    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(app, 'node_modules'), 'dir')
+    fs.writeFileSync(path.join(app, 'pages.json'), '{ "pages": [ { "path": "pages/home/home" }, /* #ifdef H5 */ { "path": "pages/web/web" } /* #endif */ ] }')
+    fs.writeFileSync(path.join(app, 'vite.config.ts'), "import { naviKit } from './tools/build/vite-plugin'\nexport default { plugins: [naviKit()] }\n")
+    return app
+  }
+
+  it.each(['module', 'commonjs'] as const)('loads in vite.config.ts of a "type": "%s" app and writes the route types there', async (type) => {
+    const app = appWith(type)
+    try {
+      const { loadConfigFromFile } = await import('vite')
+      const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, path.join(app, 'vite.config.ts'), app, 'silent')
+      const plugin = (loaded?.config.plugins ?? []).flat().find((candidate) => (candidate as { name?: string })?.name === 'navi-kit') as unknown as {
+        configResolved(config: { root: string }): void
+        buildStart(this: { addWatchFile(file: string): void }): void
+      }
+      plugin.configResolved({ root: app })
+      plugin.buildStart.call({ addWatchFile: () => {} })
+      const types = fs.readFileSync(path.join(app, 'navi-routes.d.ts'), 'utf8')
+      expect(types).toContain('"home": "/pages/home/home"')
+      expect(types).toContain('"web": "/pages/web/web"')
+    } finally {
+      fs.rmSync(app, { recursive: true, force: true })
+    }
+  })
+
+  it.each(['module', 'commonjs'] as const)('regenerates the route types from the command line in a "type": "%s" app', (type) => {
+    const app = appWith(type)
+    try {
+      const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx')
+      const run = spawnSync(tsx, ['tools/build/generate-routes.ts'], { cwd: app, encoding: 'utf8' })
+      expect(run.stderr).toBe('')
+      expect(run.stdout.trim()).toBe('wrote navi-routes.d.ts')
+      expect(fs.readFileSync(path.join(app, 'navi-routes.d.ts'), 'utf8')).toContain('"home": "/pages/home/home"')
+    } finally {
       fs.rmSync(app, { recursive: true, force: true })
     }
   })
