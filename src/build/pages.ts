@@ -102,11 +102,13 @@ export function readPagesJson(root: string, build: BuildContext | string = curre
 /**
  * Every build the app can make: each uni platform, and each custom platform
  * the app declares in package.json (`uni-app.scripts.<name>.env.UNI_PLATFORM`
- * plus its `define`).
+ * plus its `define`). `root` holds pages.json; in the CLI layout that is
+ * `<project>/src`, with package.json one level up.
  */
 export function allBuilds(root: string): BuildContext[] {
   const builds: BuildContext[] = UNI_PLATFORMS.map((platform) => ({ platform }))
-  const file = path.join(root, 'package.json')
+  const here = path.join(root, 'package.json')
+  const file = !fs.existsSync(here) && path.basename(root) === 'src' ? path.join(root, '..', 'package.json') : here
   if (!fs.existsSync(file)) return builds
   type Scripts = Record<string, { env?: { UNI_PLATFORM?: string }; define?: Record<string, boolean> }>
   const scripts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { 'uni-app'?: { scripts?: Scripts } })['uni-app']?.scripts ?? {}

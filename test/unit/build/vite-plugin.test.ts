@@ -87,6 +87,23 @@ describe('readPagesJson', () => {
     fs.rmSync(custom, { recursive: true })
   })
 
+  it("finds the custom platforms in the CLI layout too, where pages.json is in src/ and package.json beside src/", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-cli-'))
+    const src = path.join(project, 'src')
+    fs.mkdirSync(src)
+    fs.writeFileSync(path.join(src, 'pages.json'), '{ "pages": [ { "path": "pages/a/a" },\n// #ifdef MP-DINGTALK\n{ "path": "pages/ding/ding" },\n// #endif\n] }')
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ 'uni-app': { scripts: { 'mp-dingtalk': { env: { UNI_PLATFORM: 'mp-alipay' }, define: { 'MP-DINGTALK': true } } } } }),
+    )
+    try {
+      expect(allBuilds(src)).toContainEqual({ platform: 'mp-alipay', define: { 'MP-DINGTALK': true } })
+      expect(routeTypes(allPageTables(src))).toContain('"ding": "/pages/ding/ding"')
+    } finally {
+      fs.rmSync(project, { recursive: true })
+    }
+  })
+
   it('reads a pages.json saved with a UTF-8 BOM, as uni does', () => {
     const bom = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-bom-'))
     fs.writeFileSync(path.join(bom, 'pages.json'), '\ufeff{ "pages": [ { "path": "pages/a/a" } ] }')
