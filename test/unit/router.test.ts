@@ -219,6 +219,23 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
   })
 
+  it('back() started while a push is still on its way: currentRoute ends on the page the app shows', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/user/profile')
+    const outcomes = await Promise.allSettled([h.router.push('/pages/detail/detail'), h.router.back()])
+    await h.sim.settle()
+    if (platform === 'h5') {
+      // uni-h5: the push still loads its page's code, and back() supersedes it.
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled'])
+      expect(topPath(h.sim)).toBe('/pages/home/home')
+    } else {
+      // WeChat: the push lands first and back() closes it, so the page shown is profile, not the one below at the tap.
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
+      expect(topPath(h.sim)).toBe('/pages/user/profile')
+    }
+    expect(h.router.currentRoute.value.path).toBe(topPath(h.sim))
+  })
+
   it('back() to a page outside pages.json still goes back', async () => {
     h = harness(platform)
     await h.router.push('/pages/detail/detail')

@@ -400,6 +400,13 @@ export function createRouter(options: RouterOptions): Router {
       try {
         await answered
         await popped
+        // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
+        // that was below, and the back closes that one instead.
+        try {
+          target = pageRoute(topPage())
+        } catch {
+          target = undefined
+        }
         // The page's own onShow may have set it already, with the query it was handed: that one stands.
         if (target && currentRoute.value === before) currentRoute.value = target
       } catch (error) {
