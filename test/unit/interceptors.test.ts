@@ -47,6 +47,17 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ id: '1' })
   })
 
+  it('carry out a raw switchTab to a page that is not a tab page as a push, answered as the switchTab it was', async () => {
+    h = harness(platform, { withApp: true })
+    const heard = raw(h, 'switchTab', '/pages/detail/detail')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(heard).toEqual(['success switchTab:ok', 'complete switchTab:ok'])
+  })
+
   it('follow a guard redirect', async () => {
     h = harness(platform, { withApp: true })
     h.router.beforeEach((to) => (to.name === n('settings') ? { name: n('user/profile') } : true))

@@ -149,6 +149,8 @@ describe('buildAlipayScheme and alipayHttpsLink', () => {
     invalid(() => buildAlipayScheme({ appId: 'wx4e1ba651bbe36d01' }), /appId.*16 digits/)
     invalid(() => buildAlipayScheme({ appId: ALIPAY, page: 'pages/a?x=1&y=2' }), /page.*encode/)
     invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { a: 'x&y' } }), /query/)
+    invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { a: 'x=y' } }), /query.*& or =/)
+    invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { 'a=b': 'x' } }), /query.*& or =/)
     invalid(() => alipayHttpsLink('weixin://dl/business/?t=x'), /scheme.*alipays/)
     // Text cut inside an emoji: invalid, not encodeURIComponent's URIError.
     invalid(() => buildAlipayScheme({ appId: ALIPAY, query: { q: 'ab\uD83D' } }), /^query holds half an emoji/)

@@ -105,6 +105,18 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seenOf(top(h)).route.query).toEqual({})
   })
 
+  it('a tab query no page took dies with a reLaunch: a tab page that never calls useRoute(), opened later by the native tab bar, reads none', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    // Plain pages: nothing takes the tab page's query when it shows, so only the reLaunch can drop it.
+    mountPages(h.sim, h.router, { plain: true })
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    await h.router.relaunch('/pages/detail/detail')
+    h.sim.tapTabBar('/pages/mine/mine')
+    await h.sim.settle()
+    expect(h.router.currentRoute.value.path).toBe('/pages/mine/mine')
+    expect(h.router.currentRoute.value.query).toEqual({})
+  })
+
   it('a switchTab that fails leaves no query waiting for the tab page: opened later by the native tab bar, it reads none', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

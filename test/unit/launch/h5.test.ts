@@ -228,6 +228,14 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(browser.clock.pending).toBe(0)
   })
 
+  it('on Android mints a URL Link with linkKind urllink: the transit page is for schemes only', async () => {
+    const browser = inBrowser(ANDROID)
+    const result = await openMiniProgram(minted, { linkService, linkKind: 'urllink' })
+    expect(browser.service.calls.map((call) => call.url)).toEqual([`${linkService}/v1/wechat/urllink`])
+    expect(result).toEqual({ via: 'url-link', url: expect.stringMatching(/^https:\/\/wxaurl\.cn\/T\d+$/) })
+    expect(browser.location.href).toBe(result.url)
+  })
+
   it('on Android opens the service transit page instead of minting here', async () => {
     const browser = inBrowser(ANDROID)
     const result = await openMiniProgram(minted, { linkService, cq: { uid: 'u 1' } })
