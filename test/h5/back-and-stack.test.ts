@@ -29,7 +29,11 @@ describe('back', () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
     await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
     await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.push)
+    // Back on the push page, one page fewer: the detail page is gone, not hidden.
+    await h5.app.tapTo(ROUTES.push, '#push-name', ROUTES.detail)
+    expect(await h5.app.text(ROUTES.detail, '#depth')).toBe('3')
   })
 
   it('a page pushes itself again, and back returns to the first copy', async () => {

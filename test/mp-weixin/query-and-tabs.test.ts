@@ -133,12 +133,6 @@ describe('tab pages', () => {
     expect(mp.depth()).toBe(1)
     expect(mine.json('#query-json')).toEqual({})
   })
-
-  it('has no tab bar to tap on a page that is not a tab page, as in WeChat', async () => {
-    const home = await mp.relaunch('/pages/home/home')
-    await mp.tapTo(home, '#to-push', 'pages/push/push')
-    expect(() => mp.router.tapTabBar('pages/mine/mine')).toThrow(/no tab bar to tap on pages\/push\/push/)
-  })
 })
 
 describe('a query longer than queryLimit', () => {

@@ -114,6 +114,9 @@ describe('validateLinkRequest', () => {
     expect(refuse({ cq: 'a b' })).toMatch(/cq may only use/)
     expect(refuse({ kind: 'shortlink', cq: 'x' })).toMatch(/Short Link/)
     expect(refuse({ kind: 'shortlink', query: 'a'.repeat(1020) })).toMatch(/page_url allows 1024/)
+    // The home page (no path) is a scheme's and a URL Link's, not a Short Link's; a Short Link opens the release only.
+    expect(refuse({ kind: 'shortlink', path: '' })).toMatch(/page path/)
+    expect(refuse({ kind: 'shortlink', envVersion: 'trial' })).toMatch(/release version only/)
     // DEL is a control character too: WeChat would answer 40225, after the call is spent.
     expect(refuse({ kind: 'shortlink', pageTitle: 'Sale\u007f' })).toMatch(/pageTitle must be plain text/)
     expect(refuse({ kind: 'shortlink', pageTitle: '😀'.repeat(65) })).toMatch(/at most 64 characters/)
@@ -146,5 +149,8 @@ describe('plaintext fallback link', () => {
     expect(isPlaintextPath('pages/a/a', ['pages/a/a'])).toBe(true)
     expect(isPlaintextPath('pages/shop/item', ['pages/shop/*'])).toBe(true)
     expect(isPlaintextPath('pages/b/b', ['pages/a/a', 'pages/shop/*'])).toBe(false)
+    // A folder entry covers that folder, not a sibling whose name starts the same.
+    expect(isPlaintextPath('pages/shopx/item', ['pages/shop/*'])).toBe(false)
+    expect(isPlaintextPath('pages/shop', ['pages/shop/*'])).toBe(false)
   })
 })

@@ -78,6 +78,17 @@ describe.each([
     expect(await store.getCount(k)).toBe(3)
   })
 
+  it('keeps a counter for its TTL from its first add: later adds do not extend it', async () => {
+    const store = make()
+    const k = key('count-ttl')
+    await store.addCount(k, 1, 150)
+    await sleep(100)
+    await store.addCount(k, 1, 150)
+    await sleep(100)
+    // 200 ms after it was made: gone, though the last add was 100 ms ago.
+    expect(await store.getCount(k)).toBe(0)
+  })
+
   it('reports itself healthy while reachable', () => {
     expect(make().health()).toBe('ok')
   })

@@ -50,6 +50,20 @@ describe('Throttle', () => {
     expect(throttle.depth).toBe(0)
   })
 
+  it('a retry (its first try drew -1 or 44990) is never refused and goes before the callers already waiting', async () => {
+    const throttle = new Throttle({ store: new MemoryStore(), limit: 1, maxQueue: 1, leaseMs: 5000, holdAfterMs: 20 })
+    const first = await throttle.acquire()
+    const served: string[] = []
+    const waiting = throttle.acquire().then(async (slot) => (served.push('waiting'), slot.release()))
+    // The queue is full: a new caller is refused, a retry is not.
+    await expect(throttle.acquire()).rejects.toMatchObject({ code: 'queue-full' })
+    const retry = throttle.acquire({ retry: true }).then(async (slot) => (served.push('retry'), slot.release()))
+    expect(throttle.depth).toBe(2)
+    await first.release()
+    await Promise.all([waiting, retry])
+    expect(served).toEqual(['retry', 'waiting'])
+  })
+
   it('rejects waiting callers when closed, so nothing hangs on shutdown', async () => {
     const throttle = new Throttle({ store: new MemoryStore(), limit: 1, maxQueue: 5, leaseMs: 5000, holdAfterMs: 50 })
     await throttle.acquire()
