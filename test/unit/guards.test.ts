@@ -166,6 +166,21 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(after).toEqual(['/pages/home/home → /pages/user/profile ok', '/pages/home/home → /pages/detail/detail aborted'])
   })
 
+  it('supersedes too when the older target was opened before (on H5 its code is loaded: no load to stop it after the guards)', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    await h.router.back()
+    await h.sim.settle()
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? new Promise((resolve) => setTimeout(resolve, 20)) : true))
+    const slow = codeOf(h.router.push('/pages/detail/detail'))
+    const quick = codeOf(h.router.push('/pages/user/profile'))
+    expect(await quick).toBe('resolved')
+    expect(await slow).toBe('aborted')
+    await h.sim.settle()
+    expect(h.calls.slice(2)).toEqual(['navigateTo /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+  })
+
   it('a double tap while an async guard thinks opens the page once: the second call is duplicated and supersedes nothing', async () => {
     h = harness(platform)
     h.router.beforeEach(() => later(10, true))
