@@ -360,6 +360,21 @@ describe.each(SEMANTICS)('stack policy on %s', (platform) => {
   })
 })
 
+describe('stack policy with pushes on their way', () => {
+  it('on H5 (maxStack set) a push whose page uni-h5 lists already is counted once', async () => {
+    h = harness('h5', { maxStack: 3 })
+    // Both pages opened once, so their code is loaded and neither push supersedes the other while it loads.
+    for (const path of ['/pages/detail/detail', '/pages/user/profile']) {
+      await h.router.push(path)
+      await h.router.back()
+    }
+    await h.sim.settle()
+    await Promise.all([h.router.push('/pages/detail/detail'), h.router.push('/pages/user/profile')])
+    expect(h.calls.slice(-2)).toEqual(['navigateTo /pages/detail/detail', 'navigateTo /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile'])
+  })
+})
+
 // On H5 the second push supersedes the first while its page's code loads: WeChat's case only.
 describe('stack policy on mp-weixin', () => {
   it('counts a push whose page has not joined the stack yet: two pushes started together at 9 pages', async () => {

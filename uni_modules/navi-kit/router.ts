@@ -210,9 +210,11 @@ export function createRouter(options: RouterOptions): Router {
     if (method === 'reLaunch') return method
     if (to.isTab) return 'switchTab'
     // Mini programs cap the stack; elsewhere it is unlimited unless maxStack is set.
-    const maxStack = options.maxStack ?? (isMiniProgram(currentPlatform()) ? MINI_PROGRAM_MAX_STACK : Infinity)
-    // A push still routing counts: WeChat lists its page only once it has routed, but counts it toward the limit.
-    if (method === 'redirectTo' || pageStack().length + opening < maxStack) return method
+    const mini = isMiniProgram(currentPlatform())
+    const maxStack = options.maxStack ?? (mini ? MINI_PROGRAM_MAX_STACK : Infinity)
+    // A push still routing counts on a mini program: WeChat lists its page only once it has routed, but counts it
+    // toward the limit. uni-h5 lists it at once.
+    if (method === 'redirectTo' || pageStack().length + (mini ? opening : 0) < maxStack) return method
     if (options.onStackFull === 'error')
       throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
