@@ -64,6 +64,26 @@ describe('route names from pages.json (navi-routes.d.ts)', () => {
     void router.relaunch({ name: 'detail', query: withDate })
     // @ts-expect-error nor is a Map
     void router.push({ name: 'detail', query: { seen: new Map<string, number>() } })
+    // A value typed only `object` could hold anything (a Date here): it must be JSON by its type.
+    const anything: object = { when: new Date() }
+    // @ts-expect-error an object with no known members is not known to be JSON
+    void router.push({ name: 'detail', query: anything })
+    // @ts-expect-error nor is a member typed object
+    void router.push({ name: 'detail', query: { meta: anything } })
+  })
+
+  it('lets a guard redirect with a query typed by an interface once spread, and still refuses one that is not JSON', () => {
+    interface Next {
+      next: string
+      step: number
+    }
+    const next: Next = { next: '/pages/secret/secret', step: 1 }
+    router.beforeEach(() => ({ name: 'login', query: { ...next } }))
+    router.beforeEach(async () => ({ path: '/pages/login/login', query: { ...next } }))
+    // A guard may still wait on a Promise it makes itself.
+    router.beforeEach(() => new Promise((resolve) => setTimeout(resolve, 1)))
+    // @ts-expect-error a Date is not JSON, in a redirect either
+    router.beforeEach(() => ({ name: 'login', query: { at: new Date() } }))
   })
 
   it("takes a location kept in a variable, and a route's own query", () => {

@@ -165,7 +165,8 @@ export function createRouter(options: RouterOptions): Router {
     return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
   }
 
-  function resolve(raw: RouteLocationRaw<object>): Route {
+  // Takes anything: push and resolve check their callers' types; a raw call's URL or a guard's answer comes untyped.
+  function resolve(raw: unknown): Route {
     const { name, path, query } = (typeof raw === 'string' ? { path: raw } : Object(raw)) as RouteLocationObject
     try {
       if (name != null) return routeOf(find('name', name, 'invalid').path, definedMembers(query))

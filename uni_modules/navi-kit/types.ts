@@ -25,7 +25,10 @@ export type JsonChecked<T> = T extends string | number | boolean | null | undefi
     : T extends readonly (infer Item)[]
       ? readonly JsonChecked<Item>[]
       : T extends object
-        ? { [K in keyof T]: JsonChecked<T[K]> }
+        ? // A type with no known members (`object`, `{}`) could hold anything: it must be JSON by its index signature.
+          [keyof T] extends [never]
+          ? RouteQueryInput
+          : { [K in keyof T]: JsonChecked<T[K]> }
         : never
 
 /**
@@ -71,7 +74,11 @@ export type RouteLocationObject<Q extends object = RouteQueryInput> = RouteLocat
 /** A path string (absolute or relative, query allowed) or a location object. */
 export type RouteLocationRaw<Q extends object = RouteQueryInput> = string | RouteLocationObject<Q>
 
-/** What a beforeEach guard may answer: nothing/true go on, false aborts, a location redirects. */
+/**
+ * What a beforeEach guard may answer: nothing/true go on, false aborts, a location redirects. Not generic in the
+ * query (that would cost `new Promise(…)` in a guard its inferred type): a query typed by an interface goes spread,
+ * `query: { ...next }`.
+ */
 export type GuardResult = void | undefined | boolean | RouteLocationRaw
 export type NavigationGuard = (to: Route, from: Route) => GuardResult | Promise<GuardResult>
 export type NavigationHook = (to: Route, from: Route, failure?: NavigationError) => void
