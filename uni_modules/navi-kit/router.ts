@@ -8,6 +8,7 @@ import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord,
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
 import { closest, createRouteTable, type RouteRecord } from './routes'
 import type {
+  GuardResult,
   NavigationGuard,
   NavigationHook,
   Route,
@@ -257,7 +258,14 @@ export function createRouter(options: RouterOptions): Router {
       }
       // Without guards nothing is awaited here. true, undefined and null say "go on".
       for (const guard of guards.list()) {
-        const answer = await guard(to, from)
+        let answer: GuardResult
+        try {
+          answer = await guard(to, from)
+        } catch (error) {
+          // A bug in a guard, not its "no": said on the console too, since callers (and a raw uni call) take aborted quietly.
+          console.error('navi-kit: a beforeEach guard threw', error)
+          throw new NavigationError('aborted', 'a beforeEach guard threw: ' + error, { cause: error })
+        }
         // As in vue-router: the last navigation asked for wins, not the one whose guards finish last.
         if (navigation.id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
         if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
@@ -337,10 +345,8 @@ export function createRouter(options: RouterOptions): Router {
       if (turn === uniCalls) currentRoute.value = to
       return to
     } catch (error) {
-      if (error instanceof NavigationError) throw (failure = error)
-      // A bug in a guard, not its "no": said on the console too, since callers (and a raw uni call) take aborted quietly.
-      console.error('navi-kit: a beforeEach guard threw', error)
-      throw (failure = new NavigationError('aborted', 'a beforeEach guard threw: ' + error, { cause: error }))
+      // Every failure is a NavigationError; anything else (a tab page's own code run on its new query) aborts.
+      throw (failure = error instanceof NavigationError ? error : new NavigationError('aborted', 'navigation failed: ' + error, { cause: error }))
     } finally {
       if (!chain) for (const claimed of navigation.keys) inFlight.delete(claimed)
       if (router.pending === to) router.pending = undefined
