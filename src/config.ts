@@ -320,9 +320,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 /** True when `path` may be minted under the allow-list (`null`: everything). */
-export function isPathAllowed(path: string, allowedPaths: readonly string[] | null): boolean {
+export function isPathAllowed(path: string | undefined, allowedPaths: readonly string[] | null): boolean {
   // The home page (no path) is what anyone opening the mini program sees: never held back.
-  if (!allowedPaths || path === '') return true
+  if (!allowedPaths || !path) return true
   return allowedPaths.some((entry) =>
     entry.endsWith('/*') ? path.startsWith(entry.slice(0, -1)) : entry === path,
   )

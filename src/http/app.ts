@@ -14,6 +14,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { createServer } from 'node:http'
 import type { HttpSettings } from '../config'
 import type { LinkService } from '../service/types'
+import { DEFAULT_REDIS_PREFIX } from '../stores/redis'
 import { createAuthenticator, createOriginCheck } from './auth'
 import { AJV_CUSTOM_OPTIONS } from './compilers'
 import { HttpError, registerErrorHandling } from './errors'
@@ -126,7 +127,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     redis: options.rateLimitRedis,
     // Per mini program and per prefix, as every other key: link services sharing a Redis (another mini program, a
     // sandbox) do not share a page's budget.
-    nameSpace: `${options.redisPrefix ?? 'navi:'}ratelimit:${service.appId}:`,
+    nameSpace: `${options.redisPrefix ?? DEFAULT_REDIS_PREFIX}ratelimit:${service.appId}:`,
     // Keep serving when the shared store is briefly unreachable: the core still guards upstream quota.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

@@ -8,12 +8,12 @@
  */
 
 import { PAGE_PATH_CHARS, PAGE_PATH_SOURCE, WECHAT_APPID } from '../config'
-import { CONTROL_CHAR, PAGE_TITLE_MAX } from '../links/validate'
+import { CONTROL_CHARS, PAGE_TITLE_MAX } from '../links/validate'
 
 /** WeChat's character set for `query` and `cq` (reference 001/002). */
 export const WECHAT_QUERY_CHARS = "0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ %"
 const QUERY_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~%]*$"
-const NO_CONTROL_CHARS = `^[^${CONTROL_CHAR.source.slice(1, -1)}]*$`
+const NO_CONTROL_CHARS = `^[^${CONTROL_CHARS}]*$`
 
 export const QUERY_MAX = 1024
 export const CQ_MAX = 256

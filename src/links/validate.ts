@@ -15,8 +15,9 @@ const invalid = (message: string): ServiceError => new ServiceError('invalid', 4
 
 /** A Short Link's page title: at most this many characters (code points, as the HTTP schema counts them). */
 export const PAGE_TITLE_MAX = 64
-/** No control character, DEL included: WeChat answers 40225 to one (after the call is spent). */
-export const CONTROL_CHAR = /[\u0000-\u001f\u007f]/
+/** The control characters, DEL included, as a character-class body: WeChat answers 40225 to one (after the call is spent). */
+export const CONTROL_CHARS = '\\u0000-\\u001f\\u007f'
+const CONTROL_CHAR = new RegExp(`[${CONTROL_CHARS}]`)
 
 /** A request for another mini program than the one this service mints for (`served`). */
 export const appMismatch = (served: string, asked: string, sandbox: boolean): ServiceError =>

@@ -73,6 +73,9 @@ interface CounterState {
   expiresAt: number
 }
 
+/** Where every key of the service goes unless `prefix` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'navi:'
+
 export class RedisStore implements Store {
   readonly kind = 'redis' as const
   readonly client: Redis
@@ -89,7 +92,7 @@ export class RedisStore implements Store {
   private closed = false
 
   constructor(options: RedisStoreOptions) {
-    this.prefix = options.prefix ?? 'navi:'
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX
     this.logger = options.logger
     this.instances = Math.max(1, options.instances ?? 1)
     this.client = new Redis(options.url, {

@@ -125,7 +125,7 @@ export async function transitRoutes(app: FastifyInstance, options: TransitOption
       },
     },
     async (request, reply) => {
-      if (!isPathAllowed(request.query.path ?? '', options.allowedPaths)) {
+      if (!isPathAllowed(request.query.path, options.allowedPaths)) {
         return sendPage(
           reply,
           403,
