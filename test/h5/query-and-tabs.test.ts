@@ -125,6 +125,25 @@ describe('a query longer than queryLimit', () => {
     await h5.app.expectJson(ROUTES.detail, '#query-json', LARGE_QUERY)
     expect(h5.browser.page.url().length).toBeLessThan(2048)
   })
+
+  it('arrives whole again after the page is reloaded (the tab keeps it), and not in another tab', async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-large', ROUTES.detail)
+    const url = h5.browser.page.url()
+    await h5.browser.page.reload()
+    await h5.app.waitForPage(ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', LARGE_QUERY)
+    // The URL shared elsewhere carries only the id: a new tab reads no query (rather than another one's).
+    const other = await h5.browser.page.context().newPage()
+    try {
+      await other.goto(url)
+      await other.locator('#query-json').first().waitFor()
+      expect(JSON.parse((await other.locator('#query-json').first().textContent()) ?? 'null')).toEqual({})
+    } finally {
+      await other.close()
+    }
+  })
 })
 
 describe('offline', () => {

@@ -2,8 +2,10 @@ import type { RouteQuery } from './types'
 
 /**
  * Queries that cannot ride in the URL wait here, in memory, for the page
- * that reads them. Memory dies with the app, so a refreshed H5 page or a
- * share card finds nothing and reads what its URL holds.
+ * that reads them. Memory dies with the app; on H5 an oversize payload is
+ * also kept in the tab's sessionStorage, so a reloaded page finds it again.
+ * A share card, or the URL opened in another tab, finds nothing and reads
+ * what its URL holds.
  */
 
 /** The last query sent to each tab page (switchTab takes none), by path. */
@@ -15,15 +17,31 @@ const payloads = new Map<string, RouteQuery>()
 const session = Date.now().toString(36)
 let counter = 0
 
+const STORED = 'navi-kit:'
+/** The tab's sessionStorage (H5), or nothing: mini programs and the App have none, and a private window may refuse. */
+function tabStorage(): Storage | undefined {
+  try {
+    return typeof sessionStorage == 'object' ? sessionStorage : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Keeps `query` for the page about to open; `inUse` says whether a page still open reads an older one. */
 export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): string {
   const id = session + ++counter
   payloads.set(id, query)
+  try {
+    tabStorage()?.setItem(STORED + id, JSON.stringify(query))
+  } catch {
+    // full: the page reads it from memory, and loses it on a reload
+  }
   // Twice what a mini program's stack holds is plenty; the oldest go first, but never one an open page reads.
   if (payloads.size > 20) {
     for (const old of payloads.keys()) {
       if (old !== id && !inUse(old)) {
         payloads.delete(old)
+        tabStorage()?.removeItem(STORED + old)
         break
       }
     }
@@ -31,4 +49,16 @@ export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): s
   return id
 }
 
-export const getPayload = (id: string): RouteQuery | undefined => payloads.get(id)
+/** The payload `id` names: from memory, or after an H5 reload from the tab's sessionStorage. */
+export function getPayload(id: string | undefined): RouteQuery | undefined {
+  // Most queries carry no id: no storage read for them.
+  if (!id) return
+  const kept = payloads.get(id)
+  if (kept) return kept
+  try {
+    const stored = tabStorage()?.getItem(STORED + id)
+    if (stored) return JSON.parse(stored) as RouteQuery
+  } catch {
+    // unreadable: as if it were gone
+  }
+}

@@ -97,7 +97,7 @@ export function decodeQuery(
   const flat: Record<string, string> = Object.create(null)
   for (const key in options) flat[read(key)] = read(options[key] ?? '')
   const { [TYPED_KEYS]: typed, [HANDOFF_ID]: handoff, ...query } = flat as Record<string, JsonValue>
-  const stored = getPayload(handoff as string)
+  const stored = getPayload(handoff as string | undefined)
   // A copy, so a page that edits its query cannot change what another page reads.
   if (stored) return JSON.parse(JSON.stringify(stored)) as RouteQuery
   for (const key of (typed as string | undefined)?.split(',').map(decode) ?? [])
