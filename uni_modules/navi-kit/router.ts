@@ -393,12 +393,15 @@ export function createRouter(options: RouterOptions): Router {
       const key = claim('navigateBack ' + delta)
       // Once claimed, a back supersedes a push still in its guards, as a newer navigation does.
       started++
-      let target: Route | undefined
-      try {
-        target = pageRoute(below)
-      } catch {
-        // a page outside pages.json below: go back all the same; its onShow says where we are
+      // A page outside pages.json has no route: go back all the same; its onShow says where we are.
+      const routeIfKnown = (page: PageRecord | undefined) => {
+        try {
+          return pageRoute(page)
+        } catch {
+          return undefined
+        }
       }
+      let target = routeIfKnown(below)
       const before = currentRoute.value
       // Listening before the call: the popstate must not slip by.
       const popped = pageLeft()
@@ -411,11 +414,7 @@ export function createRouter(options: RouterOptions): Router {
         await popped
         // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
         // that was below, and the back closes that one instead.
-        try {
-          target = pageRoute(topPage())
-        } catch {
-          target = undefined
-        }
+        target = routeIfKnown(topPage())
         // The page's own onShow may have set it already, with the query it was handed: that one stands.
         if (target && currentRoute.value === before) currentRoute.value = target
       } catch (error) {
