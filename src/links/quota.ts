@@ -4,7 +4,10 @@
  *   day (UTC+8, no daylight saving), warned about at 80 %;
  * - permanent Short Links (100,000 in all).
  * WeChat saying the quota is spent (44993, 45009, 85406) marks the day spent
- * too, so the next requests fall back without asking again.
+ * too, so the next requests fall back without asking again. Short Links have
+ * a daily limit of their own (WeChat counts it, this service does not), and
+ * WeChat's 85400 marks the permanent cap reached: links never counted here
+ * (minted before this service ran, or by another system) may have filled it.
  * A link is counted when its call is about to leave (a reservation), and given
  * back if the call fails: counting only after success let every request queued
  * behind the throttle pass the check at once.
@@ -15,6 +18,8 @@ import type { Store } from '../stores/store'
 
 const DAY_MS = 86_400_000
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000
+/** Permanent links never expire, so neither does what is known of their cap. */
+const PERMANENT_TTL_MS = 100 * 365 * DAY_MS
 
 /** The Asia/Shanghai calendar day of `at`, e.g. 2026-11-23. */
 export function shanghaiDay(at: number): string {
@@ -74,6 +79,27 @@ export class Quota {
     return true
   }
 
+  /** WeChat said today's Short Links are spent (45009): believe it until midnight, as markDailySpent does. */
+  async markShortLinksSpent(sentAt: number): Promise<boolean> {
+    const at = this.options.now()
+    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
+    await this.options.store.set(this.shortLinksSpentKey(), '1', msUntilShanghaiMidnight(at))
+    return true
+  }
+
+  async shortLinksSpent(): Promise<boolean> {
+    return (await this.options.store.get(this.shortLinksSpentKey())) !== null
+  }
+
+  private shortLinksSpentKey(): string {
+    return `quota:${this.options.appId}:shortlinks:${shanghaiDay(this.options.now())}:spent`
+  }
+
+  /** WeChat said the permanent cap is reached (85400): it never comes back. */
+  async markPermanentSpent(): Promise<void> {
+    await this.options.store.set(`${this.permanentKey}:spent`, '1', PERMANENT_TTL_MS)
+  }
+
   /**
    * Takes one of today's schemes / URL Links for a call about to be made;
    * undefined when the day is spent (by count, or WeChat said so).
@@ -99,7 +125,8 @@ export class Quota {
 
   /** Takes one permanent Short Link (they never expire, so neither does the count); undefined at the cap. */
   async reservePermanent(): Promise<Release | undefined> {
-    return (await this.reserve(this.permanentKey, this.options.permanentCap, 100 * 365 * DAY_MS))?.release
+    if ((await this.options.store.get(`${this.permanentKey}:spent`)) !== null) return undefined
+    return (await this.reserve(this.permanentKey, this.options.permanentCap, PERMANENT_TTL_MS))?.release
   }
 
   /** One more on `key`, unless that passes `limit` (then it is given back at once). */

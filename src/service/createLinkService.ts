@@ -184,7 +184,11 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
         }),
       )
     } catch (error) {
-      if (request.kind === 'shortlink' || !isErrcode(error, ...QUOTA_SPENT) || (await quota.markDailySpent(sentAt))) throw error
+      // WeChat's count of permanent links is the one that holds (links minted before this service, or elsewhere).
+      if (request.kind === 'shortlink' && request.isPermanent && isErrcode(error, 85400)) await quota.markPermanentSpent()
+      if (!isErrcode(error, ...QUOTA_SPENT)) throw error
+      const marked = request.kind === 'shortlink' ? quota.markShortLinksSpent(sentAt) : quota.markDailySpent(sentAt)
+      if (await marked) throw request.kind === 'shortlink' ? shortLinksExhausted(error.errcode) : error
       // Sent before midnight, answered after: the spent quota was yesterday's, and today's is fresh.
       throw new DayTurned(error)
     }
@@ -242,6 +246,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   /** Counts the link about to be minted against its quota (given back if the call fails); throws when none is left. */
   async function reserveQuota(request: LinkRequest): Promise<Release | undefined> {
     if (request.kind === 'shortlink') {
+      if (await quota.shortLinksSpent()) throw shortLinksExhausted()
       if (!request.isPermanent) return undefined
       const release = await quota.reservePermanent()
       if (!release) {
@@ -264,6 +269,17 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       503,
       "Today's WeChat link quota is spent; links can be minted again after midnight Beijing time " +
         '(declare the page for plaintext schemes and list it in NAVI_PLAINTEXT_PATHS to get a plaintext link meanwhile).',
+      Math.ceil(msUntilShanghaiMidnight(now()) / 1000),
+      errcode,
+    )
+  }
+
+  /** WeChat's daily limit of Short Links (permanent ones included) is its own, apart from schemes and URL Links. */
+  function shortLinksExhausted(errcode?: number): ServiceError {
+    return new ServiceError(
+      'quota-exhausted',
+      503,
+      "Today's WeChat Short Link limit is reached; Short Links can be minted again after midnight Beijing time.",
       Math.ceil(msUntilShanghaiMidnight(now()) / 1000),
       errcode,
     )

@@ -171,6 +171,41 @@ describe('quota', () => {
   })
 })
 
+describe('Short Link quota', () => {
+  it('a permanent Short Link WeChat refuses at its cap (85400) marks the cap reached: no more permanent calls, temporary ones still go', async () => {
+    const svc = await service({}, SHOP)
+    // Links this service never counted (minted before it ran, or by another system) filled WeChat's cap.
+    emulator.control.setPermanentShortLinkCount(100_000, SHOP.appId)
+    for (const path of ['pages/a/a', 'pages/b/b']) {
+      await expect(svc.mint({ kind: 'shortlink', path, isPermanent: true })).rejects.toMatchObject({
+        code: 'permanent-cap-reached',
+        status: 503,
+      })
+    }
+    expect(emulator.control.counters().errcodes['85400']).toBe(1)
+    const temporary = await svc.mint({ kind: 'shortlink', path: 'pages/a/a' })
+    expect(temporary.expiresAt).not.toBeNull()
+    expect(emulator.control.counters().calls.genwxashortlink).toBe(2)
+  })
+
+  it("Short Links WeChat refuses for the day (45009) stop going upstream until midnight in Beijing; schemes draw on their own quota", async () => {
+    clock = Date.parse('2026-12-01T10:00:00.000Z') // 18:00 in Shanghai
+    const svc = await service({}, SHOP)
+    emulator.control.exhaustQuota({ appId: SHOP.appId, kind: 'shortlinks' })
+    for (const path of ['pages/a/a', 'pages/b/b']) {
+      const refused = await svc.mint({ kind: 'shortlink', path }).catch((error: unknown) => error)
+      expect(refused).toMatchObject({ code: 'quota-exhausted', status: 503 })
+      expect((refused as ServiceError).retryAfterSeconds).toBe(6 * 3600)
+    }
+    expect(emulator.control.counters().errcodes['45009']).toBe(1)
+    await svc.mint({ kind: 'scheme', path: 'pages/a/a' })
+    clock += 6 * 3600_000 // midnight in Beijing: a new day for both sides
+    const fresh = await svc.mint({ kind: 'shortlink', path: 'pages/b/b' })
+    expect(fresh.url).toMatch(/^#小程序:\/\//)
+    expect(emulator.control.counters().calls.genwxashortlink).toBe(2)
+  })
+})
+
 describe('quota spent across midnight', () => {
   it("a spent answer to a call sent before midnight in Beijing: the caller gets a link from the new day's quota, which is not marked spent", async () => {
     clock = Date.parse('2026-12-01T15:59:59.000Z') // 23:59:59 in Shanghai
