@@ -144,6 +144,20 @@ describe('a query longer than queryLimit', () => {
       await other.close()
     }
   })
+
+  it('leaves in the tab only what an open page may read: payloads from before a reload go once no page reads them', async () => {
+    const kept = () =>
+      h5.browser.page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith('navi-kit:')).length)
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-large', ROUTES.detail)
+    // A new load of the app in the same tab: nothing open reads the payload above any more.
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-large', ROUTES.detail)
+    await h5.app.expectJson(ROUTES.detail, '#query-json', LARGE_QUERY)
+    expect(await kept()).toBe(1)
+  })
 })
 
 describe('offline', () => {

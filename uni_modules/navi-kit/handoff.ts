@@ -31,8 +31,15 @@ function tabStorage(): Storage | undefined {
 export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): string {
   const id = session + ++counter
   payloads.set(id, query)
+  const storage = tabStorage()
   try {
-    tabStorage()?.setItem(STORED + id, JSON.stringify(query))
+    // The first of this load: what earlier loads of the app kept in the tab goes, unless an open page reads it.
+    if (counter < 2 && storage)
+      for (let i = storage.length; i--; ) {
+        const key = storage.key(i)
+        if (key?.startsWith(STORED) && !inUse(key.slice(STORED.length))) storage.removeItem(key)
+      }
+    storage?.setItem(STORED + id, JSON.stringify(query))
   } catch {
     // full: the page reads it from memory, and loses it on a reload
   }
@@ -41,7 +48,7 @@ export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): s
     for (const old of payloads.keys()) {
       if (old !== id && !inUse(old)) {
         payloads.delete(old)
-        tabStorage()?.removeItem(STORED + old)
+        storage?.removeItem(STORED + old)
         break
       }
     }
