@@ -59,7 +59,8 @@ export const jssdkQuerySchema = {
 /** The transit page ignores unknown parameters: marketing tools append their own (utm_…). */
 export const transitQuerySchema = {
   type: 'object',
-  properties: { appid: appId, path, query, env: envVersion, cq },
+  // touch=1: the page found a touch screen behind a Mac's user agent (an iPad); any other value is ignored.
+  properties: { appid: appId, path, query, env: envVersion, cq, touch: { type: 'string', maxLength: 8 } },
 } as const
 
 const errorBody = {
@@ -139,6 +140,8 @@ export interface TransitQuery {
   env?: 'release' | 'trial' | 'develop'
   /** Per-user data: appended to the cached scheme / URL Link, or joined to the open tag's query as `cq=…`. */
   cq?: string
+  /** '1': a touch screen behind a Mac's user agent (iPadOS), found by the desktop page's script. */
+  touch?: string
 }
 
 /** A sentence for a failed `pattern` rule, computed from the rejected value so it names the exact problem. */

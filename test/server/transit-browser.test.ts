@@ -9,7 +9,7 @@ import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/h5/browser'
-import { ANDROID_UA, DESKTOP_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
+import { ANDROID_UA, DESKTOP_UA, MAC_SAFARI_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
 
 
 /** Stands in for res.wx.qq.com's JS-SDK: records the config the page passes. */
@@ -28,7 +28,7 @@ interface Visit {
   close(): Promise<void>
 }
 
-async function open(url: string, userAgent: string): Promise<Visit> {
+async function open(url: string, userAgent: string, hasTouch = false): Promise<Visit> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-transit-'))
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -36,6 +36,7 @@ async function open(url: string, userAgent: string): Promise<Visit> {
     args: CHROMIUM_FLAGS,
     userAgent,
     viewport: { width: 390, height: 800 },
+    hasTouch,
     locale: 'zh-CN',
   })
   const visit: Visit = {
@@ -152,6 +153,27 @@ describe('transit page in Chromium', () => {
       expect(visit.dialogs).toEqual([])
     } finally {
       await visit.close()
+    }
+  })
+
+  it("an iPad (a touch screen behind a Mac's user agent) is sent to the scheme; a Mac is told to use a phone", async () => {
+    const ipad = await open(`${base}/go/wechat?path=pages/index/index`, MAC_SAFARI_UA, true)
+    try {
+      await expect.poll(() => ipad.schemes.length, { timeout: 5000 }).toBeGreaterThan(0)
+      expect(ipad.schemes[0]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+$/)
+      expect(stack.emulator?.control.lookupLink(ipad.schemes[0])).toMatchObject({ kind: 'scheme', path: 'pages/index/index' })
+      expect(ipad.console.filter((line) => /Content Security Policy|pageerror/.test(line))).toEqual([])
+    } finally {
+      await ipad.close()
+    }
+    const mac = await open(`${base}/go/wechat?path=pages/index/index`, MAC_SAFARI_UA)
+    try {
+      expect(await mac.page.locator('#navi-desktop').innerText()).toBe('请在手机上打开此链接')
+      await mac.page.waitForTimeout(300)
+      expect(mac.schemes).toEqual([])
+      expect(new URL(mac.page.url()).searchParams.has('touch')).toBe(false)
+    } finally {
+      await mac.close()
     }
   })
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { classifyUserAgent, escapeHtml, jsonForScript, renderTransitPage } from '../../src/http/transit/page'
 import type { LinkService } from '../../src/service/types'
 import { SANDBOX_APP } from '../../src/emulator'
-import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
+import { ANDROID_UA, DESKTOP_UA, IPHONE_UA, MAC_SAFARI_UA, startStack, WECHAT_UA, type Stack } from './http-harness'
 
 const go = (query: string, ua: string) => ({ method: 'GET' as const, url: `/go/wechat?${query}`, headers: { 'user-agent': ua } })
 
@@ -95,6 +95,21 @@ describe('transit page (HTTP)', () => {
     expect(res.body).toContain('Open this link on your phone')
     expect(res.body).not.toContain('weixin://')
     expect(await stack.upstreamLinkCalls()).toBe(before)
+  })
+
+  it("a Mac's Safari user agent may be an iPad's: its page checks for a touch screen and asks again with touch=1, which mints", async () => {
+    const before = await stack.upstreamLinkCalls()
+    const asked = await stack.app.inject(go('path=pages/index/index', MAC_SAFARI_UA))
+    expect(asked.body).toContain('请在手机上打开此链接')
+    expect(asked.body).toContain('maxTouchPoints')
+    expect(await stack.upstreamLinkCalls()).toBe(before)
+    const touch = await stack.app.inject(go('path=pages/index/index&touch=1', MAC_SAFARI_UA))
+    expect(/id="navi-open" href="([^"]+)"/.exec(touch.body)?.[1]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+$/)
+    // Only a Mac's user agent can be an iPad's: other desktops stay desktops, whatever the link says.
+    const linux = await stack.app.inject(go('path=pages/index/index&touch=1', DESKTOP_UA))
+    expect(linux.body).toContain('请在手机上打开此链接')
+    expect(linux.body).not.toContain('maxTouchPoints')
+    expect(await stack.upstreamLinkCalls()).toBe(before + 1)
   })
 
   it('inside WeChat renders the open tag with a signed JS-SDK config, every attribute escaped', async () => {

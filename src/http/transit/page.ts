@@ -29,15 +29,19 @@ export type TransitView =
     }
   /** Inside WeChat without open-tag settings: a URL Link opens the mini program from WeChat. */
   | { kind: 'wechat-link'; url: string }
-  | { kind: 'desktop' }
+  /** `mayBeTablet`: a Mac's user agent, which iPadOS sends too; the page asks again with touch=1 from a touch screen. */
+  | { kind: 'desktop'; mayBeTablet?: boolean }
   | { kind: 'error'; title: string; message: string }
 
-export function classifyUserAgent(userAgent: string | undefined): ClientKind {
+/** `touch`: the page found a touch screen (touch=1). Only a Mac's user agent can hide one: iPadOS sends it. */
+export function classifyUserAgent(userAgent: string | undefined, touch = false): ClientKind {
   const ua = userAgent ?? ''
   if (/MicroMessenger/i.test(ua)) return 'wechat'
   if (/Android|iPhone|iPad|iPod|Mobile|HarmonyOS|OpenHarmony/i.test(ua)) return 'mobile'
-  return 'desktop'
+  return touch && isMacUserAgent(ua) ? 'mobile' : 'desktop'
 }
+
+export const isMacUserAgent = (userAgent: string | undefined): boolean => /Macintosh/.test(userAgent ?? '')
 
 export function escapeHtml(value: string): string {
   return value
@@ -116,6 +120,14 @@ if(typeof url!=='string'||url.indexOf('${SCHEME_PREFIX}')!==0)return;
 window.location.href=url;
 })();`
 
+/** An iPad asks for desktop sites as a Mac does, but has a touch screen (Macs have none): ask again as one. */
+const TABLET_SCRIPT = `(function(){
+if(!(navigator.maxTouchPoints>0))return;
+var url=new URL(window.location.href);
+url.searchParams.set('touch','1');
+window.location.replace(url.href);
+})();`
+
 /** Configures the JS-SDK so WeChat renders <wx-open-launch-weapp>. */
 const WECHAT_SCRIPT = `(function(){
 var data=JSON.parse(document.getElementById('navi-data').textContent);
@@ -159,7 +171,9 @@ export function renderTransitPage(view: TransitView, options: { nonce: string; s
     case 'desktop': {
       const body = `<h1 id="navi-desktop">请在手机上打开此链接</h1>
 <p>小程序只能在手机微信中打开：请用手机浏览器访问本页，或把链接发到手机上。</p>
-<p class="en">Open this link on your phone: mini programs run in WeChat on mobile.</p>`
+<p class="en">Open this link on your phone: mini programs run in WeChat on mobile.</p>${
+        view.mayBeTablet ? `\n<script nonce="${nonce}">${TABLET_SCRIPT}</script>` : ''
+      }`
       return layout('请在手机上打开', body, nonce, sandbox)
     }
     case 'error': {

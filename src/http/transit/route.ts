@@ -1,10 +1,12 @@
 /**
- * GET /go/wechat?appid=&path=&query=&env= — the H5 page Android browsers need to open
+ * GET /go/wechat?appid=&path=&query=&env=&cq= — the H5 page Android browsers need to open
  * a mini program (a `weixin://` scheme only opens from a web page there).
  *
  * Phone browser: mint a scheme server-side and redirect to it. WeChat: the open
  * tag with a signed JS-SDK config (or a URL Link when the open tag is not set
- * up). Desktop: say to open it on a phone (nothing is minted).
+ * up). Desktop: say to open it on a phone (nothing is minted); a Mac's page
+ * first looks for a touch screen, as iPadOS sends the Mac's user agent, and
+ * asks again with touch=1 when it finds one.
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -13,7 +15,7 @@ import { appMismatch } from '../../links/validate'
 import type { LinkService } from '../../service/types'
 import { viewError } from '../errors'
 import { transitQuerySchema, type TransitQuery } from '../schemas'
-import { classifyUserAgent, contentSecurityPolicy, renderTransitPage, type TransitView } from './page'
+import { classifyUserAgent, contentSecurityPolicy, isMacUserAgent, renderTransitPage, type TransitView } from './page'
 
 export interface TransitOptions {
   service: LinkService
@@ -64,11 +66,13 @@ function openTagPath(path: string, query: string | undefined, cq: string | undef
 }
 
 async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, options: TransitOptions): Promise<TransitView> {
-  const { appid, path = '', query, env, cq } = request.query
+  const { appid, path = '', query, env, cq, touch } = request.query
   // Checked before the open tag too, which opens the service's own mini program (WECHAT_ORIGINAL_ID).
   if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid, options.sandbox)
-  const client = classifyUserAgent(request.headers['user-agent'])
-  if (client === 'desktop') return { kind: 'desktop' }
+  const userAgent = request.headers['user-agent']
+  const client = classifyUserAgent(userAgent, touch === '1')
+  // A Mac's page looks for a touch screen once; asked again with touch=1, it has looked.
+  if (client === 'desktop') return { kind: 'desktop', mayBeTablet: isMacUserAgent(userAgent) && touch !== '1' }
 
   if (client === 'wechat') {
     // The open tag wants a page ('….html'); the home page goes by URL Link, which opens it for an empty path.
