@@ -12,8 +12,18 @@ import {
   type RoutePath,
   type Router,
 } from '@/uni_modules/navi-kit'
+// What a plugin-market user without the build plugin writes (uni strips the comments and #ifdef blocks at build time).
+import appPages from '@/pages.json'
 
 const router = createRouter({ pages: { pages: [{ path: 'pages/home/home' }] } })
+
+describe('createRouter', () => {
+  it("takes the app's pages.json imported as it is", () => {
+    expectTypeOf(createRouter({ pages: appPages })).toEqualTypeOf<Router>()
+    // @ts-expect-error pages.json's own `pages` list alone is not a pages.json
+    createRouter({ pages: appPages.pages })
+  })
+})
 
 describe('route names from pages.json (navi-routes.d.ts)', () => {
   it('accepts the names the generator wrote and rejects a typo', () => {
