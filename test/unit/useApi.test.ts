@@ -35,6 +35,17 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seenOf(page).route).toMatchObject({ path: '/pages/detail/detail', query: { id: 'abc', text: 'a b+c', n } })
   })
 
+  it('a page opened from outside reads its URL even when a key is a name every object has (valueOf, constructor)', () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const page = h.sim.launch('/pages/detail/detail?id=42&valueOf=1&constructor=x')
+    const { route } = seenOf(page)
+    expect(route).toMatchObject({ path: '/pages/detail/detail', query: { id: '42' } })
+    // WeChat hands such keys as they are; uni-h5's own query parser garbles them (it asks `key in` a plain object).
+    if (platform === 'mp-weixin') expect(route.query).toEqual({ id: '42', valueOf: '1', constructor: 'x' })
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  })
+
   it("on H5 a push ends when its page shows (its code may still be loading), so the next push cannot hand that page its query", async () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)

@@ -64,15 +64,18 @@ function jsonText(queryKey: string, value: unknown): string {
   })
 }
 
-/** The query part of a URL (no '?'); throws 'invalid' for what cannot round-trip. */
-export function encodeQuery(query: RouteQuery): string {
+/**
+ * The query part of a URL (no '?'); throws 'invalid' for what cannot round-trip.
+ * `sent`: a query about to be sent, not one a page was handed (an outside link may hold any key).
+ */
+export function encodeQuery(query: RouteQuery, sent = true): string {
   const typed: string[] = []
   const parts: string[] = []
   for (const key in query) {
     const value = query[key]
     if (key === TYPED_KEYS || key === HANDOFF_ID) throw new NavigationError('invalid', `query: '${key}' is reserved; rename it`)
     // uni-h5 parses the URL into a plain object, where such a key arrives garbled (or, '__proto__', not at all).
-    if (key in Object.prototype) throw new NavigationError('invalid', `query: '${key}' is a name every object has, which uni-h5 cannot carry; rename it`)
+    if (sent && key in Object.prototype) throw new NavigationError('invalid', `query: '${key}' is a name every object has, which uni-h5 cannot carry; rename it`)
     if (value === undefined) continue
     const isString = typeof value === 'string'
     // A '%' or ',' inside a typed key is escaped (%25, %2C), so the list splits on ','.

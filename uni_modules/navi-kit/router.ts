@@ -152,10 +152,11 @@ export function createRouter(options: RouterOptions): Router {
     throw fail(code, `${key} '${value}' is not in pages.json (did you mean '${closest(value, table.map((page) => page[key]))}'?)`)
   }
 
-  function routeOf(path: string, query: RouteQuery): Route {
+  /** `handed`: the query a page was handed, not one to send (an outside link's keys are whatever it says). */
+  function routeOf(path: string, query: RouteQuery, handed?: boolean): Route {
     // '/' is uni-h5's alias of the entry page (its tab bar sends switchTab with url '/').
     const record = path === '/' ? table[0] : find('path', path, 'not-found')
-    const search = encodeQuery(query)
+    const search = encodeQuery(query, !handed)
     return { path: record.path, name: record.name, isTab: record.isTab, query, fullPath: search ? record.path + '?' + search : record.path }
   }
 
@@ -163,7 +164,7 @@ export function createRouter(options: RouterOptions): Router {
   function pageRoute(page = topPage(), pageOptions = page?.options): Route {
     const path = normalizePath('/' + page?.route)
     // A tab page opened by switchTab has no options: its query waits in the handoff store.
-    return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {})
+    return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {}, true)
   }
 
   // Takes anything: push and resolve check their callers' types; a raw call's URL or a guard's answer comes untyped.
