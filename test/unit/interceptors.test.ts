@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { mountPages } from '../sim/pages'
 import type { SimEventChannel } from '../sim/uni-simulator'
 
 let h: Harness
@@ -140,6 +141,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     const routed = await optionsOf(true, url)
     expect(routed.calls).toEqual([`navigateTo ${url}`])
     expect(routed.options).toEqual(plain.options)
+  })
+
+  it("after a raw call the current route is the query the page reads ('+', a repeated key, a bare flag)", async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const heard = raw(h, 'navigateTo', '/pages/detail/detail?q=C++&a=1&a=2&flag')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe('success navigateTo:ok')
+    const page = h.sim.getCurrentPages()[1]
+    expect(h.router.currentRoute.value.query).toEqual(seenOf(page).route.query)
+    expect(h.router.currentRoute.value.query).toEqual(decodeQuery(page.options))
   })
 
   it("keep a long query in the URL as uni's own pattern writes it (no handoff id), so decodeURIComponent + JSON.parse still reads it", async () => {

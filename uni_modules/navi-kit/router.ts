@@ -342,8 +342,9 @@ export function createRouter(options: RouterOptions): Router {
         // Not shown (still loading, or left already): not where the app is; its onShow will say when it is.
         if (!shownSince(to.path, mark)) return to
       }
-      // Only the latest uni call says where the app is.
-      if (turn === uniCalls) currentRoute.value = to
+      // Only the latest uni call says where the app is. A raw call's own query text reaches its page as the platform
+      // parses it (uni-h5: '+' is a space, a repeated key joins): what the page reads is the route.
+      if (turn === uniCalls) currentRoute.value = asWritten ? pageRoute() : to
       return to
     } catch (error) {
       // Every failure is a NavigationError; anything else (a tab page's own code run on its new query) aborts.
