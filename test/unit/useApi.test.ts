@@ -11,6 +11,7 @@ let h: Harness
 afterEach(() => h?.restore())
 
 const top = (h: Harness) => h.sim.getCurrentPages().slice(-1)[0]
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it("in a page's setup gives that page's typed route; a child component gets the same", async () => {
@@ -190,6 +191,28 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(top(h)).toBe(tab)
     expect(seenOf(tab).route.query).toEqual({ round: 1 })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { round: 1 } })
+  })
+
+  it('the tab bar, away and back, shows a tab page with the query it was handed (H5 routes the tap, WeChat does not)', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    const guarded: string[] = []
+    h.router.beforeEach((to) => void guarded.push(to.fullPath))
+    await h.router.push({ path: '/pages/mine/mine', query: { tab: 'orders' } })
+    const mine = top(h)
+    for (const path of ['/pages/home/home', '/pages/mine/mine']) {
+      // uni-h5's tab bar calls uni.switchTab({ from: 'tabBar', url, tabBarText }) ('/' for the entry page); WeChat's is native.
+      if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: path === '/pages/home/home' ? '/' : path, tabBarText: 'tab' })
+      else h.sim.tapTabBar(path)
+      await tick(5)
+      await h.sim.settle()
+      await tick()
+    }
+    expect(top(h)).toBe(mine)
+    expect(seenOf(mine).route.query).toEqual({ tab: 'orders' })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { tab: 'orders' } })
+    // On H5 the taps still pass the guards, as the tab bar asks: by path alone.
+    if (platform === 'h5') expect(guarded.slice(1)).toEqual(['/pages/home/home', '/pages/mine/mine'])
   })
 
   it('called twice in one page (say, from a composable too) gives the same route, tab query included', async () => {

@@ -237,6 +237,9 @@ export function createRouter(options: RouterOptions): Router {
     chain?: Navigation,
   ): Promise<Route> {
     const to = resolved ?? resolve(raw as RouteLocationRaw)
+    // uni-h5's tab bar asks for a tab by path alone: the page shows as it is, with the query it was handed, as a mini
+    // program's native tab bar shows it.
+    const tabBarTap = !resolved && to.isTab && call?.options.from === 'tabBar'
     // Only guards and hooks read `from`: without them the page stack is left unread.
     const from = guards.list().length || hooks.list().length ? fromRoute() : currentRoute.value
     const key = method + ' ' + to.fullPath
@@ -296,7 +299,7 @@ export function createRouter(options: RouterOptions): Router {
       const handedOff = tabQueries.get(to.path)
       // The tab page on screen: uni shows it again without an onShow.
       const onScreen = uniMethod === 'switchTab' && '/' + topPage()?.route === to.path
-      if (to.isTab) tabQueries.set(to.path, to.query)
+      if (to.isTab && !tabBarTap) tabQueries.set(to.path, to.query)
       const asWritten = call && !redirects && typeof raw === 'string'
       let url = to.fullPath
       // switchTab takes no query, and uni's docs allow none on a reLaunch to a tab page: it waits in the handoff.
@@ -344,7 +347,8 @@ export function createRouter(options: RouterOptions): Router {
       }
       // Only the latest uni call says where the app is. A raw call's own query text reaches its page as the platform
       // parses it (uni-h5: '+' is a space, a repeated key joins): what the page reads is the route.
-      if (turn === uniCalls) currentRoute.value = asWritten ? pageRoute() : to
+      // A tab page shown by the tab bar has said so in its onShow, with its query.
+      if (turn === uniCalls && !(tabBarTap && shownSince(to.path, mark))) currentRoute.value = asWritten ? pageRoute() : to
       return to
     } catch (error) {
       // Every failure is a NavigationError; anything else (a tab page's own code run on its new query) aborts.
