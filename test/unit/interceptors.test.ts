@@ -143,6 +143,38 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(routed.options).toEqual(plain.options)
   })
 
+  it('on a full stack a raw navigateTo with events stays a navigateTo (only it gives an eventChannel); one without follows onStackFull', async () => {
+    h = harness(platform, { withApp: true, maxStack: 10 }) // a mini program's default; H5 has no limit of its own
+    for (let i = 1; i < 10; i++) await h.router.push({ name: n('detail'), query: { i } })
+    const answers: UniCallbackResult[] = []
+    h.sim.uni.navigateTo({
+      url: '/pages/user/profile?via=events',
+      events: { picked: () => {} },
+      success: (result: UniCallbackResult) => void answers.push(result),
+      fail: (result: UniCallbackResult) => void answers.push(result),
+    })
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(h.calls.at(-1)).toBe('navigateTo /pages/user/profile?via=events')
+    if (platform === 'mp-weixin') {
+      // What the caller hears without the router: WeChat's own refusal.
+      expect(answers).toEqual([{ errMsg: 'navigateTo:fail webview count limit exceed' }])
+      expect(h.sim.getCurrentPages()).toHaveLength(10)
+    } else {
+      expect(answers[0]).toMatchObject({ errMsg: 'navigateTo:ok', eventChannel: expect.anything() })
+      expect(h.sim.getCurrentPages()).toHaveLength(11)
+    }
+    // A <navigator> tap (or any call without events): the stack policy applies.
+    const depth = h.sim.getCurrentPages().length
+    h.sim.uni.navigateTo({ url: '/pages/user/settings' })
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(h.calls.at(-1)).toBe('redirectTo /pages/user/settings')
+    expect(h.sim.getCurrentPages()).toHaveLength(depth)
+  })
+
   it("after a raw call the current route is the query the page reads ('+', a repeated key, a bare flag)", async () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)

@@ -13,6 +13,11 @@ export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
 export interface RawCall {
   options: UniCallOptions
   result?: UniCallbackResult
+  /**
+   * The caller listens on the eventChannel (`events`), which only a navigateTo gives. (A `success` tells nothing: uni
+   * hands one to every call made without callbacks, a `<navigator>` tap's included, for its Promise.)
+   */
+  listens?: boolean
 }
 
 /**
@@ -33,7 +38,7 @@ export function interceptRawCalls(navigate: (method: NavigationMethod, to: unkno
         // A plugin page (plugin-private://…) is none of pages.json: uni opens it, unguarded.
         if (options[OWN_CALL] || (typeof options.url === 'string' && isOutsideUrl(options.url))) return
         const { url, success, fail, complete, ...extra } = options
-        const call: RawCall = { options: extra }
+        const call: RawCall = { options: extra, listens: !!extra.events }
         const answer = (callback: typeof success, result: UniCallbackResult) => {
           callback?.(result)
           complete?.(result)

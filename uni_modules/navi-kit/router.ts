@@ -208,10 +208,15 @@ export function createRouter(options: RouterOptions): Router {
   /** Whether a page still open reads the oversize payload `id` (its URL carries the id). */
   const isOpenPayload = (id: string): boolean => pageStack().some((page) => page.options?.[HANDOFF_ID] === id)
 
-  /** The uni call that carries out `method` to `to`: switchTab for a tab page, the stack policy for a push. */
-  function uniMethodFor(method: NavigationMethod, to: Route): UniMethod {
+  /**
+   * The uni call that carries out `method` to `to`: switchTab for a tab page, the stack policy for a push.
+   * `call`: a raw call that listens on the eventChannel stays a navigateTo, the one call that gives one, and hears at
+   * a full stack what uni says, as without the router.
+   */
+  function uniMethodFor(method: NavigationMethod, to: Route, call?: RawCall): UniMethod {
     if (method === 'reLaunch') return method
     if (to.isTab) return 'switchTab'
+    if (call?.listens) return method
     // Mini programs cap the stack; elsewhere it is unlimited unless maxStack is set.
     const mini = isMiniProgram(currentPlatform())
     const maxStack = options.maxStack ?? (mini ? MINI_PROGRAM_MAX_STACK : Infinity)
@@ -292,7 +297,7 @@ export function createRouter(options: RouterOptions): Router {
         if (loaded === 'loaded') loadedPages.add(to.path)
         if (navigation.id !== started) throw stopped(`${to.fullPath} was superseded by a newer navigation`)
       }
-      const uniMethod = uniMethodFor(method, to)
+      const uniMethod = uniMethodFor(method, to, call)
       const { events, animation } = Object(raw) as RouteLocationObject
       // Tab pages die on reLaunch: what was waiting for them is stale.
       if (uniMethod === 'reLaunch') tabQueries.clear()
