@@ -249,6 +249,24 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(seen).toEqual([])
   })
 
+  it("an interceptor the app adds after app.use(router) runs once per raw call, on the router's re-issue (as the README says)", async () => {
+    h = harness(platform, { withApp: true })
+    const seen: string[] = []
+    h.sim.uni.addInterceptor('navigateTo', {
+      invoke(options: { url: string }) {
+        seen.push(options.url)
+        options.url += '&from=app'
+      },
+    })
+    const heard = raw(h, 'navigateTo', '/pages/detail/detail?id=1')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe('success navigateTo:ok')
+    expect(seen).toEqual(['/pages/detail/detail?id=1'])
+    expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ id: '1', from: 'app' })
+  })
+
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
     h.router.beforeEach(() => false)
