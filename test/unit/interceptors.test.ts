@@ -253,8 +253,8 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h = harness(platform, { withApp: true })
     const seen: string[] = []
     h.sim.uni.addInterceptor('navigateTo', {
-      invoke(options: { url: string }) {
-        seen.push(options.url)
+      invoke(options) {
+        seen.push(String(options.url))
         options.url += '&from=app'
       },
     })
