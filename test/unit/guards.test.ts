@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import type { Route } from '../../uni_modules/navi-kit/types'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { mountPages } from '../sim/pages'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -179,6 +180,47 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     await h.sim.settle()
     expect(h.calls.slice(2)).toEqual(['navigateTo /pages/user/profile'])
     expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+  })
+
+  describe('a page shown by no router call, while a push waits in its guards', () => {
+    /** A push from profile to detail whose guard takes 30 ms (await checkLogin()); `meanwhile` runs 5 ms in. */
+    async function pushWhile(meanwhile: () => unknown) {
+      h = harness(platform, { withApp: true })
+      mountPages(h.sim, h.router, { plain: true })
+      h.sim.launch('/pages/home/home')
+      await h.router.push('/pages/user/profile')
+      h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+      const push = codeOf(h.router.push('/pages/detail/detail'))
+      await later(5, 0)
+      await meanwhile()
+      const code = await push
+      await h.sim.settle()
+      return { code, stack: h.sim.getCurrentPages().map((page) => page.route) }
+    }
+
+    it('the system back button (or the browser back) supersedes it: the user left the page it was made on', async () => {
+      expect(await pushWhile(() => (h.sim.uni.navigateBack({}), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
+    })
+
+    it('the same page shown again (the app back from the background) supersedes nothing', async () => {
+      expect(await pushWhile(() => h.sim.returnToForeground())).toEqual({
+        code: 'resolved',
+        stack: ['pages/home/home', 'pages/user/profile', 'pages/detail/detail'],
+      })
+    })
+
+    it("router.back() first, then the push: the page the back shows supersedes nothing (the push is newer)", async () => {
+      h = harness(platform, { withApp: true })
+      mountPages(h.sim, h.router, { plain: true })
+      h.sim.launch('/pages/home/home')
+      await h.router.push('/pages/user/profile')
+      h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+      const back = codeOf(h.router.back())
+      const push = codeOf(h.router.push('/pages/detail/detail'))
+      expect([await back, await push]).toEqual(['resolved', 'resolved'])
+      await h.sim.settle()
+      expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+    })
   })
 
   it('a double tap while an async guard thinks opens the page once: the second call is duplicated and supersedes nothing', async () => {

@@ -373,6 +373,8 @@ export function createRouter(options: RouterOptions): Router {
   let departing: Promise<unknown> | undefined
   /** The pages whose code is loaded (H5). */
   const loadedPages = new Set<string>()
+  /** The page that showed last. */
+  let lastShown: PageRecord | undefined
   /** Pages shown so far, and when (that count) each path showed last. */
   let shows = 0
   const shownAt = new Map<string, number>()
@@ -455,6 +457,11 @@ export function createRouter(options: RouterOptions): Router {
             const path = '/' + own.route
             shownAt.set(path, ++shows)
             for (const waiter of waiters) if (waiter.path === path) waiter.done()
+            // Another page, shown by no uni call of the router's (the system back button, the browser's back, a native
+            // tab bar): the user went elsewhere, which supersedes a navigation still in its guards, as a newer one does.
+            // The same page again is the app back from the background.
+            if (lastShown && own !== lastShown && !router.pending && !departing) started++
+            lastShown = own
           }
           if (keptRoutes.has(this)) return
           try {
