@@ -35,6 +35,11 @@ describe('openMiniProgram in the App: WeChat through plus.share', () => {
   it('needs originalId (gh_…) and says where to find it', async () => {
     const { plus } = onApp()
     await expect(openMiniProgram({ appId: 'wx4e1ba651bbe36d01' })).rejects.toMatchObject({ code: 'invalid', message: /originalId.*gh_/ })
+    // The AppID given as the original id: the same clear error, not an opaque plus.share failure.
+    await expect(openMiniProgram({ appId: 'wx4e1ba651bbe36d01', originalId: 'wx4e1ba651bbe36d01' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: /originalId.*gh_/,
+    })
     expect(plus.launches).toEqual([])
   })
 
@@ -57,6 +62,11 @@ describe('openMiniProgram in the App: WeChat through plus.share', () => {
     restore()
     ;({ plus } = onApp())
     plus.launchError = { code: -8, message: '客户端未安装' }
+    await expect(openMiniProgram(weixinTarget)).rejects.toMatchObject({ code: 'not-installed' })
+    // The code alone says it, whatever the message.
+    plus.launchError = { code: -8, message: 'share failed' }
+    await expect(openMiniProgram(weixinTarget)).rejects.toMatchObject({ code: 'not-installed' })
+    plus.launchError = { code: -8 }
     await expect(openMiniProgram(weixinTarget)).rejects.toMatchObject({ code: 'not-installed' })
     plus.launchError = { code: -100, message: '微信未安装' }
     await expect(openMiniProgram(weixinTarget)).rejects.toMatchObject({ code: 'not-installed', errMsg: '微信未安装' })

@@ -75,6 +75,15 @@ describe('createLinkClient', () => {
     })
   })
 
+  it("an error status is never a link, even with a url in its body (a captive portal's JSON): link-service, nothing kept", async () => {
+    const client = createLinkClient('http://svc.test')
+    service.answers.push({ status: 502, body: { url: 'https://portal.example/login' } })
+    await expect(client.mint('scheme', request)).rejects.toMatchObject({ code: 'link-service', status: 502 })
+    service.answers.push({ status: 200, body: { url: 'weixin://dl/business/?t=B', expiresAt: '2026-11-23T12:00:00Z' } })
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'weixin://dl/business/?t=B' })
+    expect(service.calls).toHaveLength(2)
+  })
+
   it('a 503 without a JSON body still becomes link-service with the status', async () => {
     service.answers.push({ status: 503, body: undefined })
     await expect(createLinkClient('http://svc.test').mint('scheme', request)).rejects.toMatchObject({

@@ -218,6 +218,17 @@ describe('configureOpenTag with the real weixin-js-sdk', () => {
     await configureOpenTag(SVC, loadSdk) // still /p/six: kept, not signed again
     expect(page.service.calls).toHaveLength(2)
   })
+
+  it('a signature the link service could not give (a blip) is asked for again by the next tag on the same URL', async () => {
+    const page = inWechat('https://m.shop.test/p/seven')
+    page.service.answers.push({ status: 503, body: { error: { code: 'upstream-busy', message: 'WeChat is busy' } } })
+    await expect(configureOpenTag(SVC, loadSdk)).rejects.toMatchObject({ code: 'link-service', status: 503 })
+    expect(bridge.configs).toHaveLength(0)
+    await configureOpenTag(SVC, loadSdk)
+    await configured(1)
+    bridge.answer('config:ok')
+    expect(page.service.calls).toHaveLength(2)
+  })
 })
 
 /** How many of the component's config-error listeners are subscribed. */

@@ -58,6 +58,12 @@ describe('the JS-SDK signature', () => {
     expect(signatureUrl('https://m.shop.test/app/b#/x', IOS_WECHAT, 'https://m.shop.test/land?from=sms#/home')).toBe(
       'https://m.shop.test/land?from=sms',
     )
+    // WeChat on an iPad or an iPod is WeChat on iOS.
+    for (const device of ['iPad; CPU OS 17_4', 'iPod touch; CPU iPhone OS 15_8']) {
+      const userAgent = IOS_WECHAT.replace(/iPhone; CPU iPhone OS [\d_]+/, device)
+      expect(userAgent).toContain(device)
+      expect(signatureUrl('https://m.shop.test/app/b#/x', userAgent, 'https://m.shop.test/land#/home')).toBe('https://m.shop.test/land')
+    }
   })
 
   // wx.config itself is tested against the real weixin-js-sdk, in openTag-sdk.test.ts.
