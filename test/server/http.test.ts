@@ -256,6 +256,35 @@ describe('errors from the service', () => {
     await stack.close()
   })
 
+  it('healthz is 503 down when a part is down, 200 degraded when one is only degraded (what a load balancer reads)', async () => {
+    const reporting = (parts: Record<string, 'ok' | 'degraded' | 'down'>): LinkService => ({
+      ...failing(new Error('unused')),
+      health: async () => ({ status: 'degraded', sandbox: false, parts }),
+    })
+    const down = await startStack({}, { sandbox: false, service: reporting({ token: 'down', store: 'ok' }) })
+    const downAnswer = await down.app.inject({ method: 'GET', url: '/healthz' })
+    expect(downAnswer.statusCode).toBe(503)
+    expect(downAnswer.json()).toMatchObject({ status: 'down', parts: { token: 'down', store: 'ok' } })
+    await down.close()
+    const degraded = await startStack({}, { sandbox: false, service: reporting({ token: 'ok', store: 'degraded' }) })
+    const degradedAnswer = await degraded.app.inject({ method: 'GET', url: '/healthz' })
+    expect(degradedAnswer.statusCode).toBe(200)
+    expect(degradedAnswer.json()).toMatchObject({ status: 'degraded' })
+    await degraded.close()
+  })
+
+  it('a 500 from the service is logged as an error (an operator must look), a 4xx is not', async () => {
+    const stack = await startStack({}, { sandbox: false, service: failing(new ServiceError('broken', 500, 'a custom service failed')) })
+    expect((await stack.app.inject(post('/v1/wechat/scheme', { path: 'p/a' }))).statusCode).toBe(500)
+    const levels = stack.logLines.map((line) => JSON.parse(line) as { level: number; msg?: string })
+    expect(levels.some((line) => line.level >= 50)).toBe(true)
+    await stack.close()
+    const refusing = await startStack({}, { sandbox: false, service: failing(new ServiceError('invalid', 400, 'bad path')) })
+    expect((await refusing.app.inject(post('/v1/wechat/scheme', { path: 'p/a' }))).statusCode).toBe(400)
+    expect(refusing.logLines.map((line) => JSON.parse(line) as { level: number }).some((line) => line.level >= 50)).toBe(false)
+    await refusing.close()
+  })
+
   it('healthz is 503 when the service cannot report', async () => {
     const stack = await startStack({}, { sandbox: false, service: failing(new Error('redis gone')) })
     const res = await stack.app.inject({ method: 'GET', url: '/healthz' })

@@ -68,6 +68,12 @@ describe('LinkCache serving window', () => {
     expect(await cache.get('k')).toBeNull()
   })
 
+  it("gives a temporary Short Link WeChat's 30 days and a permanent one none", () => {
+    const now = 1_700_000_000_000
+    expect(linkExpiry({ kind: 'shortlink', path: 'pages/a/a' }, now)).toBe(now + 30 * DAY)
+    expect(linkExpiry({ kind: 'shortlink', path: 'pages/a/a', isPermanent: true }, now)).toBeNull()
+  })
+
   it('caps the margin at half the life of a short-lived link', async () => {
     let now = 1_700_000_000_000
     const cache = new LinkCache(new MemoryStore({ now: () => now }), DAY, () => now)

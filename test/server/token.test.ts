@@ -108,6 +108,13 @@ describe('access token', () => {
     expect(emulator.control.counters().calls.generatescheme).toBe(3)
   })
 
+  it('rides out a WeChat blip on stable_token: two busy answers (-1) in a row, and the request still gets its link', async () => {
+    const svc = await service()
+    emulator.control.setFaults({ forceErrcode: { api: 'stable_token', errcode: -1, times: 2 } })
+    await expect(mint(svc, 1)).resolves.toMatchObject({ url: expect.stringMatching(/^weixin:\/\/dl\/business\/\?t=/) })
+    expect(emulator.control.counters().calls.stable_token).toBe(3)
+  })
+
   it('never force-refreshes: two instances with separate stores both keep working', async () => {
     const [a, b] = [await service(), await service()]
     await mint(a, 1)

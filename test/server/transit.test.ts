@@ -287,6 +287,26 @@ describe('transit page never navigates anywhere but weixin://', () => {
     await stack.close()
   })
 
+  it('signs the open tag for NAVI_PUBLIC_URL (the address WeChat shows, behind a proxy), opening the release unless env says', async () => {
+    const signed: string[] = []
+    const recording: LinkService = {
+      appId: SANDBOX_APP.appId,
+      mint: async () => ({ url: 'https://wxaurl.cn/x', expiresAt: null, cached: false, sandbox: true }),
+      jssdkConfig: async (url) => (signed.push(url), { appId: 'wxoa', timestamp: 1, nonceStr: 'n', signature: 'a'.repeat(40), sandbox: true }),
+      health: async () => ({ status: 'ok', sandbox: true, parts: {} }),
+      metrics: async () => '',
+      close: async () => undefined,
+    }
+    const stack = await startStack(
+      { NAVI_PUBLIC_URL: 'https://link.example.com', WECHAT_ORIGINAL_ID: 'gh_c047d654ee27' },
+      { sandbox: true, service: recording },
+    )
+    const res = await stack.app.inject(go('path=pages/index/index', WECHAT_UA))
+    expect(signed).toEqual(['https://link.example.com/go/wechat?path=pages/index/index'])
+    expect(res.body).toContain('env-version="release"')
+    await stack.close()
+  })
+
   it('escapes for HTML and for script-embedded JSON', () => {
     expect(escapeHtml(`"><img src=x onerror='a'>&`)).toBe('&quot;&gt;&lt;img src=x onerror=&#39;a&#39;&gt;&amp;')
     const json = jsonForScript({ s: '</script><script>alert(1)</script>&\u2028' })
@@ -294,6 +314,11 @@ describe('transit page never navigates anywhere but weixin://', () => {
     expect(JSON.parse(json)).toEqual({ s: '</script><script>alert(1)</script>&\u2028' })
     expect(() => renderTransitPage({ kind: 'redirect', scheme: 'javascript:alert(1)' }, { nonce: 'n', sandbox: false })).toThrow()
     expect(() => renderTransitPage({ kind: 'wechat-link', url: 'javascript:alert(1)' }, { nonce: 'n', sandbox: false })).toThrow()
+    // A scheme with a quote, a space, markup or a backslash is no scheme WeChat mints: refused, not rendered.
+    for (const scheme of ['weixin://dl/business/?t=a"b', 'weixin://dl/business/?t=a b', 'weixin://dl/business/?t=<b>', 'weixin://dl/business/?t=a\\b']) {
+      expect(() => renderTransitPage({ kind: 'redirect', scheme }, { nonce: 'n', sandbox: false })).toThrow()
+    }
+    expect(renderTransitPage({ kind: 'redirect', scheme: 'weixin://dl/business/?t=abc&cq=u%3D1' }, { nonce: 'n', sandbox: false })).toContain('t=abc')
   })
 
   it('classifies user agents', () => {
