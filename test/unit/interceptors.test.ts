@@ -267,6 +267,21 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(decodeQuery(h.sim.getCurrentPages()[1].options)).toEqual({ id: '1', from: 'app' })
   })
 
+  it('a double tap on a <navigator> (or the tab bar) opens one page; the second call is dropped silently, no unhandled rejection', async () => {
+    h = harness(platform, { withApp: true })
+    h.router.beforeEach(() => tick(5).then(() => true))
+    const rejected: unknown[] = []
+    // A <navigator> tap calls uni.navigateTo without callbacks: uni hands the call a Promise nobody awaits.
+    for (let tap = 0; tap < 2; tap++) (h.sim.uni.navigateTo({ url: '/pages/detail/detail' }) as Promise<unknown>).catch((e) => rejected.push(e))
+    const heard = raw(h, 'navigateTo', '/pages/detail/detail')
+    await tick(20)
+    await h.sim.settle()
+    await tick()
+    expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
+    expect(rejected).toEqual([])
+    expect(heard).toEqual([])
+  })
+
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
     h.router.beforeEach(() => false)

@@ -47,9 +47,11 @@ export function interceptRawCalls(navigate: (method: NavigationMethod, to: unkno
         // stack policy for any other), handing the tab its query.
         navigate(method === 'switchTab' ? 'navigateTo' : method, url, call).then(
           () => answer(success, { ...call.result, errMsg: method + ':ok' }),
-          // uni stays silent when an interceptor cancels a call; so does a guard's "no" (an abort with no errMsg).
-          // An abort the caller hears is named by the caller's method (a raw switchTab is carried out as a push).
+          // uni stays silent when an interceptor cancels a call; so does a guard's "no" (an abort with no errMsg), and
+          // so does a double tap's second call (duplicated): a <navigator> tap's Promise, which nobody awaits, must not
+          // reject. An abort the caller hears is named by the caller's method (a raw switchTab is carried out as a push).
           (error: NavigationError) =>
+            error.code !== 'duplicated' &&
             (error.code !== 'aborted' || error.errMsg) &&
             answer(fail, { errMsg: (error.code !== 'aborted' && error.errMsg) || `${method}:fail ${error.message}` }),
         )
