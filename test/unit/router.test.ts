@@ -219,6 +219,19 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
   })
 
+  it.each([
+    ['in its success callback', (h: Harness) => h.sim.uni.navigateBack({ success: () => void h.router.push('/pages/user/profile') })],
+    ['right after it', (h: Harness) => (h.sim.uni.navigateBack({}), h.router.push('/pages/user/profile'))],
+  ])('a push %s, after a raw uni.navigateBack (page code, <navigator open-type="navigateBack">), opens on top of the page below', async (_when, backThenPush) => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/detail/detail')
+    await backThenPush(h)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
+  })
+
   it('back() started while a push is still on its way: currentRoute ends on the page the app shows', async () => {
     h = harness(platform)
     await h.router.push('/pages/user/profile')

@@ -31,7 +31,17 @@ export interface RawCall {
  * A mini program's `<navigator>` is native: no interceptor sees it. URLs with a
  * scheme (WeChat plugin pages) go to uni untouched: they are not in pages.json.
  */
-export function interceptRawCalls(navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>): void {
+export function interceptRawCalls(
+  navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>,
+  wentBack: () => void,
+): void {
+  // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
+  // only hears of it, so what comes next is not undone by it.
+  navigationApi().addInterceptor('navigateBack', {
+    invoke(options) {
+      if (!options[OWN_CALL]) wentBack()
+    },
+  })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {

@@ -389,6 +389,18 @@ export function createRouter(options: RouterOptions): Router {
     for (const waiter of waiters) waiter.done()
     return ++uniCalls
   }
+  /**
+   * A raw uni.navigateBack (page code, `<navigator open-type="navigateBack">`) is on its way: as with back(), a
+   * navigation after it waits until uni-h5 has popped the page, and one still in its guards is superseded.
+   */
+  function wentBack(): void {
+    started++
+    const popped = pageLeft()
+    if (popped) {
+      const gone = (departing = popped)
+      void popped.then(() => departing === gone && (departing = undefined))
+    }
+  }
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -445,7 +457,7 @@ export function createRouter(options: RouterOptions): Router {
     install(app) {
       setActiveRouter(router)
       // One set of interceptors however many apps use the router.
-      if (!installs++) interceptRawCalls(navigate)
+      if (!installs++) interceptRawCalls(navigate, wentBack)
       // The system back button, the H5 browser's back and a native tab-bar tap change
       // the top page without a uni call: every page's onShow brings currentRoute along.
       // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
