@@ -57,6 +57,19 @@ describe('guards', () => {
 })
 
 describe('double tap', () => {
+  it('on the tab bar opens the tab once and leaves no error (the second call is dropped)', async () => {
+    await h5.app.open()
+    const before = h5.browser.errors.length
+    await h5.browser.page.evaluate(() => {
+      const item = document.querySelectorAll<HTMLElement>('uni-tabbar .uni-tabbar__item')[1]
+      item.click()
+      item.click()
+    })
+    await h5.app.waitForPage(ROUTES.mine)
+    await h5.browser.page.waitForTimeout(500)
+    expect(h5.browser.errors.slice(before)).toEqual([])
+  })
+
   it('two clicks landing on a push button before the page changes open one page', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

@@ -117,6 +117,28 @@ describe('tab pages', () => {
   })
 })
 
+describe('a tab page opened from outside with a query in its URL', () => {
+  const tab = (index: number) => h5.browser.page.locator('uni-tabbar .uni-tabbar__item').nth(index).click()
+
+  it('stays one page across tab-bar taps, with its query (uni-h5 takes a tab page for the URL it was opened at)', async () => {
+    await h5.app.open('pages/mine/mine?from=link')
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'link' })
+    await tab(0)
+    await h5.app.waitForPage(ROUTES.home)
+    await tab(1)
+    await h5.app.waitForPage(ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'link' })
+    // Shown twice: the same page, not a new one.
+    expect(await h5.app.text(ROUTES.mine, '#shown')).toBe('2')
+  })
+
+  it('a push to itself updates that page and resolves', async () => {
+    await h5.app.open('pages/mine/mine?from=link')
+    await h5.app.pageLocator(ROUTES.mine).locator('#push-self').click()
+    await expect.poll(() => h5.app.text(ROUTES.mine, '#self-result'), { timeout: 3000 }).toBe('ok /pages/mine/mine?again=1&_nkt=again')
+  })
+})
+
 describe('a query longer than queryLimit', () => {
   it('arrives whole while the URL stays short', async () => {
     await h5.app.open()

@@ -30,8 +30,9 @@ const Child = defineComponent({
  * Marks the component being set up as uni marks a page before the page's own
  * setup code runs (uni-h5 initPage and setupPage, uni-mp onBeforeSetup):
  * `$mpType: 'page'`, and the page's own record: on a mini program the WeChat
- * page as `$scope` (its options come with onLoad), on H5 `$page` with `route`
- * and the decoded `options` (uni-h5 also sets both on the instance itself).
+ * page as `$scope` (its options come with onLoad), on H5 `$page` with `route`,
+ * the decoded `options` and the `fullPath` it was opened at (uni-h5 also sets
+ * the first two on the instance itself).
  */
 function markAsPage(page: SimPage, miniProgram: boolean): void {
   const instance = getCurrentInstance() as unknown as { ctx: Record<string, unknown>; $pageInstance: unknown }
@@ -42,7 +43,7 @@ function markAsPage(page: SimPage, miniProgram: boolean): void {
   // (`$page` on a mini program too: uni-h5's Vue runtime, which the simulator runs on, reads its options for
   // a component's onLoad; a mini program has none to give before onLoad.)
   if (miniProgram) Object.assign(ctx, { $scope: { route: page.route }, $page: {} })
-  else Object.assign(ctx, { route: page.route, options: page.options, $page: { route: page.route, options: page.options } })
+  else Object.assign(ctx, { route: page.route, options: page.options, $page: { route: page.route, options: page.options, fullPath: page.$page.fullPath } })
 }
 
 const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean } as const

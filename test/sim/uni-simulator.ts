@@ -244,7 +244,12 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       if (!isTab) return 'switchTab:fail can not switch to no-tabBar page'
       // WeChat refuses a query on switchTab; uni-h5 drops it.
       if (mp && url.includes('?')) return 'switchTab:fail url not support query'
-      const existing = tabInstances.get(path)
+      const alive = tabInstances.get(path)
+      // uni-h5 strips a switchTab's query (unless openType is 'appLaunch', its own launch), then takes a tab page for
+      // its own URL only (isSamePage: url === $page.fullPath): one opened at '/pages/mine/mine?from=link' is not the
+      // one '/pages/mine/mine' names, so a new one opens (the old one lingers).
+      const asked = args.openType === 'appLaunch' ? url : path
+      const existing = alive && (mp || asked === alive.$page.fullPath) ? alive : undefined
       // Like the real runtimes, a page is on the stack by the time its onLoad runs.
       stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])

@@ -215,6 +215,26 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     if (platform === 'h5') expect(guarded.slice(1)).toEqual(['/pages/home/home', '/pages/mine/mine'])
   })
 
+  it('a tab page opened from outside with a query in its URL stays one page: the tab bar and a push come back to it', async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const mine = h.sim.launch('/pages/mine/mine?from=link')
+    expect(seenOf(mine).route.query).toEqual({ from: 'link' })
+    await h.router.push('/pages/home/home')
+    if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: '/pages/mine/mine', tabBarText: 'tab' })
+    else h.sim.tapTabBar('/pages/mine/mine')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(top(h)).toBe(mine)
+    expect(seenOf(mine).route.query).toEqual({ from: 'link' })
+    await h.router.push('/pages/home/home')
+    await h.router.push({ path: '/pages/mine/mine', query: { tab: 'orders' } })
+    expect(top(h)).toBe(mine)
+    expect(seenOf(mine).route.query).toEqual({ tab: 'orders' })
+    expect(h.router.currentRoute.value.query).toEqual({ tab: 'orders' })
+  })
+
   it('called twice in one page (say, from a composable too) gives the same route, tab query included', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

@@ -116,6 +116,17 @@ const callUni = (method: UniMethod, options: UniCallOptions) =>
     }
   })
 
+/**
+ * Whether uni-h5 hands `url` on unchanged (its encodeQueryString encodes each value once, and reads '+' as a space):
+ * only then can it match the URL a page was opened at. Each pair must be key=value, the value as encodeURIComponent
+ * writes it.
+ */
+const keptByUniH5 = (url: string) =>
+  url
+    .slice(url.indexOf('?') + 1)
+    .split('&')
+    .every((pair) => /^[^+=]+=/.test(pair) && encodeURIComponent(pair.slice(pair.indexOf('=') + 1)) === pair.slice(pair.indexOf('=') + 1))
+
 /** A copy of a location's query without its undefined members: what the target page reads, the route says too. */
 function definedMembers(query: RouteQueryInput | undefined): RouteQuery {
   // Spread, not assignment: a '__proto__' key stays a key, for encodeQuery to refuse.
@@ -300,7 +311,7 @@ export function createRouter(options: RouterOptions): Router {
       const uniMethod = uniMethodFor(method, to, call)
       const { events, animation } = Object(raw) as RouteLocationObject
       // Tab pages die on reLaunch: what was waiting for them is stale.
-      if (uniMethod === 'reLaunch') tabQueries.clear()
+      if (uniMethod === 'reLaunch') tabQueries.clear(), tabUrls.clear()
       const handedOff = tabQueries.get(to.path)
       // The tab page on screen: uni shows it again without an onShow.
       const onScreen = uniMethod === 'switchTab' && '/' + topPage()?.route === to.path
@@ -320,6 +331,11 @@ export function createRouter(options: RouterOptions): Router {
       const uniOptions: UniCallOptions = { ...call?.options, url }
       if (events) uniOptions.events = events
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
+      // uni-h5 switches to an open tab page only by the very URL it was opened at, and strips a switchTab's query
+      // unless openType is 'appLaunch' (its own launch): a tab page opened from a link with a query would be opened
+      // again, empty, by every switchTab, the first left behind. Given back its URL, it is shown as it is.
+      const opened = uniMethod === 'switchTab' && tabUrls.get(to.path)
+      if (opened && opened !== url && keptByUniH5(opened)) Object.assign(uniOptions, { url: opened, openType: 'appLaunch' })
       let result: UniCallbackResult
       const opens = +(uniMethod === 'navigateTo')
       opening += opens
@@ -373,6 +389,8 @@ export function createRouter(options: RouterOptions): Router {
   let departing: Promise<unknown> | undefined
   /** The pages whose code is loaded (H5). */
   const loadedPages = new Set<string>()
+  /** H5: the URL each open page was opened at, by path (switchTab reads a tab page's). */
+  const tabUrls = new Map<string, string>()
   /** The page that showed last. */
   let lastShown: PageRecord | undefined
   /** Pages shown so far, and when (that count) each path showed last. */
@@ -474,6 +492,8 @@ export function createRouter(options: RouterOptions): Router {
             // The same page again is the app back from the background.
             if (lastShown && own !== lastShown && !router.pending && !departing) started++
             lastShown = own
+            // uni-h5's page record knows the URL it was opened at (a mini program's does not, and takes no query).
+            if (currentPlatform() === 'h5' && typeof own.fullPath == 'string') tabUrls.set(path, own.fullPath)
           }
           if (keptRoutes.has(this)) return
           try {
@@ -483,6 +503,12 @@ export function createRouter(options: RouterOptions): Router {
           } catch {
             // a page outside pages.json (or no page yet): the last known route stands
           }
+        },
+        // A tab page uni-h5 has closed (a browser back past it) opens anew, at its bare path: the URL of the closed one
+        // would hand the new one that URL's old query.
+        onUnload(this: PageInstance) {
+          const own = this.$mpType === 'page' && ownRecord(this)
+          if (own && tabUrls.get('/' + own.route) === own.fullPath) tabUrls.delete('/' + own.route)
         },
       })
     },
