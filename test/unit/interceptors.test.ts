@@ -188,6 +188,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(h.router.currentRoute.value.query).toEqual(decodeQuery(page.options))
   })
 
+  it('after a raw navigateTo to a tab page (carried out as switchTab) the current route holds the query the tab page reads', async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const heard = raw(h, 'navigateTo', '/pages/mine/mine?tab=orders')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(heard[0]).toBe('success navigateTo:ok')
+    const mine = h.sim.getCurrentPages()[0]
+    expect(seenOf(mine).route.query).toEqual({ tab: 'orders' })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { tab: 'orders' } })
+  })
+
   it("keep a long query in the URL as uni's own pattern writes it (no handoff id), so decodeURIComponent + JSON.parse still reads it", async () => {
     const item = { id: 7, note: 'x'.repeat(1500), tags: ['a&b', '中文'] }
     const url = '/pages/detail/detail?item=' + encodeURIComponent(JSON.stringify(item))

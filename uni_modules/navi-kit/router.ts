@@ -367,9 +367,11 @@ export function createRouter(options: RouterOptions): Router {
         if (!shownSince(to.path, mark)) return to
       }
       // Only the latest uni call says where the app is. A raw call's own query text reaches its page as the platform
-      // parses it (uni-h5: '+' is a space, a repeated key joins): what the page reads is the route.
+      // parses it (uni-h5: '+' is a space, a repeated key joins): what the page reads is the route. (A switchTab
+      // carries no text: its query went by the handoff, and `to` holds it.)
       // A tab page shown by the tab bar has said so in its onShow, with its query.
-      if (turn === uniCalls && !(tabBarTap && shownSince(to.path, mark))) currentRoute.value = asWritten ? pageRoute() : to
+      if (turn === uniCalls && !(tabBarTap && shownSince(to.path, mark)))
+        currentRoute.value = asWritten && uniMethod !== 'switchTab' ? pageRoute() : to
       return to
     } catch (error) {
       // Every failure is a NavigationError; anything else (a tab page's own code run on its new query) aborts.
