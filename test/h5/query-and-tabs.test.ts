@@ -132,6 +132,19 @@ describe('a tab page opened from outside with a query in its URL', () => {
     expect(await h5.app.text(ROUTES.mine, '#shown')).toBe('2')
   })
 
+  it.each(['?from=link', 'pages/home/home?from=link'])('the entry page (%s) stays one page across tab-bar taps too', async (link) => {
+    await h5.app.open(link)
+    await h5.app.waitForPage(ROUTES.home)
+    const page = h5.browser.page
+    await page.evaluate(() => ((window as unknown as { naviHome?: Element | null }).naviHome = document.querySelector('uni-page[data-page="pages/home/home"]')))
+    await tab(1)
+    await h5.app.waitForPage(ROUTES.mine)
+    await tab(0)
+    await h5.app.waitForPage(ROUTES.home)
+    // The page element of the first load is the one on screen again.
+    expect(await page.evaluate(() => (window as unknown as { naviHome?: Element }).naviHome?.isConnected)).toBe(true)
+  })
+
   it('a push to itself updates that page and resolves', async () => {
     await h5.app.open('pages/mine/mine?from=link')
     await h5.app.pageLocator(ROUTES.mine).locator('#push-self').click()

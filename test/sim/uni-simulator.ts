@@ -248,8 +248,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // uni-h5 strips a switchTab's query (unless openType is 'appLaunch', its own launch), then takes a tab page for
       // its own URL only (isSamePage: url === $page.fullPath): one opened at '/pages/mine/mine?from=link' is not the
       // one '/pages/mine/mine' names, so a new one opens (the old one lingers).
-      const asked = args.openType === 'appLaunch' ? url : path
-      const existing = alive && (mp || asked === alive.$page.fullPath) ? alive : undefined
+      // The entry page is written '/' (uni-h5's alias), and '/' alone is the entry page, whatever URL it was opened at.
+      const entry = path === [...routes.keys()][0]
+      const asked = (args.openType === 'appLaunch' ? url : path).replace(entry ? path : /$^/, '/')
+      const existing = alive && (mp || asked === alive.$page.fullPath || (entry && asked === '/')) ? alive : undefined
       // Like the real runtimes, a page is on the stack by the time its onLoad runs.
       stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])

@@ -235,6 +235,23 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ tab: 'orders' })
   })
 
+  it('the entry tab page opened from outside with a query stays one page too (uni-h5 knows it as "/")', async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const home = h.sim.launch('/pages/home/home?from=link')
+    await h.router.push('/pages/mine/mine')
+    if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: '/', tabBarText: 'tab' })
+    else h.sim.tapTabBar('/pages/home/home')
+    await tick(5)
+    await h.sim.settle()
+    await tick()
+    expect(top(h)).toBe(home)
+    expect(seenOf(home).route.query).toEqual({ from: 'link' })
+    await h.router.push('/pages/mine/mine')
+    await h.router.push('/pages/home/home')
+    expect(top(h)).toBe(home)
+  })
+
   it('called twice in one page (say, from a composable too) gives the same route, tab query included', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

@@ -333,8 +333,9 @@ export function createRouter(options: RouterOptions): Router {
       if (animation) Object.assign(uniOptions, { animationType: animation.type, animationDuration: animation.duration })
       // uni-h5 switches to an open tab page only by the very URL it was opened at, and strips a switchTab's query
       // unless openType is 'appLaunch' (its own launch): a tab page opened from a link with a query would be opened
-      // again, empty, by every switchTab, the first left behind. Given back its URL, it is shown as it is.
-      const opened = uniMethod === 'switchTab' && tabUrls.get(to.path)
+      // again, empty, by a switchTab, the first left behind. Given back its URL, it is shown as it is. Not the entry
+      // page: uni-h5 writes it '/', which alone always finds it.
+      const opened = uniMethod === 'switchTab' && to.path !== table[0]?.path && tabUrls.get(to.path)
       if (opened && opened !== url && keptByUniH5(opened)) Object.assign(uniOptions, { url: opened, openType: 'appLaunch' })
       let result: UniCallbackResult
       const opens = +(uniMethod === 'navigateTo')
