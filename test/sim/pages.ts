@@ -93,14 +93,19 @@ function applyUniOptions(instance: Hooked): void {
 
 /**
  * Mounts a RoutePage (with `plain`: a PlainPage, `child` and `ownRoute` as it
- * takes them) per simulated page in an app that uses `router` (its mixin
+ * takes them; `onShow` as every page's own onShow hook) per simulated page in an app that uses `router` (its mixin
  * applied as uni applies it) and fires its onLoad/onShow hooks as uni does
  * (onLoad with the page's options). Returns a lookup of what each page saw.
  */
 export function mountPages(
   sim: UniSimulator,
   router: Router,
-  { plain = false, child = false, ownRoute = false } = {},
+  {
+    plain = false,
+    child = false,
+    ownRoute = false,
+    onShow,
+  }: { plain?: boolean; child?: boolean; ownRoute?: boolean; onShow?: (route: string) => void } = {},
 ): (page: SimPage) => Seen {
   const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
   sim.onPage = (event, page) => {
@@ -118,6 +123,8 @@ export function mountPages(
     // uni-mp's page onLoad: `this.options = query` on the WeChat page, then the Vue hooks.
     const scope = (instance.proxy as { $scope?: { options?: unknown } } | null)?.$scope
     if (scope && event === 'load') scope.options = page.options
+    // `onShow`: the page's own onShow, which its setup registered, so it runs before the app's mixins'.
+    if (event === 'show') onShow?.(page.route)
     for (const hook of (event === 'load' ? instance.onLoad : instance.onShow) ?? []) hook(event === 'load' ? page.options : undefined)
   }
   return (page) => mounted.get(page)!.seen

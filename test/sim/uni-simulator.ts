@@ -43,6 +43,8 @@ export interface UniSimulator {
   onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
   /** A tap on the native tab bar (mini programs): switches tabs with no uni call, so no interceptor sees it. */
   tapTabBar(path: string): void
+  /** The system back button (H5: the browser's back): goes back one page with no uni call, so no interceptor sees it. */
+  systemBack(): void
   /** The app back from the background (or an H5 tab shown again): the top page shows again, nothing else. */
   returnToForeground(): void
   /** Opens the app on a URL as a share card, a scan or the H5 address bar holds it: a stack of one page. */
@@ -371,6 +373,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     },
     tapTabBar(path) {
       const errMsg = apply('switchTab', { url: path })
+      if (errMsg) throw new Error('simulator: ' + errMsg)
+    },
+    systemBack() {
+      const errMsg = apply('navigateBack', { delta: 1 })
       if (errMsg) throw new Error('simulator: ' + errMsg)
     },
     returnToForeground() {

@@ -199,7 +199,39 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     }
 
     it('the system back button (or the browser back) supersedes it: the user left the page it was made on', async () => {
+      expect(await pushWhile(() => (h.sim.systemBack(), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
+    })
+
+    // uni-h5's tab bar calls switchTab: a newer navigation of its own.
+    it.runIf(platform !== 'h5')("a mini program's native tab bar supersedes it too", async () => {
+      expect(await pushWhile(() => (h.sim.tapTabBar('/pages/mine/mine'), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/mine/mine'] })
+    })
+
+    it('a raw uni.navigateBack in page code supersedes it too', async () => {
       expect(await pushWhile(() => (h.sim.uni.navigateBack({}), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
+    })
+
+    it("the page the user went back to may push in its own onShow (a login check): that push stands", async () => {
+      h = harness(platform, { withApp: true })
+      const onShown: Promise<string>[] = []
+      let back = false
+      mountPages(h.sim, h.router, {
+        plain: true,
+        // Home, shown again by the back, sends the user on (once).
+        onShow: (route) => {
+          if (route === 'pages/home/home' && back && !onShown.length) onShown.push(codeOf(h.router.push('/pages/detail/detail')))
+        },
+      })
+      h.sim.launch('/pages/home/home')
+      await h.router.push('/pages/user/profile')
+      h.router.beforeEach(() => later(20, true))
+      back = true
+      h.sim.systemBack()
+      await h.sim.settle()
+      expect(onShown).toHaveLength(1)
+      expect(await onShown[0]).toBe('resolved')
+      await h.sim.settle()
+      expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
     })
 
     it('the same page shown again (the app back from the background) supersedes nothing', async () => {

@@ -139,6 +139,9 @@ function definedMembers(query: RouteQueryInput | undefined): RouteQuery {
 interface Navigation {
   id: number
   keys: string[]
+  /** The page it was made on, and the pages shown so far (`shows`) then. */
+  route?: string
+  shows: number
 }
 
 export function createRouter(options: RouterOptions): Router {
@@ -265,7 +268,7 @@ export function createRouter(options: RouterOptions): Router {
     if (chain) navigation = chain
     else {
       claim(key)
-      navigation = { id: ++started, keys: [key] }
+      navigation = { id: ++started, keys: [key], route: topPage()?.route, shows }
     }
     let failure: NavigationError | undefined
     let redirected = false
@@ -287,7 +290,7 @@ export function createRouter(options: RouterOptions): Router {
           throw new NavigationError('aborted', 'a beforeEach guard threw: ' + error, { cause: error })
         }
         // As in vue-router: the last navigation asked for wins, not the one whose guards finish last.
-        if (navigation.id !== started) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
+        if (superseded(navigation)) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
         if (answer === false) throw fail('aborted', `a beforeEach guard stopped ${to.fullPath}`)
         if (answer != null && answer !== true) {
           if (redirects >= MAX_REDIRECTS) throw fail('invalid', `guards redirect in a loop (at ${to.fullPath})`)
@@ -306,7 +309,7 @@ export function createRouter(options: RouterOptions): Router {
         if (loaded === 'left') throw stopped(`the browser went back while ${to.fullPath} loaded`)
         // Loaded once, loaded for good.
         if (loaded === 'loaded') loadedPages.add(to.path)
-        if (navigation.id !== started) throw stopped(`${to.fullPath} was superseded by a newer navigation`)
+        if (superseded(navigation)) throw stopped(`${to.fullPath} was superseded by a newer navigation`)
       }
       const uniMethod = uniMethodFor(method, to, call)
       const { events, animation } = Object(raw) as RouteLocationObject
@@ -394,6 +397,11 @@ export function createRouter(options: RouterOptions): Router {
   const loadedPages = new Set<string>()
   /** H5: the URL each open page was opened at, by path (switchTab reads a tab page's). */
   const tabUrls = new Map<string, string>()
+  /** The last page shown by no router call, and when (the `shows` count). */
+  let strayShow = { at: 0, route: undefined as string | undefined }
+  /** Whether a newer navigation, or the user going to another page, has taken over from `navigation`. */
+  const superseded = (navigation: Navigation) =>
+    navigation.id !== started || (strayShow.at > navigation.shows && strayShow.route !== navigation.route)
   /** The page that showed last. */
   let lastShown: PageRecord | undefined
   /** Pages shown so far, and when (that count) each path showed last. */
@@ -491,9 +499,10 @@ export function createRouter(options: RouterOptions): Router {
             shownAt.set(path, ++shows)
             for (const waiter of waiters) if (waiter.path === path) waiter.done()
             // Another page, shown by no uni call of the router's (the system back button, the browser's back, a native
-            // tab bar): the user went elsewhere, which supersedes a navigation still in its guards, as a newer one does.
-            // The same page again is the app back from the background.
-            if (lastShown && own !== lastShown && !router.pending && !departing) started++
+            // tab bar): the user went elsewhere, which supersedes a navigation still in its guards made on another page,
+            // as a newer one does. Not one this page made in its own onShow (run before this hook), nor the same page
+            // shown again (the app back from the background).
+            if (lastShown && own !== lastShown && !router.pending && !departing) strayShow = { at: shows, route: own.route }
             lastShown = own
             // uni-h5's page record knows the URL it was opened at (a mini program's does not, and takes no query).
             if (currentPlatform() === 'h5' && typeof own.fullPath == 'string') tabUrls.set(path, own.fullPath)
