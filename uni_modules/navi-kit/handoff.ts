@@ -18,6 +18,8 @@ const session = Date.now().toString(36)
 let counter = 0
 
 const STORED = 'navi-kit:'
+/** Payloads kept, in memory and in the tab. */
+const KEPT = 20
 /** The tab's sessionStorage (H5), or nothing: mini programs and the App have none, and a private window may refuse. */
 function tabStorage(): Storage | undefined {
   try {
@@ -33,18 +35,25 @@ export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): s
   payloads.set(id, query)
   const storage = tabStorage()
   try {
-    // The first of this load: what earlier loads of the app kept in the tab goes, unless an open page reads it.
-    if (counter < 2 && storage)
+    // The first of this load: of what earlier loads kept in the tab (the browser's back may still reach their pages),
+    // the newest KEPT stay, and any an open page reads; the rest go, oldest first, as in memory below.
+    if (counter < 2 && storage) {
+      const earlier: string[] = []
       for (let i = storage.length; i--; ) {
         const key = storage.key(i)
-        if (key?.startsWith(STORED) && !inUse(key.slice(STORED.length))) storage.removeItem(key)
+        if (key?.startsWith(STORED)) earlier.push(key.slice(STORED.length))
       }
+      // An id is its load's start (base 36, one length for decades) and then its number in that load.
+      const age = (old: string) => old.slice(0, session.length) + old.slice(session.length).padStart(9, '0')
+      earlier.sort((a, b) => (age(a) < age(b) ? -1 : 1))
+      for (const old of earlier.slice(0, Math.max(0, earlier.length - KEPT))) if (!inUse(old)) storage.removeItem(STORED + old)
+    }
     storage?.setItem(STORED + id, JSON.stringify(query))
   } catch {
     // full: the page reads it from memory, and loses it on a reload
   }
   // Twice what a mini program's stack holds is plenty; the oldest go first, but never one an open page reads.
-  if (payloads.size > 20) {
+  if (payloads.size > KEPT) {
     for (const old of payloads.keys()) {
       if (old !== id && !inUse(old)) {
         payloads.delete(old)
