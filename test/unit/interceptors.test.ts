@@ -17,6 +17,12 @@ function raw(h: Harness, method: 'navigateTo' | 'redirectTo' | 'switchTab' | 're
 }
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Until the raw call has gone through the router and uni has answered. */
+const settled = async (h: Harness) => {
+  await tick(5)
+  await h.sim.settle()
+  await tick()
+}
 
 describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform) => {
   it('pass the guards: a guard that says no keeps the page closed and stays silent, like a cancelling interceptor', async () => {
@@ -179,9 +185,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)
     const heard = raw(h, 'navigateTo', '/pages/detail/detail?q=C++&a=1&a=2&flag')
-    await tick(5)
-    await h.sim.settle()
-    await tick()
+    await settled(h)
     expect(heard[0]).toBe('success navigateTo:ok')
     const page = h.sim.getCurrentPages()[1]
     expect(h.router.currentRoute.value.query).toEqual(seenOf(page).route.query)
@@ -192,9 +196,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)
     const heard = raw(h, 'navigateTo', '/pages/mine/mine?tab=orders')
-    await tick(5)
-    await h.sim.settle()
-    await tick()
+    await settled(h)
     expect(heard[0]).toBe('success navigateTo:ok')
     const mine = h.sim.getCurrentPages()[0]
     expect(seenOf(mine).route.query).toEqual({ tab: 'orders' })

@@ -13,6 +13,15 @@ afterEach(() => h?.restore())
 const top = (h: Harness) => h.sim.getCurrentPages().slice(-1)[0]
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** A tap on the tab bar: uni-h5's calls uni.switchTab({ from: 'tabBar', url, tabBarText }) ('/' for the entry page); WeChat's is native. */
+async function tapTabBar(h: Harness, path: string, h5Url = path) {
+  if (h.sim.platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: h5Url, tabBarText: 'tab' })
+  else h.sim.tapTabBar(path)
+  await tick(5)
+  await h.sim.settle()
+  await tick()
+}
+
 describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it("in a page's setup gives that page's typed route; a child component gets the same", async () => {
     h = harness(platform, { withApp: true })
@@ -200,14 +209,8 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     h.router.beforeEach((to) => void guarded.push(to.fullPath))
     await h.router.push({ path: '/pages/mine/mine', query: { tab: 'orders' } })
     const mine = top(h)
-    for (const path of ['/pages/home/home', '/pages/mine/mine']) {
-      // uni-h5's tab bar calls uni.switchTab({ from: 'tabBar', url, tabBarText }) ('/' for the entry page); WeChat's is native.
-      if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: path === '/pages/home/home' ? '/' : path, tabBarText: 'tab' })
-      else h.sim.tapTabBar(path)
-      await tick(5)
-      await h.sim.settle()
-      await tick()
-    }
+    await tapTabBar(h, '/pages/home/home', '/')
+    await tapTabBar(h, '/pages/mine/mine')
     expect(top(h)).toBe(mine)
     expect(seenOf(mine).route.query).toEqual({ tab: 'orders' })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { tab: 'orders' } })
@@ -221,11 +224,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     const mine = h.sim.launch('/pages/mine/mine?from=link')
     expect(seenOf(mine).route.query).toEqual({ from: 'link' })
     await h.router.push('/pages/home/home')
-    if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: '/pages/mine/mine', tabBarText: 'tab' })
-    else h.sim.tapTabBar('/pages/mine/mine')
-    await tick(5)
-    await h.sim.settle()
-    await tick()
+    await tapTabBar(h, '/pages/mine/mine')
     expect(top(h)).toBe(mine)
     expect(seenOf(mine).route.query).toEqual({ from: 'link' })
     await h.router.push('/pages/home/home')
@@ -240,11 +239,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     const seenOf = mountPages(h.sim, h.router)
     const home = h.sim.launch('/pages/home/home?from=link')
     await h.router.push('/pages/mine/mine')
-    if (platform === 'h5') h.sim.uni.switchTab({ from: 'tabBar', url: '/', tabBarText: 'tab' })
-    else h.sim.tapTabBar('/pages/home/home')
-    await tick(5)
-    await h.sim.settle()
-    await tick()
+    await tapTabBar(h, '/pages/home/home', '/')
     expect(top(h)).toBe(home)
     expect(seenOf(home).route.query).toEqual({ from: 'link' })
     await h.router.push('/pages/mine/mine')
