@@ -72,23 +72,17 @@ export class Quota {
    * the day the call was sent (`sentAt`); one that arrives after midnight says
    * nothing about the new day, so it marks nothing. Says whether it marked.
    */
-  async markDailySpent(sentAt: number): Promise<boolean> {
-    const at = this.options.now()
-    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
-    await this.options.store.set(`${this.dayKey()}:spent`, '1', msUntilShanghaiMidnight(at))
-    return true
+  markDailySpent(sentAt: number): Promise<boolean> {
+    return this.markSpentToday(`${this.dayKey()}:spent`, sentAt)
   }
 
   /** WeChat said today's Short Links are spent (45009): believe it until midnight, as markDailySpent does. */
-  async markShortLinksSpent(sentAt: number): Promise<boolean> {
-    const at = this.options.now()
-    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
-    await this.options.store.set(this.shortLinksSpentKey(), '1', msUntilShanghaiMidnight(at))
-    return true
+  markShortLinksSpent(sentAt: number): Promise<boolean> {
+    return this.markSpentToday(this.shortLinksSpentKey(), sentAt)
   }
 
-  async shortLinksSpent(): Promise<boolean> {
-    return (await this.options.store.get(this.shortLinksSpentKey())) !== null
+  shortLinksSpent(): Promise<boolean> {
+    return this.marked(this.shortLinksSpentKey())
   }
 
   private shortLinksSpentKey(): string {
@@ -100,13 +94,25 @@ export class Quota {
     await this.options.store.set(`${this.permanentKey}:spent`, '1', PERMANENT_TTL_MS)
   }
 
+  /** Marks `spentKey` (a key of today's) until midnight, unless the answer came from a call sent the day before. */
+  private async markSpentToday(spentKey: string, sentAt: number): Promise<boolean> {
+    const at = this.options.now()
+    if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
+    await this.options.store.set(spentKey, '1', msUntilShanghaiMidnight(at))
+    return true
+  }
+
+  private async marked(spentKey: string): Promise<boolean> {
+    return (await this.options.store.get(spentKey)) !== null
+  }
+
   /**
    * Takes one of today's schemes / URL Links for a call about to be made;
    * undefined when the day is spent (by count, or WeChat said so).
    */
   async reserveDaily(): Promise<Release | undefined> {
     const key = this.dayKey()
-    if ((await this.options.store.get(`${key}:spent`)) !== null) return undefined
+    if (await this.marked(`${key}:spent`)) return undefined
     // Kept two days: long enough to outlive the day it counts, whatever the store's clock.
     const taken = await this.reserve(key, this.options.dailyQuota, 2 * DAY_MS)
     if (!taken) return undefined
@@ -125,7 +131,7 @@ export class Quota {
 
   /** Takes one permanent Short Link (they never expire, so neither does the count); undefined at the cap. */
   async reservePermanent(): Promise<Release | undefined> {
-    if ((await this.options.store.get(`${this.permanentKey}:spent`)) !== null) return undefined
+    if (await this.marked(`${this.permanentKey}:spent`)) return undefined
     return (await this.reserve(this.permanentKey, this.options.permanentCap, PERMANENT_TTL_MS))?.release
   }
 

@@ -188,7 +188,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
       if (request.kind === 'shortlink' && request.isPermanent && isErrcode(error, 85400)) await quota.markPermanentSpent()
       if (!isErrcode(error, ...QUOTA_SPENT)) throw error
       const marked = request.kind === 'shortlink' ? quota.markShortLinksSpent(sentAt) : quota.markDailySpent(sentAt)
-      if (await marked) throw request.kind === 'shortlink' ? shortLinksExhausted(error.errcode) : error
+      if (await marked) throw request.kind === 'shortlink' ? quotaExhausted(error.errcode, 'shortlink') : error
       // Sent before midnight, answered after: the spent quota was yesterday's, and today's is fresh.
       throw new DayTurned(error)
     }
@@ -246,7 +246,7 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
   /** Counts the link about to be minted against its quota (given back if the call fails); throws when none is left. */
   async function reserveQuota(request: LinkRequest): Promise<Release | undefined> {
     if (request.kind === 'shortlink') {
-      if (await quota.shortLinksSpent()) throw shortLinksExhausted()
+      if (await quota.shortLinksSpent()) throw quotaExhausted(undefined, 'shortlink')
       if (!request.isPermanent) return undefined
       const release = await quota.reservePermanent()
       if (!release) {
@@ -263,26 +263,17 @@ export async function createLinkService(config: ServiceConfig, deps: LinkService
     return release
   }
 
-  function quotaExhausted(errcode?: number): ServiceError {
-    return new ServiceError(
-      'quota-exhausted',
-      503,
-      "Today's WeChat link quota is spent; links can be minted again after midnight Beijing time " +
-        '(declare the page for plaintext schemes and list it in NAVI_PLAINTEXT_PATHS to get a plaintext link meanwhile).',
-      Math.ceil(msUntilShanghaiMidnight(now()) / 1000),
-      errcode,
-    )
-  }
-
-  /** WeChat's daily limit of Short Links (permanent ones included) is its own, apart from schemes and URL Links. */
-  function shortLinksExhausted(errcode?: number): ServiceError {
-    return new ServiceError(
-      'quota-exhausted',
-      503,
-      "Today's WeChat Short Link limit is reached; Short Links can be minted again after midnight Beijing time.",
-      Math.ceil(msUntilShanghaiMidnight(now()) / 1000),
-      errcode,
-    )
+  /**
+   * 503 until midnight in Beijing. Short Links have a daily limit of their own (permanent ones included), apart from
+   * the schemes and URL Links, which a plaintext scheme may stand in for.
+   */
+  function quotaExhausted(errcode?: number, kind: LinkRequest['kind'] = 'scheme'): ServiceError {
+    const message =
+      kind === 'shortlink'
+        ? "Today's WeChat Short Link limit is reached; Short Links can be minted again after midnight Beijing time."
+        : "Today's WeChat link quota is spent; links can be minted again after midnight Beijing time " +
+          '(declare the page for plaintext schemes and list it in NAVI_PLAINTEXT_PATHS to get a plaintext link meanwhile).'
+    return new ServiceError('quota-exhausted', 503, message, Math.ceil(msUntilShanghaiMidnight(now()) / 1000), errcode)
   }
 
   function plaintextFallback(request: LinkRequest): LinkResult | null {
