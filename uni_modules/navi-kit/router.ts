@@ -425,10 +425,12 @@ export function createRouter(options: RouterOptions): Router {
   function wentBack(): void {
     started++
     const popped = pageLeft()
-    if (popped) {
-      const gone = (departing = popped)
-      void popped.then(() => departing === gone && (departing = undefined))
-    }
+    if (popped) departUntil(popped)
+  }
+  /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
+  function departUntil(left: Promise<unknown>): void {
+    const gone = (departing = left.then(() => {}, () => {}))
+    void gone.then(() => departing === gone && (departing = undefined))
   }
   const router: RouterInternals = {
     currentRoute,
@@ -461,7 +463,7 @@ export function createRouter(options: RouterOptions): Router {
       const popped = pageLeft()
       callingUni()
       const answered = callUni('navigateBack', { delta })
-      const gone = (departing = answered.then(() => popped, () => {}))
+      departUntil(answered.then(() => popped))
       let failure: NavigationError | undefined
       try {
         await answered
@@ -475,7 +477,6 @@ export function createRouter(options: RouterOptions): Router {
         throw (failure = error as NavigationError)
       } finally {
         inFlight.delete(key)
-        if (departing === gone) departing = undefined
         // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
         // hooks do: with currentRoute already where the navigation went.
         if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
