@@ -41,6 +41,11 @@ export interface UniSimulator {
   onCall: ((method: Method, options: UniCallOptions) => void) | null
   /** Sees pages load and show; null by default. */
   onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
+  /**
+   * H5: the top page's onBackPress, which uni-h5 asks before a uni.navigateBack (not the browser's back, which cannot
+   * be refused); true refuses it ("navigateBack:fail onBackPress"). Mini programs have no such hook. Null by default.
+   */
+  onBackPress: ((page: SimPage) => boolean | void) | null
   /** A tap on the native tab bar (mini programs): switches tabs with no uni call, so no interceptor sees it. */
   tapTabBar(path: string): void
   /** The system back button (H5: the browser's back): goes back one page with no uni call, so no interceptor sees it. */
@@ -217,10 +222,11 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     return page
   }
 
-  /** Runs one API call; returns an errMsg for a failure, or undefined. */
-  function apply(method: Method, args: UniCallOptions): string | undefined {
+  /** Runs one API call (`byApi`: by a uni call, not the system back button); returns an errMsg for a failure, or undefined. */
+  function apply(method: Method, args: UniCallOptions, byApi = true): string | undefined {
     if (method === 'navigateBack') {
       const delta = typeof args.delta === 'number' ? args.delta : 1
+      if (byApi && !mp && sim.onBackPress?.(stack[stack.length - 1]) === true) return 'navigateBack:fail onBackPress'
       if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
       const pop = () => {
         // Asking for more than the stack holds lands on the first page.
@@ -376,7 +382,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       if (errMsg) throw new Error('simulator: ' + errMsg)
     },
     systemBack() {
-      const errMsg = apply('navigateBack', { delta: 1 })
+      const errMsg = apply('navigateBack', { delta: 1 }, false)
       if (errMsg) throw new Error('simulator: ' + errMsg)
     },
     returnToForeground() {
@@ -384,6 +390,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     },
     onCall: null,
     onPage: null,
+    onBackPress: null,
     launch(url) {
       const path = url.split('?')[0]
       if (!routes.has(path)) throw new Error(`simulator: ${path} is not in the pages table`)

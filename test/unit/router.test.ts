@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import { NavigationError } from '../../uni_modules/navi-kit/errors'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
@@ -230,6 +230,26 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     await h.sim.settle()
     expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/user/profile'])
     expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
+  })
+
+  // uni-h5 asks the page's onBackPress first (an "unsaved changes" prompt); mini programs have no such hook.
+  it.runIf(platform === 'h5')('a push from an onBackPress that refuses a raw uni.navigateBack opens at once: no page leaves, none to wait for', async () => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/detail/detail')
+    await h.sim.settle()
+    vi.useFakeTimers()
+    try {
+      let pushed: Promise<unknown> | undefined
+      h.sim.onBackPress = () => ((pushed = h.router.push('/pages/user/profile')), true)
+      const refused = Promise.resolve(h.sim.uni.navigateBack({})).catch((answer: unknown) => answer)
+      // Well inside the second a back waits for its page to leave.
+      await vi.advanceTimersByTimeAsync(100)
+      expect(await refused).toEqual({ errMsg: 'navigateBack:fail onBackPress' })
+      expect(h.sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile'])
+      await expect(pushed).resolves.toMatchObject({ path: '/pages/user/profile' })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('back() started while a push is still on its way: currentRoute ends on the page the app shows', async () => {

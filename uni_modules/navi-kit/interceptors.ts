@@ -33,13 +33,19 @@ export interface RawCall {
  */
 export function interceptRawCalls(
   navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>,
-  wentBack: () => void,
+  wentBack: () => () => void,
 ): void {
+  /** Ends the wait for the page the last raw navigateBack would have left. */
+  let refused: (() => void) | undefined
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      if (!options[OWN_CALL]) wentBack()
+      refused = options[OWN_CALL] ? undefined : wentBack()
+    },
+    // uni refused it (the page's onBackPress said true): no page leaves, so nothing waits for one to.
+    fail() {
+      refused?.()
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)

@@ -420,12 +420,15 @@ export function createRouter(options: RouterOptions): Router {
   }
   /**
    * A raw uni.navigateBack (page code, `<navigator open-type="navigateBack">`) is on its way: as with back(), a
-   * navigation after it waits until uni-h5 has popped the page, and one still in its guards is superseded.
+   * navigation after it waits until uni-h5 has popped the page, and one still in its guards is superseded. Returns
+   * the end of that wait, for a back uni refuses.
    */
-  function wentBack(): void {
+  function wentBack(): () => void {
     started++
+    let refused = () => {}
     const popped = pageLeft()
-    if (popped) departUntil(popped)
+    if (popped) departUntil(Promise.race([popped, new Promise<void>((done) => (refused = done))]))
+    return refused
   }
   /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
   function departUntil(left: Promise<unknown>): void {
