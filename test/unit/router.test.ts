@@ -252,6 +252,19 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     }
   })
 
+  it.runIf(platform === 'h5')("back() that the page's onBackPress refuses rejects aborted, as a guard's no, and the page stays", async () => {
+    h = harness(platform)
+    await h.router.push('/pages/detail/detail')
+    h.sim.onBackPress = () => true
+    const error = await failure(h.router.back())
+    expect(error.code).toBe('aborted')
+    expect(error.message).toContain('onBackPress')
+    expect(error.errMsg).toBe('navigateBack:fail onBackPress')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  })
+
   it('back() started while a push is still on its way: currentRoute ends on the page the app shows', async () => {
     h = harness(platform)
     await h.router.push('/pages/user/profile')

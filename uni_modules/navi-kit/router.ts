@@ -477,7 +477,11 @@ export function createRouter(options: RouterOptions): Router {
         // The page's own onShow may have set it already, with the query it was handed: that one stands.
         if (target && currentRoute.value === before) currentRoute.value = target
       } catch (error) {
-        throw (failure = error as NavigationError)
+        failure = error as NavigationError
+        // The page kept itself open (an "unsaved changes" prompt in its onBackPress): its "no", as a guard's.
+        if (failure.errMsg?.endsWith('fail onBackPress'))
+          failure = fail('aborted', "the page's onBackPress kept it open", failure.errMsg)
+        throw failure
       } finally {
         inFlight.delete(key)
         // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
