@@ -91,6 +91,34 @@ describe('three instances on one Redis', () => {
   }, 30_000)
 })
 
+describe("WeChat's Short Link refusals, heard by one instance on one Redis", () => {
+  it('hold for the others: the permanent cap (85400) and the day spent (45009) send no more calls upstream', async () => {
+    // Links no instance counted (minted before the service ran) filled WeChat's permanent cap.
+    emulator.control.setPermanentShortLinkCount(100_000, SANDBOX_APP.appId)
+    await expect(instances[0].mint({ kind: 'shortlink', path: 'pages/a/a', isPermanent: true })).rejects.toMatchObject({
+      code: 'permanent-cap-reached',
+    })
+    for (const instance of instances.slice(1)) {
+      await expect(instance.mint({ kind: 'shortlink', path: 'pages/b/b', isPermanent: true })).rejects.toMatchObject({
+        code: 'permanent-cap-reached',
+      })
+    }
+    expect(emulator.control.counters().calls.genwxashortlink).toBe(1)
+
+    emulator.control.exhaustQuota({ appId: SANDBOX_APP.appId, kind: 'shortlinks' })
+    await expect(instances[1].mint({ kind: 'shortlink', path: 'pages/c/c' })).rejects.toMatchObject({ code: 'quota-exhausted' })
+    for (const instance of [instances[0], instances[2]]) {
+      const refused = await instance.mint({ kind: 'shortlink', path: 'pages/d/d' }).catch((error: unknown) => error)
+      expect(refused).toMatchObject({ code: 'quota-exhausted', status: 503 })
+      expect((refused as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThan(0)
+    }
+    expect(emulator.control.counters().errcodes).toMatchObject({ 85400: 1, 45009: 1 })
+    expect(emulator.control.counters().calls.genwxashortlink).toBe(2)
+    // Schemes draw on their own quota.
+    expect((await instances[2].mint({ kind: 'scheme', path: 'pages/a/a' })).url).toMatch(/^weixin:\/\/dl\/business\/\?t=/)
+  })
+})
+
 describe('two mini programs on one Redis', () => {
   it('count their daily quota, spent days and permanent Short Links apart', async () => {
     const limits = { redisUrl: inject('redisUrl'), dailyQuota: 2, permanentShortLinkCap: 1 }
