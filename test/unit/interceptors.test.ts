@@ -196,6 +196,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(h.router.currentRoute.value.query).toEqual(seenOf(page).route.query)
   })
 
+  it('after a raw reLaunch to a tab page with a query, the page and the current route read the URL as uni parsed it', async () => {
+    h = harness(platform, { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    const heard = raw(h, 'reLaunch', '/pages/mine/mine?q=C++&tab=orders')
+    await settled(h)
+    expect(heard[0]).toBe('success reLaunch:ok')
+    const page = h.sim.getCurrentPages().at(-1)!
+    // uni-h5 reads '+' as a space; WeChat hands the raw text.
+    expect(decodeQuery(page.options)).toEqual({ q: platform === 'h5' ? 'C  ' : 'C++', tab: 'orders' })
+    expect(seenOf(page).route.query).toEqual(decodeQuery(page.options))
+    expect(h.router.currentRoute.value.query).toEqual(decodeQuery(page.options))
+  })
+
   it("keep a long query in the URL as uni's own pattern writes it (no handoff id), so decodeURIComponent + JSON.parse still reads it", async () => {
     const item = { id: 7, note: 'x'.repeat(1500), tags: ['a&b', '中文'] }
     const url = '/pages/detail/detail?item=' + encodeURIComponent(JSON.stringify(item))

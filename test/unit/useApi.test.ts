@@ -138,6 +138,19 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({})
   })
 
+  it('a tab page that never calls useRoute(), opened from a link and later handed a query, reads that query after a tab-bar round trip', async () => {
+    h = harness(platform, { withApp: true })
+    mountPages(h.sim, h.router, { plain: true })
+    h.sim.launch('/pages/mine/mine?tab=orders')
+    expect(h.router.currentRoute.value.query).toEqual({ tab: 'orders' })
+    await h.router.push({ name: n('home') })
+    await h.router.push({ name: n('mine'), query: { coupon: 'X1' } })
+    expect(h.router.currentRoute.value.query).toEqual({ coupon: 'X1' })
+    await tapTabBar(h, '/pages/home/home', '/')
+    await tapTabBar(h, '/pages/mine/mine')
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { coupon: 'X1' } })
+  })
+
   it('a switchTab that fails leaves no query waiting for the tab page: opened later by the native tab bar, it reads none', async () => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const seenOf = mountPages(h.sim, h.router)

@@ -146,6 +146,8 @@ interface Navigation {
 
 export function createRouter(options: RouterOptions): Router {
   const table = createRouteTable(options.pages)
+  // A new router is a new app: what an earlier one handed its tab pages is not this one's.
+  tabQueries.clear()
   const guards = useCallbacks<NavigationGuard>()
   const hooks = useCallbacks<NavigationHook>()
   const inFlight = new Set<string>()
@@ -177,8 +179,10 @@ export function createRouter(options: RouterOptions): Router {
   /** A page's route from its uni route and onLoad options; by default the top page's. */
   function pageRoute(page = topPage(), pageOptions = page?.options): Route {
     const path = normalizePath('/' + page?.route)
-    // A tab page opened by switchTab has no options: its query waits in the handoff store.
-    return routeOf(path, pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : tabQueries.get(path) || {}, true)
+    // A tab page reads the query the router handed it last, from the handoff store: switchTab carries none, so one
+    // opened by it has no options, and one opened from a link keeps that link's for good.
+    const handed = tabQueries.get(path)
+    return routeOf(path, handed || (pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : {}), true)
   }
 
   // Takes anything: push and resolve check their callers' types; a raw call's URL or a guard's answer comes untyped.
@@ -318,7 +322,6 @@ export function createRouter(options: RouterOptions): Router {
       const handedOff = tabQueries.get(to.path)
       // The tab page on screen: uni shows it again without an onShow.
       const onScreen = uniMethod === 'switchTab' && '/' + topPage()?.route === to.path
-      if (to.isTab && !tabBarTap) tabQueries.set(to.path, to.query)
       const asWritten = call && !redirects && typeof raw === 'string'
       let url = to.fullPath
       // switchTab takes no query, and uni's docs allow none on a reLaunch to a tab page: it waits in the handoff.
@@ -327,6 +330,8 @@ export function createRouter(options: RouterOptions): Router {
       else if (asWritten) url = to.path + (raw.includes('?') ? raw.slice(raw.indexOf('?')) : '')
       // queryLimit counts the encoded query, without its '?'.
       else if (url.length - to.path.length - 1 > (options.queryLimit ?? DEFAULT_QUERY_LIMIT)) url = `${to.path}?${HANDOFF_ID}=${putPayload(to.query, isOpenPayload)}`
+      // (A raw reLaunch's query rides in its URL, as uni parses it.)
+      if (to.isTab && !tabBarTap && url === to.path) tabQueries.set(to.path, to.query)
       router.pending = to
       const mark = shows
       const turn = callingUni()
