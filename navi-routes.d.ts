@@ -14,6 +14,7 @@ declare module './uni_modules/navi-kit/types' {
     "double": "/pages/double/double"
     "stack": "/pages/stack/stack"
     "launch": "/pages/launch/launch"
+    "raw": "/pages/raw/raw"
     "pkg/report": "/pkg/pages/report/report"
   }
 }

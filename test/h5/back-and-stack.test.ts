@@ -81,6 +81,27 @@ describe('back', () => {
     await h5.app.tapTo(ROUTES.report, '#back', ROUTES.push)
   })
 
+  it.each([
+    ['a raw uni.navigateBack(), then router.push', '#raw-back-then-push'],
+    ['a raw uni.navigateBack(), then a raw uni.navigateTo', '#raw-back-then-raw'],
+    ['<navigator open-type="navigateBack">, then router.push', '#nav-back-then-push'],
+  ])("%s: the pushed page opens on top of the page below and stays (uni-h5's pop comes later, on popstate)", async (_case, button) => {
+    await h5.app.open()
+    // First with the report page's code still to load, then with it loaded (the push goes out at once).
+    for (const round of ['code to load', 'code loaded']) {
+      await h5.app.tapTo(ROUTES.home, '#to-raw', ROUTES.raw)
+      await h5.app.tapTo(ROUTES.raw, button, ROUTES.report)
+      await h5.app.expectJson(ROUTES.report, '#query-json', { month: 'after-raw-back' })
+      // Give the popstate of the back the time it would need to undo the push.
+      await h5.browser.page.waitForTimeout(300)
+      expect(await h5.app.currentRoute(), round).toBe(ROUTES.report)
+      // The back did close the raw-calls page: the report page sits on home.
+      expect(await h5.app.text(ROUTES.report, '#depth'), round).toBe('2')
+      await h5.app.tapTo(ROUTES.report, '#back', ROUTES.home)
+    }
+    expect(h5.browser.errors).toEqual([])
+  })
+
   it("two pushes in a row while the first page's code is still loading: each page gets its own query, in order", async () => {
     await withLateDetailPage(async () => {
       await h5.app.open()

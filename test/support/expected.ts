@@ -20,5 +20,6 @@ export const ROUTES = {
   secret: 'pages/secret/secret',
   double: 'pages/double/double',
   stack: 'pages/stack/stack',
+  raw: 'pages/raw/raw',
   report: 'pkg/pages/report/report',
 } as const
