@@ -35,3 +35,15 @@ describe('a share card made from route.fullPath', () => {
     expect(mp.depth()).toBe(1)
   })
 })
+
+describe('a link whose query has a key every object has', () => {
+  it.each(['valueOf', 'constructor'])("opens its page with its query ('%s')", async (key) => {
+    // WeChat restarts on the link's path, as for a share card or a scan.
+    const page = await mp.relaunch(`/pages/detail/detail?${key}=1&id=2`)
+    expect(page.route).toBe('pages/detail/detail')
+    // Its own route, not home's: the page's route took the link's keys as they are.
+    await mp.waitFor(() => expect(page.text('#path')).toBe('/pages/detail/detail'))
+    expect(page.json('#query-json')).toEqual({ [key]: '1', id: '2' })
+    expect(page.json('#decoded-json')).toEqual({ [key]: '1', id: '2' })
+  })
+})
