@@ -78,6 +78,22 @@ describe('push with a typed query', () => {
     await h5.app.expectJson(ROUTES.mine, '#query-json', { from: 'link' })
   })
 
+  it("after a raw uni.navigateTo whose query has a '+' and a repeated key, router.currentRoute holds the query its page reads", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-raw', ROUTES.raw)
+    const url = await h5.app.text(ROUTES.raw, '#raw-url')
+    await h5.app.tapTo(ROUTES.raw, '#raw-detail', ROUTES.detail)
+    // afterEach runs once the navigation has set currentRoute: from then on it says where the app is.
+    await expect.poll(() => h5.app.text(ROUTES.detail, '#last-nav')).toBe('/pages/raw/raw → /pages/detail/detail')
+    const read = await h5.app.json(ROUTES.detail, '#query-json')
+    // uni-h5's own reading of the text the caller wrote ('+' a space, the repeated key joined), which is what makes
+    // this case: the URL's text alone says { q: 'a+b', k: '2' }.
+    expect(url).toBe('/pages/detail/detail?q=a+b&k=1&k=2')
+    expect(read).toEqual({ q: 'a b', k: '1,2' })
+    expect(await h5.app.json(ROUTES.detail, '#decoded-json')).toEqual(read)
+    expect(await h5.app.json(ROUTES.detail, '#current-json')).toEqual(read)
+  })
+
   it('a page name resolves, also in a subpackage', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
