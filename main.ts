@@ -2,14 +2,14 @@ import { createSSRApp } from 'vue'
 import { createRouter } from '@/uni_modules/navi-kit'
 import pages from 'virtual:navi-kit/pages'
 import App from './App.vue'
-import { demoState } from './pages/demo-state'
+import { demoState, SLOW_SESSION_MS } from './pages/demo-state'
 
 const SECRET = '/pages/secret/secret'
 const LOGIN = '/pages/login/login'
 
 /** Stands in for a session check against a server (a token refresh, say). */
 function checkSession(): Promise<boolean> {
-  return new Promise((resolve) => setTimeout(() => resolve(demoState.loggedIn), 30))
+  return new Promise((resolve) => setTimeout(() => resolve(demoState.loggedIn), demoState.slowSession ? SLOW_SESSION_MS : 30))
 }
 
 export function createApp() {

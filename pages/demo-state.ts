@@ -8,6 +8,8 @@ import { reactive } from 'vue'
 export const demoState = reactive({
   /** The login guard (main.ts) lets /pages/secret/secret through only when true. */
   loggedIn: false,
+  /** The session check (main.ts) answers after SLOW_SESSION_MS instead of 30 ms: a slow network. */
+  slowSession: false,
   /** Written by the afterEach hook in main.ts: "from → to", or "from → to ✗ code". */
   lastNavigation: '',
   /** How many navigations afterEach has seen. */
@@ -15,6 +17,9 @@ export const demoState = reactive({
   /** Outcome of the double-tap demo's two pushes. */
   doubleTap: '',
 })
+
+/** How long the session check takes on a slow network: time for the user to press back meanwhile. */
+export const SLOW_SESSION_MS = 1500
 
 /** The type a query value arrived with, as JSON names it. */
 export function jsonType(value: unknown): string {

@@ -45,6 +45,24 @@ describe('guards', () => {
     expect(await h5.app.currentRoute()).toBe(ROUTES.guards)
   })
 
+  it("the browser's back while a push waits in an async guard supersedes it: the push is aborted and the app stays where the back went", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-guards', ROUTES.guards)
+    await h5.app.pageLocator(ROUTES.guards).locator('#toggle-slow').click()
+    await expect.poll(() => h5.app.text(ROUTES.guards, '#slow-session')).toBe('yes')
+    await h5.app.pageLocator(ROUTES.guards).locator('#push-secret').click()
+    await expect.poll(() => h5.app.text(ROUTES.guards, '#result')).toBe('…')
+    // The session check takes 1.5 s: the user gives up and goes back meanwhile.
+    await h5.browser.page.goBack()
+    await h5.app.waitForPage(ROUTES.home)
+    // Long after the guard has answered (it would redirect to the login page): nothing opened on top of the page
+    // the back reached, and afterEach heard the push fail.
+    await h5.browser.page.waitForTimeout(2000)
+    expect(await h5.app.currentRoute()).toBe(ROUTES.home)
+    await expect.poll(() => h5.app.text(ROUTES.home, '#last-nav')).toBe('/pages/guards/guards → /pages/secret/secret ✗ aborted')
+    expect(await h5.app.text(ROUTES.home, '#depth')).toBe('1')
+  })
+
   it('a raw uni.navigateTo passes the guards', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-guards', ROUTES.guards)
