@@ -106,6 +106,45 @@ describe('stack limit', () => {
     expect(mp.depth()).toBe(MAX_PAGES - 1)
   })
 
+  it(`a raw uni.navigateTo with events on a full stack of ${MAX_PAGES} pages hears WeChat's own fail, not a redirect`, async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
+    for (let level = 2; mp.depth() < MAX_PAGES - 1; level++) {
+      stack.tap('#push-self')
+      await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
+      stack = mp.current()
+    }
+    // With room left the raw call opens its page, and its EventChannel reaches the caller.
+    const detail = await mp.tapTo(stack, '#raw-events', 'pages/detail/detail')
+    await mp.waitFor(() => expect(stack.text('#raw-answer')).toBe('navigateTo:ok'))
+    detail.tap('#emit-picked')
+    await mp.waitFor(() => expect(stack.json('#picked')).toEqual({ from: 'detail', query: { from: 'raw-events', level: String(MAX_PAGES - 2) } }))
+    expect(mp.depth()).toBe(MAX_PAGES)
+
+    // A full stack: the router leaves the call to WeChat, which refuses it; no redirectTo (it gives no EventChannel).
+    const full = await mp.tapTo(detail, '#back', 'pages/stack/stack')
+    full.tap('#push-self')
+    stack = await mp.waitFor(() => {
+      expect(mp.current().text('#level')).toBe(String(MAX_PAGES - 1))
+      return mp.current()
+    })
+    expect(mp.depth()).toBe(MAX_PAGES)
+    const mark = mp.router.calls.length
+    stack.tap('#raw-events')
+    const answer = await mp.waitFor(() => {
+      const text = stack.text('#raw-answer')
+      expect(text).toMatch(/^navigateTo:fail/)
+      return text
+    })
+    // The caller heard exactly what WeChat answered its one call.
+    expect(mp.callsSince(mark).map((call) => `${call.api} ${call.errMsg}`)).toEqual([`navigateTo ${answer}`])
+    expect(answer).toContain('webview count limit exceed')
+    await mp.settle(100)
+    expect(mp.current().route).toBe('pages/stack/stack')
+    expect(mp.current().text('#level')).toBe(String(MAX_PAGES - 1))
+    expect(mp.depth()).toBe(MAX_PAGES)
+  })
+
   it('two buttons tapped in one go at 9 pages: the second push counts the first and redirects instead of failing', async () => {
     const home = await mp.relaunch('/pages/home/home')
     let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
