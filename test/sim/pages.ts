@@ -112,7 +112,7 @@ export function mountPages(
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
       const global = { plugins: [router] }
-      const props = { page, miniProgram: sim.platform !== 'h5' }
+      const props = { page, miniProgram: sim.platform.startsWith('mp-') }
       const wrapper = plain
         ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined }, global })
         : mount(RoutePage, { props: { seen, ...props }, global })

@@ -3,15 +3,18 @@
  * tell the difference: page stack and its 10-page limit on mini programs
  * (WeChat's errMsg), tab rules, navigateBack clamping, `getCurrentPages()`
  * entries, how `onLoad` options arrive (H5: uni's encode → parse → decode
- * pipeline, decoded once; mp: the raw text), `uni.addInterceptor` exactly as
- * uni-h5 runs it, and callbacks that fire later, like the real thing.
+ * pipeline, decoded once; mp: the raw text; the App: encode → parse, so the
+ * text as written, '+' read as a space), `uni.addInterceptor` exactly as
+ * uni-h5 runs it, and callbacks that fire later, like the real thing. The App
+ * (uni-app-plus, read in its source: no device here) is modelled where the
+ * router can tell: options, back order, tab-page reuse, onBackPress.
  *
  * Fast path for benchmarks: no logging; observe calls through `onCall`.
  */
 import { setPlatformSeam, type UniCallOptions, type UniCallbackResult, type UniInterceptor } from '../../uni_modules/navi-kit/platform'
 import type { PagesJson } from '../../uni_modules/navi-kit/types'
 
-export type Semantics = 'h5' | 'mp-weixin'
+export type Semantics = 'h5' | 'mp-weixin' | 'app'
 type Method = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack'
 
 export interface SimPage {
@@ -133,6 +136,16 @@ const h5AddressBarOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
   return decodedQuery(parseQuery(at < 0 ? '' : url.slice(at + 1)))
 }
+/**
+ * The App (uni-app-plus): its route protocol encodes the URL's query once more (encodeQueryString) and parseUrl
+ * decodes it once (parseQuery); no decodedQuery after, so onLoad gets the text as written, '+' read as a space (a
+ * repeated key an array).
+ */
+const appOptions = (url: string): Record<string, string> => {
+  const encoded = encodeQueryString(url)
+  const at = encoded.indexOf('?')
+  return parseQuery(at < 0 ? '' : encoded.slice(at + 1)) as Record<string, string>
+}
 /** WeChat: the query text, split, untouched. */
 const mpOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
@@ -178,7 +191,9 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 
 export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   const { platform } = options
-  const mp = platform !== 'h5'
+  const web = platform === 'h5'
+  const app = platform === 'app'
+  const mp = !web && !app
   const routes = new Map<string, boolean>() // '/path' → isTab
   const tabs = new Set((options.pages.tabBar?.list ?? []).map((item) => '/' + item.pagePath.replace(/^\//, '')))
   const add = (root: string, path: string) => {
@@ -212,7 +227,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
 
   const makePage = (path: string, url: string, fromOutside = false): SimPage => ({
     route: path.slice(1),
-    options: mp ? mpOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url),
+    options: mp ? mpOptions(url) : app ? appOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url),
     $page: { fullPath: url },
     isTab: routes.get(path) === true,
   })
@@ -226,18 +241,19 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   function apply(method: Method, args: UniCallOptions, byApi = true): string | undefined {
     if (method === 'navigateBack') {
       const delta = typeof args.delta === 'number' ? args.delta : 1
-      if (byApi && !mp && sim.onBackPress?.(stack[stack.length - 1]) === true) return 'navigateBack:fail onBackPress'
+      // uni-h5 refuses; the App answers ok, and the page stays.
+      if (byApi && !mp && sim.onBackPress?.(stack[stack.length - 1]) === true) return app ? undefined : 'navigateBack:fail onBackPress'
       if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
       const pop = () => {
         // Asking for more than the stack holds lands on the first page.
         stack = stack.slice(0, Math.max(1, stack.length - delta))
         // uni-h5 pops its pages in vue-router's popstate listener, before any listener added later hears it.
-        if (!mp && typeof dispatchEvent == 'function') dispatchEvent(new Event('popstate'))
+        if (web && typeof dispatchEvent == 'function') dispatchEvent(new Event('popstate'))
         sim.onPage?.('show', stack[stack.length - 1])
       }
       // uni-h5 answers first ($router.go(-delta); resolve()) and the page leaves on popstate, a task later;
-      // WeChat pops the page, then answers.
-      if (mp) pop()
+      // WeChat and the App pop the page, then answer.
+      if (!web) pop()
       else later(() => later(pop))
       return
     }
@@ -259,12 +275,13 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // The entry page is written '/' (uni-h5's alias), and '/' alone is the entry page, whatever URL it was opened at.
       const entry = path === [...routes.keys()][0]
       const asked = (args.openType === 'appLaunch' ? url : path).replace(entry ? path : /$^/, '/')
-      const existing = alive && (mp || asked === alive.$page.fullPath || (entry && asked === '/')) ? alive : undefined
+      // WeChat and the App take the tab page by its path.
+      const existing = alive && (!web || asked === alive.$page.fullPath || (entry && asked === '/')) ? alive : undefined
       // Like the real runtimes, a page is on the stack by the time its onLoad runs.
       stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])
       // uni-h5 shows the tab page already on screen again without an onShow (it fires its onHide).
-      if (existing && !(existing === top && !mp)) sim.onPage?.('show', existing)
+      if (existing && !(existing === top && web)) sim.onPage?.('show', existing)
       else if (!existing) load(stack[0])
       return
     }
@@ -281,7 +298,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       load(page)
     }
     const waiting = held.get(path)
-    if (waiting && method === 'navigateTo' && !mp) waiting.push(arrive)
+    if (waiting && method === 'navigateTo' && web) waiting.push(arrive)
     else arrive()
   }
 
@@ -358,7 +375,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
           options.complete?.(result)
         }
         const waiting = held.get(path)
-        if (waiting && !mp) waiting.push(() => later(answer))
+        if (waiting && web) waiting.push(() => later(answer))
         else later(answer)
       },
       addInterceptor(method, interceptor) {

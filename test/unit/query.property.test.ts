@@ -17,7 +17,8 @@ const value = fc.oneof(nasty, fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 3
 // Not the reserved keys, nor the names every object has (both invalid, tested in router.test.ts).
 const query = fc.dictionary(nasty.filter((key) => key !== '_nkt' && key !== '_nkh' && !(key in Object.prototype)), value, { maxKeys: 6 })
 
-describe.each(SEMANTICS)('query round trip on %s', (platform) => {
+// And the App, which hands a page the text as written, as WeChat does (uni-app-plus: no decodedQuery).
+describe.each([...SEMANTICS, 'app' as const])('query round trip on %s', (platform) => {
   it('any JSON object pushed is what the target page reads, types included', async () => {
     h = harness(platform, { queryLimit: 300, withApp: true })
     const seenOf = mountPages(h.sim, h.router)

@@ -445,3 +445,40 @@ describe('currentRoute without an app', () => {
     expect(h.router.currentRoute.value.fullPath).toBe('/pages/detail/detail?id=7&_nkt=id')
   })
 })
+
+// The App as uni-app-plus runs it (read in its source; no device here): the page is handed the query text as written,
+// back pops before it answers, and a back the page's onBackPress refuses is answered ok.
+describe('router on the App', () => {
+  it('a typed query reaches the page, which uni hands the text as written, and currentRoute', async () => {
+    h = harness('app', { withApp: true })
+    const query = { id: 42, ok: true, text: 'a b&c=d?e#f%g+h 中文😀' }
+    await h.router.push({ name: n('detail'), query })
+    const page = h.sim.getCurrentPages().at(-1)!
+    expect(page.options.text).toBe(encodeURIComponent(query.text))
+    expect(decodeQuery(page.options)).toEqual(query)
+    expect(h.router.currentRoute.value.query).toEqual(query)
+  })
+
+  it('a tab page gets its query by the handoff (switchTab takes none), and the stack has no limit of its own', async () => {
+    h = harness('app', { launchUrl: '/pages/detail/detail' })
+    await h.router.push({ path: '/pages/mine/mine', query: { from: 'detail', n: 2 } })
+    expect(h.calls).toEqual(['switchTab /pages/mine/mine'])
+    expect(h.router.currentRoute.value.query).toEqual({ from: 'detail', n: 2 })
+    for (let i = 0; i < 11; i++) await h.router.push({ name: n('detail'), query: { i } })
+    expect(h.sim.getCurrentPages()).toHaveLength(12)
+    expect(h.calls.filter((call) => call.startsWith('redirectTo'))).toEqual([])
+  })
+
+  it('back() resolves once the page is gone, and a back the page refuses in onBackPress resolves with the page still there', async () => {
+    h = harness('app')
+    await h.router.push('/pages/detail/detail')
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+    expect(h.router.currentRoute.value.path).toBe('/pages/home/home')
+    await h.router.push('/pages/detail/detail')
+    h.sim.onBackPress = () => true
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  })
+})

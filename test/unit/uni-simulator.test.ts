@@ -31,6 +31,12 @@ describe('the uni simulator (what the router tests stand on)', () => {
     // uni-h5 turns a raw '+' into a space before encoding (encodeQueryString).
     expect(h5.getCurrentPages()[1].options).toEqual({ p: '100%', s: 'a b', plus: 'a b' })
     expect(h5.getCurrentPages()[1].route).toBe('pages/detail/detail')
+    restore()
+    // The App (uni-app-plus): encodeQueryString then parseQuery, no decodedQuery: each value as written, '+' a space,
+    // a key decoded once.
+    const app = simulator('app')
+    await call(app.uni.navigateTo, { url: url + '&k%20ey=1' })
+    expect(app.getCurrentPages()[1].options).toEqual({ p: '100%25', s: 'a%20b', plus: 'a b', 'k ey': '1' })
   })
 
   it("parses an H5 query as uni-shared does: a repeated key joins its values, an inherited name such as 'constructor' arrives garbled, '__proto__' not at all", async () => {

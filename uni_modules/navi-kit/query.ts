@@ -1,6 +1,6 @@
 import { NavigationError } from './errors'
 import { getPayload } from './handoff'
-import { currentPlatform, isMiniProgram } from './platform'
+import { currentPlatform } from './platform'
 import type { JsonValue, RouteQuery } from './types'
 
 /**
@@ -89,16 +89,20 @@ export function encodeQuery(query: RouteQuery, sent = true): string {
 /**
  * `onLoad` options (or a parsed URL query) → the typed query that was pushed.
  * For options-API pages: `onLoad(options) { this.query = decodeQuery(options) }`.
- * `raw`: whether the values are still percent-encoded (default: on mini programs).
+ * `raw`: whether keys and values are still percent-encoded; by default, as the platform hands them: uni-h5 decodes
+ * both; mini programs hand the text as written; the App's uni-app-plus decodes the keys only (it encodes each value
+ * once more, then parses the URL once).
  */
-export function decodeQuery(
-  options: Record<string, string | undefined> | null | undefined,
-  raw = isMiniProgram(currentPlatform()),
-): RouteQuery {
-  const read = (text: string) => (raw ? decode(text) : text)
+export function decodeQuery(options: Record<string, string | undefined> | null | undefined, raw?: boolean): RouteQuery {
+  const platform = currentPlatform()
+  const rawValues = raw ?? platform !== 'h5'
+  const rawKeys = raw ?? (rawValues && platform !== 'app')
   // No prototype, so a key such as '__proto__' stays a key; the rest below copies it as one.
   const flat: Record<string, string> = Object.create(null)
-  for (const key in options) flat[read(key)] = read(options[key] ?? '')
+  for (const key in options) {
+    const value = options[key] ?? ''
+    flat[rawKeys ? decode(key) : key] = rawValues ? decode(value) : value
+  }
   const { [TYPED_KEYS]: typed, [HANDOFF_ID]: handoff, ...query } = flat as Record<string, JsonValue>
   const stored = getPayload(handoff as string | undefined)
   // A copy, so a page that edits its query cannot change what another page reads.
