@@ -32,9 +32,9 @@ const Child = defineComponent({
  * `$mpType: 'page'`, and the page's own record: on a mini program the WeChat
  * page as `$scope` (its options come with onLoad), on H5 `$page` with `route`,
  * the decoded `options` and the `fullPath` it was opened at (uni-h5 also sets
- * the first two on the instance itself).
+ * the first two on the instance itself; the App only the route).
  */
-function markAsPage(page: SimPage, miniProgram: boolean): void {
+function markAsPage(page: SimPage, miniProgram: boolean, app: boolean): void {
   const instance = getCurrentInstance() as unknown as { ctx: Record<string, unknown>; $pageInstance: unknown }
   const ctx = instance.ctx
   // uni's runtime hands a component's page hooks (onLoad, onShow) to its page.
@@ -43,16 +43,20 @@ function markAsPage(page: SimPage, miniProgram: boolean): void {
   // (`$page` on a mini program too: uni-h5's Vue runtime, which the simulator runs on, reads its options for
   // a component's onLoad; a mini program has none to give before onLoad.)
   if (miniProgram) Object.assign(ctx, { $scope: { route: page.route }, $page: {} })
-  else Object.assign(ctx, { route: page.route, options: page.options, $page: { route: page.route, options: page.options, fullPath: page.$page.fullPath } })
+  else {
+    Object.assign(ctx, { route: page.route, $page: { route: page.route, options: page.options, fullPath: page.$page.fullPath } })
+    // uni-h5 sets the options on the instance too; the App only in $page.
+    if (!app) ctx.options = page.options
+  }
 }
 
-const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean } as const
+const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean, app: Boolean } as const
 
 /** A page that reads its route with useRoute() in setup, as app pages do. */
 export const RoutePage = defineComponent({
   props: { seen: { type: Object, required: true }, ...pageProps },
   setup(props) {
-    markAsPage(props.page as SimPage, props.miniProgram)
+    markAsPage(props.page as SimPage, props.miniProgram, props.app)
     const seen = props.seen as Seen
     seen.route = useRoute()
     seen.atSetup = { ...seen.route }
@@ -69,7 +73,7 @@ export const RoutePage = defineComponent({
 const PlainPage = defineComponent({
   props: { ...pageProps, seen: Object, ownRoute: Boolean },
   setup(props) {
-    markAsPage(props.page as SimPage, props.miniProgram)
+    markAsPage(props.page as SimPage, props.miniProgram, props.app)
     if (props.ownRoute) (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.route = { zoom: 12 }
     return () => render('div', props.seen ? [render(Child, { seen: props.seen })] : [])
   },
@@ -112,7 +116,7 @@ export function mountPages(
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
       const global = { plugins: [router] }
-      const props = { page, miniProgram: sim.platform.startsWith('mp-') }
+      const props = { page, miniProgram: sim.platform.startsWith('mp-'), app: sim.platform === 'app' }
       const wrapper = plain
         ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined }, global })
         : mount(RoutePage, { props: { seen, ...props }, global })
@@ -127,5 +131,6 @@ export function mountPages(
     if (event === 'show') onShow?.(page.route)
     for (const hook of (event === 'load' ? instance.onLoad : instance.onShow) ?? []) hook(event === 'load' ? page.options : undefined)
   }
-  return (page) => mounted.get(page)!.seen
+  // By the page's $page too: the App's getCurrentPages() lists records of its own for the same pages.
+  return (page) => (mounted.get(page) ?? [...mounted].find(([known]) => known.$page === page.$page)![1]).seen
 }

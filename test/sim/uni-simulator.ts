@@ -21,7 +21,8 @@ export interface SimPage {
   /** 'pages/detail/detail': no leading '/', as uni lists it. */
   route: string
   options: Record<string, string>
-  $page: { fullPath: string }
+  /** uni's page record; the App lists a page's options only here. */
+  $page: { fullPath: string; options?: Record<string, string> }
   isTab: boolean
 }
 
@@ -225,12 +226,17 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     else setTimeout(run, 0)
   }
 
-  const makePage = (path: string, url: string, fromOutside = false): SimPage => ({
-    route: path.slice(1),
-    options: mp ? mpOptions(url) : app ? appOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url),
-    $page: { fullPath: url },
-    isTab: routes.get(path) === true,
-  })
+  const makePage = (path: string, url: string, fromOutside = false): SimPage => {
+    const options = mp ? mpOptions(url) : app ? appOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url)
+    return { route: path.slice(1), options, $page: { fullPath: url, options }, isTab: routes.get(path) === true }
+  }
+  /** The App lists its page vms, which carry `route` and `$page` but no `options` of their own (uni-app-plus initPageVm). */
+  const appRecords = new WeakMap<SimPage, SimPage>()
+  const appRecord = (page: SimPage): SimPage => {
+    let record = appRecords.get(page)
+    if (!record) appRecords.set(page, (record = { route: page.route, $page: page.$page, isTab: page.isTab } as SimPage))
+    return record
+  }
   const load = (page: SimPage) => {
     sim.onPage?.('load', page)
     sim.onPage?.('show', page)
@@ -385,7 +391,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         interceptors.set(method, interceptor ? (interceptors.get(method) ?? []).filter((i) => i !== interceptor) : [])
       },
     },
-    getCurrentPages: () => stack.slice(),
+    getCurrentPages: () => (app ? stack.map(appRecord) : stack.slice()),
     holdPageCode(path) {
       const waiting: (() => void)[] = []
       held.set(path, waiting)

@@ -29,7 +29,8 @@ describe.each([...SEMANTICS, 'app' as const])('query round trip on %s', (platfor
         // JSON's own normal form (e.g. -0 is written 0): what "the same JSON value" means.
         const expected = JSON.parse(JSON.stringify(pushed)) as unknown
         const page = h.sim.getCurrentPages().slice(-1)[0]
-        expect(decodeQuery(page.options)).toEqual(expected)
+        // (The App lists a page's options in its $page only.)
+        expect(decodeQuery(page.options ?? page.$page.options)).toEqual(expected)
         expect(seenOf(page).route.query).toEqual(expected)
         expect(h.router.currentRoute.value.query).toEqual(pushed)
         // The route's fullPath leads back to the same query.

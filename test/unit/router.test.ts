@@ -453,10 +453,24 @@ describe('router on the App', () => {
     h = harness('app', { withApp: true })
     const query = { id: 42, ok: true, text: 'a b&c=d?e#f%g+h 中文😀' }
     await h.router.push({ name: n('detail'), query })
+    // The App lists page vms whose options sit in $page only.
     const page = h.sim.getCurrentPages().at(-1)!
-    expect(page.options.text).toBe(encodeURIComponent(query.text))
-    expect(decodeQuery(page.options)).toEqual(query)
+    expect(page.options).toBeUndefined()
+    expect(page.$page.options?.text).toBe(encodeURIComponent(query.text))
+    expect(decodeQuery(page.$page.options)).toEqual(query)
     expect(h.router.currentRoute.value.query).toEqual(query)
+  })
+
+  it("a guard's from holds the query of the page the navigation leaves, and a raw call's route the query its page reads", async () => {
+    h = harness('app', { withApp: true })
+    const froms: unknown[] = []
+    h.router.beforeEach((_to, from) => void froms.push(from.query))
+    h.sim.uni.navigateTo({ url: '/pages/detail/detail?id=7&q=a%20b' })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await h.sim.settle()
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: '7', q: 'a b' } })
+    await h.router.push('/pages/user/profile')
+    expect(froms).toEqual([{}, { id: '7', q: 'a b' }])
   })
 
   it('a tab page gets its query by the handoff (switchTab takes none), and the stack has no limit of its own', async () => {

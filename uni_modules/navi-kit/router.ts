@@ -53,6 +53,9 @@ function pageStack(): readonly PageRecord[] {
   }
 }
 
+/** A listed page's onLoad options: its own (WeChat, uni-h5), or its `$page`'s (the App lists page vms with none of their own). */
+const optionsOf = (page: PageRecord | undefined) => page?.options ?? page?.$page?.options
+
 function topPage(): PageRecord | undefined {
   const stack = pageStack()
   return stack[stack.length - 1]
@@ -177,7 +180,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
-  function pageRoute(page = topPage(), pageOptions = page?.options): Route {
+  function pageRoute(page = topPage(), pageOptions = optionsOf(page)): Route {
     const path = normalizePath('/' + page?.route)
     // A tab page reads the query the router handed it last, from the handoff store: switchTab carries none, so one
     // opened by it has no options, and one opened from a link keeps that link's for good.
@@ -224,7 +227,7 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   /** Whether a page still open reads the oversize payload `id` (its URL carries the id). */
-  const isOpenPayload = (id: string): boolean => pageStack().some((page) => page.options?.[HANDOFF_ID] === id)
+  const isOpenPayload = (id: string): boolean => pageStack().some((page) => optionsOf(page)?.[HANDOFF_ID] === id)
 
   /**
    * The uni call that carries out `method` to `to`: switchTab for a tab page, the stack policy for a push.
