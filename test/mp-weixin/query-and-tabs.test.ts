@@ -124,6 +124,17 @@ describe('tab pages', () => {
     expect(mp.current().node).toBe(mine.node)
   })
 
+  it("a tab page that never calls useRoute() (home), handed a query, then opened by WeChat from a link (a share card on a hot start): it shows the link's query", async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const mine = await mp.tapTo(home, '#to-push', 'pages/push/push').then((push) => mp.tapTo(push, '#push-tab', 'pages/mine/mine'))
+    const handed = await mp.tapTo(mine, '#to-home-coupon', 'pages/home/home')
+    await mp.waitFor(() => expect(handed.json('#current-json')).toEqual({ coupon: 'X1' }))
+    // WeChat's own reLaunch, which no uni call makes: every page closes, and home opens anew on the link's query.
+    const opened = await mp.relaunch('/pages/home/home?tab=orders')
+    expect(opened.node).not.toBe(home.node)
+    await mp.waitFor(() => expect(opened.json('#current-json')).toEqual({ tab: 'orders' }))
+  })
+
   it('the native tab bar switches tabs without any uni call', async () => {
     await mp.relaunch('/pages/home/home')
     const mark = mp.router.calls.length

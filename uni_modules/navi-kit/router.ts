@@ -532,11 +532,18 @@ export function createRouter(options: RouterOptions): Router {
             // a page outside pages.json (or no page yet): the last known route stands
           }
         },
-        // A tab page uni-h5 has closed (a browser back past it) opens anew, at its bare path: the URL of the closed one
-        // would hand the new one that URL's old query.
         onUnload(this: PageInstance) {
           const own = this.$mpType === 'page' && ownRecord(this)
-          if (own && tabUrls.get('/' + own.route) === own.fullPath) tabUrls.delete('/' + own.route)
+          if (!own) return
+          const path = '/' + own.route
+          // A tab page uni-h5 has closed (a browser back past it) opens anew, at its bare path: the URL of the closed
+          // one would hand the new one that URL's old query.
+          if (tabUrls.get(path) === own.fullPath) tabUrls.delete(path)
+          // What a closed tab page was handed goes with it (WeChat's own reLaunch for a share card on a hot start, the
+          // browser's back past it): a tab page that never calls useRoute() never takes its query, and the new one,
+          // opened at a URL of its own, would read the old one instead. Not what the navigation closing it hands on
+          // (a reLaunch to it).
+          if (router.pending?.path !== path) tabQueries.delete(path)
         },
       })
     },
