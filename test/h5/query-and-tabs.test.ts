@@ -178,6 +178,21 @@ describe('a tab page opened from outside with a query in its URL', () => {
     expect(await page.evaluate(() => (window as unknown as { naviHome?: Element }).naviHome?.isConnected)).toBe(true)
   })
 
+  it('a tab page that never calls useRoute() (home), handed a query by a push, shows that query after a tab-bar round trip, not the link\'s', async () => {
+    await h5.app.open('pages/home/home?tab=orders')
+    await h5.app.expectJson(ROUTES.home, '#current-json', { tab: 'orders' })
+    await tab(1)
+    await h5.app.waitForPage(ROUTES.mine)
+    await h5.app.tapTo(ROUTES.mine, '#to-home-coupon', ROUTES.home)
+    await h5.app.expectJson(ROUTES.home, '#current-json', { coupon: 'X1' })
+    await tab(1)
+    await h5.app.waitForPage(ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#current-json', {})
+    await tab(0)
+    await h5.app.waitForPage(ROUTES.home)
+    await h5.app.expectJson(ROUTES.home, '#current-json', { coupon: 'X1' })
+  })
+
   it('a push to itself updates that page and resolves', async () => {
     await h5.app.open('pages/mine/mine?from=link')
     await h5.app.pageLocator(ROUTES.mine).locator('#push-self').click()

@@ -124,6 +124,24 @@ describe('tab pages', () => {
     expect(mp.current().node).toBe(mine.node)
   })
 
+  it("a tab page that never calls useRoute() (home), opened from a link and handed a query by a push, shows that query after a tab-bar round trip, not the link's", async () => {
+    // WeChat opens the link's path (a share card, a scan) with its raw query.
+    const home = await mp.relaunch('/pages/home/home?tab=orders')
+    await mp.waitFor(() => expect(home.json('#current-json')).toEqual({ tab: 'orders' }))
+    mp.router.tapTabBar('pages/mine/mine')
+    const mine = await mp.waitForPage('pages/mine/mine')
+    const handed = await mp.tapTo(mine, '#to-home-coupon', 'pages/home/home')
+    // The same page: tab pages stay alive.
+    expect(handed.node).toBe(home.node)
+    await mp.waitFor(() => expect(home.json('#current-json')).toEqual({ coupon: 'X1' }))
+    mp.router.tapTabBar('pages/mine/mine')
+    await mp.waitForPage('pages/mine/mine')
+    await mp.waitFor(() => expect(mine.json('#current-json')).toEqual({}))
+    mp.router.tapTabBar('pages/home/home')
+    await mp.waitForPage('pages/home/home')
+    await mp.waitFor(() => expect(home.json('#current-json')).toEqual({ coupon: 'X1' }))
+  })
+
   it("a tab page that never calls useRoute() (home), handed a query, then opened by WeChat from a link (a share card on a hot start): it shows the link's query", async () => {
     const home = await mp.relaunch('/pages/home/home')
     const mine = await mp.tapTo(home, '#to-push', 'pages/push/push').then((push) => mp.tapTo(push, '#push-tab', 'pages/mine/mine'))
