@@ -200,6 +200,24 @@ describe('a tab page opened from outside with a query in its URL', () => {
   })
 })
 
+describe('a raw uni.reLaunch to a tab page', () => {
+  it("with a '+' in its query: the page and router.currentRoute read what uni parsed into its onLoad options", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-raw', ROUTES.raw)
+    const url = await h5.app.text(ROUTES.raw, '#raw-tab-url')
+    await h5.app.tapTo(ROUTES.raw, '#raw-relaunch-tab', ROUTES.mine)
+    await expect.poll(() => h5.app.text(ROUTES.mine, '#decoded-json')).not.toBe('')
+    const options = await h5.app.json(ROUTES.mine, '#decoded-json')
+    // uni-h5's own reading of the text the caller wrote ('+' a space), which is what makes this case: the URL's
+    // text alone says { q: 'C++' }.
+    expect(url).toBe('/pages/mine/mine?q=C++&tab=orders')
+    expect(options).toEqual({ q: 'C  ', tab: 'orders' })
+    await h5.app.expectJson(ROUTES.mine, '#query-json', options)
+    await h5.app.expectJson(ROUTES.mine, '#current-json', options)
+  })
+
+})
+
 describe('a query longer than queryLimit', () => {
   it('arrives whole while the URL stays short', async () => {
     await h5.app.open()

@@ -186,4 +186,19 @@ describe('raw uni calls', () => {
     await mp.waitFor(() => expect(mine.json('#query-json')).toEqual({ from: 'raw' }))
     expect(mp.callsSince(mark).map((call) => call.errMsg)).toEqual(['switchTab:ok'])
   })
+
+  it("a raw uni.reLaunch to a tab page with a '+' in its query: the page and router.currentRoute read what WeChat hands its onLoad", async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const raw = await mp.tapTo(home, '#to-raw', 'pages/raw/raw')
+    const url = raw.text('#raw-tab-url')
+    const mark = mp.router.calls.length
+    const mine = await mp.tapTo(raw, '#raw-relaunch-tab', 'pages/mine/mine')
+    // The URL goes to WeChat as the caller wrote it.
+    expect(mp.callsSince(mark)).toEqual([{ api: 'reLaunch', url, delta: undefined, errMsg: 'reLaunch:ok' }])
+    const options = await mp.waitFor(() => mine.json('#decoded-json'))
+    // WeChat hands the raw text ('+' stays a '+'; uni-h5 reads it as a space).
+    expect(options).toEqual({ q: 'C++', tab: 'orders' })
+    await mp.waitFor(() => expect(mine.json('#query-json')).toEqual(options))
+    expect(mine.json('#current-json')).toEqual(options)
+  })
 })
