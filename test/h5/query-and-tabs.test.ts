@@ -201,6 +201,8 @@ describe('a tab page opened from outside with a query in its URL', () => {
 })
 
 describe('a raw uni.reLaunch to a tab page', () => {
+  const tab = (index: number) => h5.browser.page.locator('uni-tabbar .uni-tabbar__item').nth(index).click()
+
   it("with a '+' in its query: the page and router.currentRoute read what uni parsed into its onLoad options", async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-raw', ROUTES.raw)
@@ -216,6 +218,29 @@ describe('a raw uni.reLaunch to a tab page', () => {
     await h5.app.expectJson(ROUTES.mine, '#current-json', options)
   })
 
+  // The reLaunch replaces the raw-calls page's history entry: the browser's back reaches home's, and uni-h5 closes the
+  // tab page on its way (onUnload). Opened again, it must not be opened at the closed one's URL.
+  it.each([
+    ['the tab bar', {}, async () => tab(1)],
+    ['a push with a query', { from: 'push', n: 7 }, async () => {
+      await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+      await h5.app.pageLocator(ROUTES.push).locator('#push-tab').click()
+    }],
+  ])('with a plain query, closed by the browser\'s back, then opened by %s: a new page at its bare path, without the old query', async (_case, query, reopen) => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-raw', ROUTES.raw)
+    expect(await h5.app.text(ROUTES.raw, '#plain-tab-url')).toBe('/pages/mine/mine?tab=orders')
+    await h5.app.tapTo(ROUTES.raw, '#raw-relaunch-plain', ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', { tab: 'orders' })
+    await h5.browser.page.goBack()
+    await h5.app.waitForPage(ROUTES.home)
+    await reopen()
+    await h5.app.waitForPage(ROUTES.mine)
+    await h5.app.expectJson(ROUTES.mine, '#query-json', query)
+    expect(await h5.app.json(ROUTES.mine, '#decoded-json')).toEqual({})
+    expect(h5.browser.page.url()).toMatch(/#\/pages\/mine\/mine$/)
+    expect(await h5.app.text(ROUTES.mine, '#shown')).toBe('1')
+  })
 })
 
 describe('a query longer than queryLimit', () => {
