@@ -81,15 +81,21 @@ describe('back', () => {
 })
 
 describe('stack limit', () => {
-  it(`keeps pushing on a full stack of ${MAX_PAGES} pages by redirecting the top page`, async () => {
+  /** Home, then the stack page pushing itself until `depth` pages are open; the top stack page. */
+  async function stackOf(depth: number) {
     const home = await mp.relaunch('/pages/home/home')
     let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
     await mp.waitFor(() => expect(stack.text('#level')).toBe('1'))
-    for (let level = 2; mp.depth() < MAX_PAGES; level++) {
+    for (let level = 2; mp.depth() < depth; level++) {
       stack.tap('#push-self')
       await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
       stack = mp.current()
     }
+    return stack
+  }
+
+  it(`keeps pushing on a full stack of ${MAX_PAGES} pages by redirecting the top page`, async () => {
+    const stack = await stackOf(MAX_PAGES)
     expect(stack.text('#level')).toBe(String(MAX_PAGES - 1))
 
     // The stack is full: the next push replaces the top page instead of failing.
@@ -107,13 +113,7 @@ describe('stack limit', () => {
   })
 
   it(`a raw uni.navigateTo with events on a full stack of ${MAX_PAGES} pages hears WeChat's own fail, not a redirect`, async () => {
-    const home = await mp.relaunch('/pages/home/home')
-    let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
-    for (let level = 2; mp.depth() < MAX_PAGES - 1; level++) {
-      stack.tap('#push-self')
-      await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
-      stack = mp.current()
-    }
+    let stack = await stackOf(MAX_PAGES - 1)
     // With room left the raw call opens its page, and its EventChannel reaches the caller.
     const detail = await mp.tapTo(stack, '#raw-events', 'pages/detail/detail')
     await mp.waitFor(() => expect(stack.text('#raw-answer')).toBe('navigateTo:ok'))
@@ -146,13 +146,7 @@ describe('stack limit', () => {
   })
 
   it('two buttons tapped in one go at 9 pages: the second push counts the first and redirects instead of failing', async () => {
-    const home = await mp.relaunch('/pages/home/home')
-    let stack = await mp.tapTo(home, '#to-stack', 'pages/stack/stack')
-    for (let level = 2; mp.depth() < MAX_PAGES - 1; level++) {
-      stack.tap('#push-self')
-      await mp.waitFor(() => expect(mp.current().text('#level')).toBe(String(level)))
-      stack = mp.current()
-    }
+    const stack = await stackOf(MAX_PAGES - 1)
     const mark = mp.router.calls.length
     // WeChat lists the first push's page only once it has routed: the second tap comes before that.
     stack.tap('#push-self')
