@@ -6,8 +6,9 @@
  * pipeline, decoded once; mp: the raw text; the App: encode → parse, so the
  * text as written, '+' read as a space), `uni.addInterceptor` exactly as
  * uni-h5 runs it, and callbacks that fire later, like the real thing. The App
- * (uni-app-plus, read in its source: no device here) is modelled where the
- * router can tell: options, back order, tab-page reuse, onBackPress.
+ * (uni-app-plus 3.0.0-5000720260410001, read in its source, dist/uni.runtime.esm.js: no device here) is modelled
+ * where the router can tell: options, back order, tab-page reuse, onBackPress, the back key and the tab bar (both
+ * uni calls there), and its one navigation at a time.
  *
  * Fast path for benchmarks: no logging; observe calls through `onCall`.
  */
@@ -46,17 +47,28 @@ export interface UniSimulator {
   /** Sees pages load and show; null by default. */
   onPage: ((event: 'load' | 'show', page: SimPage) => void) | null
   /**
-   * H5: the top page's onBackPress, which uni-h5 asks before a uni.navigateBack (not the browser's back, which cannot
-   * be refused); true refuses it ("navigateBack:fail onBackPress"). Mini programs have no such hook. Null by default.
+   * The top page's onBackPress, which uni-h5 and the App ask before a uni.navigateBack (not the browser's back, which
+   * cannot be refused; the App's back key is a uni.navigateBack); true refuses it: uni-h5 answers
+   * "navigateBack:fail onBackPress", the App ok. Mini programs have no such hook. Null by default.
    */
   onBackPress: ((page: SimPage) => boolean | void) | null
-  /** A tap on the native tab bar (mini programs): switches tabs with no uni call, so no interceptor sees it. */
+  /**
+   * A tap on the native tab bar. Mini programs: switches tabs with no uni call, so no interceptor sees it. The App:
+   * uni-app-plus's tab bar calls uni.switchTab (openType 'switchTab', from 'tabBar'; initTabBar), the tab on screen
+   * included.
+   */
   tapTabBar(path: string): void
-  /** The system back button (H5: the browser's back): goes back one page with no uni call, so no interceptor sees it. */
+  /**
+   * The system back button (H5: the browser's back): goes back one page with no uni call, so no interceptor sees it.
+   * The App's back key calls uni.navigateBack({ from: 'backbutton' }) (backbuttonListener), which asks onBackPress.
+   */
   systemBack(): void
   /** The app back from the background (or an H5 tab shown again): the top page shows again, nothing else. */
   returnToForeground(): void
-  /** Opens the app on a URL as a share card, a scan or the H5 address bar holds it: a stack of one page. */
+  /**
+   * Opens the app on a URL as a share card, a scan or the H5 address bar holds it (the App: a scheme, a push, or a
+   * link, as plus hands it the path and query): a stack of one page.
+   */
   launch(url: string): SimPage
   /**
    * H5: holds `path`'s code as if it were still loading (uni-h5 loads each page as a chunk of its own). A
@@ -147,6 +159,15 @@ const appOptions = (url: string): Record<string, string> => {
   const at = encoded.indexOf('?')
   return parseQuery(at < 0 ? '' : encoded.slice(at + 1)) as Record<string, string>
 }
+/**
+ * The App's first page, opened on the path and query plus hands it (a scheme, a push): uni-app-plus calls its own
+ * $navigateTo with that URL (onLaunchWebviewReady), past the API's formatArgs, so no encodeQueryString first: parseUrl
+ * decodes each value once.
+ */
+const appLaunchOptions = (url: string): Record<string, string> => {
+  const at = url.indexOf('?')
+  return parseQuery(at < 0 ? '' : url.slice(at + 1)) as Record<string, string>
+}
 /** WeChat: the query text, split, untouched. */
 const mpOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
@@ -227,7 +248,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   }
 
   const makePage = (path: string, url: string, fromOutside = false): SimPage => {
-    const options = mp ? mpOptions(url) : app ? appOptions(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url)
+    const options = mp ? mpOptions(url) : app ? (fromOutside ? appLaunchOptions : appOptions)(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url)
     return { route: path.slice(1), options, $page: { fullPath: url, options }, isTab: routes.get(path) === true }
   }
   /** The App lists its page vms, which carry `route` and `$page` but no `options` of their own (uni-app-plus initPageVm). */
@@ -243,55 +264,77 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     return page
   }
 
-  /** Runs one API call (`byApi`: by a uni call, not the system back button); returns an errMsg for a failure, or undefined. */
-  function apply(method: Method, args: UniCallOptions, byApi = true): string | undefined {
-    if (method === 'navigateBack') {
-      const delta = typeof args.delta === 'number' ? args.delta : 1
-      // uni-h5 refuses; the App answers ok, and the page stays.
-      if (byApi && !mp && sim.onBackPress?.(stack[stack.length - 1]) === true) return app ? undefined : 'navigateBack:fail onBackPress'
-      if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
-      const pop = () => {
-        // Asking for more than the stack holds lands on the first page.
-        stack = stack.slice(0, Math.max(1, stack.length - delta))
-        // uni-h5 pops its pages in vue-router's popstate listener, before any listener added later hears it.
-        if (web && typeof dispatchEvent == 'function') dispatchEvent(new Event('popstate'))
-        sim.onPage?.('show', stack[stack.length - 1])
-      }
-      // uni-h5 answers first ($router.go(-delta); resolve()) and the page leaves on popstate, a task later;
-      // WeChat and the App pop the page, then answer.
-      if (!web) pop()
-      else later(() => later(pop))
-      return
-    }
+  /** The entry page (the first of pages.json). */
+  const entry = [...routes.keys()][0]
+  /**
+   * The App was opened on a page other than the entry page, not a tab page (uni-app-plus initEntry sets
+   * __uniConfig.realEntryPagePath): a back from the first page relaunches the entry page (isDirectPage), unless it is
+   * a tab page (isQuit, asked first).
+   */
+  let realEntry = false
+  /**
+   * The App's preload webview, the next page's (uni-app-plus navigate()): used by a page that opens, created anew
+   * once that page has shown (navigateFinish), ready a moment later. A navigation asked for meanwhile waits for it
+   * (setPendingNavigator); one asked for while another waits is dropped, answered neither ok nor fail
+   * ("do not operate continuously").
+   */
+  let preload: 'ready' | 'used' | 'loading' = 'ready'
+  let waitingNavigation: (() => void) | undefined
+  function appNavigate(go: () => void, appLaunch: boolean): void {
+    if (!appLaunch && waitingNavigation) return
+    if (preload === 'ready') go()
+    else waitingNavigation = go
+  }
+  /** uni-app-plus navigateFinish, once a page has shown: a new preload webview, and the navigation waiting for it. */
+  function navigateFinish(): void {
+    if (preload !== 'used') return
+    preload = 'loading'
+    later(() => {
+      preload = 'ready'
+      const go = waitingNavigation
+      waitingNavigation = undefined
+      go?.()
+    })
+  }
+
+  /** Why uni refuses a call to a page at once (its formatArgs, WeChat's checks); undefined when it goes ahead. */
+  function refusal(method: Exclude<Method, 'navigateBack'>, args: UniCallOptions): string | undefined {
     if (typeof args.url !== 'string' || !args.url) return `${method}:fail Missing required args: "url"`
-    const top = stack[stack.length - 1]
-    const url = realRoute(top?.route ?? '', args.url)
+    const url = realRoute(stack[stack.length - 1]?.route ?? '', args.url)
     const path = url.split('?')[0]
     const isTab = routes.get(path)
     if (isTab === undefined) return mp ? `${method}:fail page "${path.slice(1)}" is not found` : `${method}:fail page \`${url}\` is not found`
     if ((method === 'navigateTo' || method === 'redirectTo') && isTab) return `${method}:fail can not ${method} a tabbar page`
+    if (method === 'switchTab' && !isTab) return 'switchTab:fail can not switch to no-tabBar page'
+    // WeChat refuses a query on switchTab; uni-h5 and the App drop it.
+    if (method === 'switchTab' && mp && url.includes('?')) return 'switchTab:fail url not support query'
+    if (method === 'navigateTo' && mp && stack.length >= MP_STACK_LIMIT) return 'navigateTo:fail webview count limit exceed'
+  }
+
+  /** Carries out a call to a page that uni goes ahead with; returns whether a new page opened (a webview shows). */
+  function carryOut(method: Exclude<Method, 'navigateBack'>, args: UniCallOptions): boolean {
+    const top = stack[stack.length - 1]
+    const url = realRoute(top?.route ?? '', String(args.url))
+    const path = url.split('?')[0]
     if (method === 'switchTab') {
-      if (!isTab) return 'switchTab:fail can not switch to no-tabBar page'
-      // WeChat refuses a query on switchTab; uni-h5 drops it.
-      if (mp && url.includes('?')) return 'switchTab:fail url not support query'
       const alive = tabInstances.get(path)
       // uni-h5 strips a switchTab's query (unless openType is 'appLaunch', its own launch), then takes a tab page for
       // its own URL only (isSamePage: url === $page.fullPath): one opened at '/pages/mine/mine?from=link' is not the
       // one '/pages/mine/mine' names, so a new one opens (the old one lingers).
       // The entry page is written '/' (uni-h5's alias), and '/' alone is the entry page, whatever URL it was opened at.
-      const entry = path === [...routes.keys()][0]
-      const asked = (args.openType === 'appLaunch' ? url : path).replace(entry ? path : /$^/, '/')
-      // WeChat and the App take the tab page by its path.
-      const existing = alive && (!web || asked === alive.$page.fullPath || (entry && asked === '/')) ? alive : undefined
+      const isEntry = path === entry
+      const asked = (args.openType === 'appLaunch' ? url : path).replace(isEntry ? path : /$^/, '/')
+      // WeChat and the App take the tab page by its path (uni-app-plus _switchTab: page.route).
+      const existing = alive && (!web || asked === alive.$page.fullPath || (isEntry && asked === '/')) ? alive : undefined
       // Like the real runtimes, a page is on the stack by the time its onLoad runs.
       stack = [existing ?? makePage(path, path)]
       tabInstances.set(path, stack[0])
-      // uni-h5 shows the tab page already on screen again without an onShow (it fires its onHide).
-      if (existing && !(existing === top && web)) sim.onPage?.('show', existing)
+      // uni-h5 shows the tab page already on screen again without an onShow (it fires its onHide); the App with
+      // neither (_switchTab: callOnShow only for a tab page not shown, or one reached from a page that is no tab page).
+      if (existing && !(existing === top && !mp)) sim.onPage?.('show', existing)
       else if (!existing) load(stack[0])
-      return
+      return !existing
     }
-    if (method === 'navigateTo' && mp && stack.length >= MP_STACK_LIMIT) return 'navigateTo:fail webview count limit exceed'
     const page = makePage(path, url)
     if (method === 'reLaunch') {
       stack = []
@@ -306,6 +349,42 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     const waiting = held.get(path)
     if (waiting && method === 'navigateTo' && web) waiting.push(arrive)
     else arrive()
+    return true
+  }
+
+  /** Runs one API call (`byApi`: by a uni call, not the system back button); returns an errMsg for a failure, or undefined. */
+  function apply(method: Method, args: UniCallOptions, byApi = true): string | undefined {
+    if (method === 'navigateBack') {
+      const delta = typeof args.delta === 'number' ? args.delta : 1
+      // uni-h5 refuses; the App answers ok, and the page stays.
+      if (byApi && !mp && sim.onBackPress?.(stack[stack.length - 1]) === true) return app ? undefined : 'navigateBack:fail onBackPress'
+      if (app && stack.length <= 1) {
+        // The App answers a back from its first page ok (its formatArgs makes the delta 0). A tab page offers to quit
+        // (meta.isQuit: a toast) and stays; so does any first page of an app opened on its entry page. Opened on
+        // another page, it relaunches the entry page by uni.reLaunch, which interceptors see (reLaunchEntryPage).
+        if (realEntry && !stack[0]?.isTab) {
+          realEntry = false
+          void sim.uni.reLaunch({ url: entry, success() {} })
+        }
+        return
+      }
+      if (stack.length <= 1) return 'navigateBack:fail cannot navigate back at first page.'
+      const pop = () => {
+        // Asking for more than the stack holds lands on the first page.
+        stack = stack.slice(0, Math.max(1, stack.length - delta))
+        // uni-h5 pops its pages in vue-router's popstate listener, before any listener added later hears it.
+        if (web && typeof dispatchEvent == 'function') dispatchEvent(new Event('popstate'))
+        sim.onPage?.('show', stack[stack.length - 1])
+      }
+      // uni-h5 answers first ($router.go(-delta); resolve()) and the page leaves on popstate, a task later;
+      // WeChat and the App pop the page, then answer.
+      if (!web) pop()
+      else later(() => later(pop))
+      return
+    }
+    const refused = refusal(method, args)
+    if (!refused) carryOut(method, args)
+    return refused
   }
 
   function api(method: Method) {
@@ -333,7 +412,18 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         // WeChat routes a task after the call (getCurrentPages() lists no new page before), then answers at once;
         // uni-h5 routes at once and answers a task later.
         if (mp) later(() => answer(apply(method, finalArgs)))
-        else {
+        else if (app && method !== 'navigateBack') {
+          // uni-app-plus: formatArgs refuses at once; a call it goes ahead with takes its turn (navigate()), opens its
+          // page at once, and answers once that page's webview has shown (showWebview), then readies the next webview.
+          const refused = refusal(method, finalArgs)
+          if (refused) later(() => answer(refused))
+          else
+            appNavigate(() => {
+              const opened = carryOut(method, finalArgs)
+              if (opened) preload = 'used'
+              later(() => (answer(undefined), opened && navigateFinish()))
+            }, finalArgs.openType === 'appLaunch')
+        } else {
           const errMsg = apply(method, finalArgs)
           later(() => answer(errMsg))
         }
@@ -372,7 +462,6 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // page's own path included (its route is '/').
       preloadPage(options) {
         const url = String(options.url).split('?')[0]
-        const entry = [...routes.keys()][0]
         const path = url === '/' ? entry : url
         const known = routes.has(path) && url !== entry
         const answer = () => {
@@ -401,10 +490,14 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       }
     },
     tapTabBar(path) {
+      // uni-app-plus initTabBar: the tab bar's click handler.
+      if (app) return void sim.uni.switchTab({ url: path, openType: 'switchTab', from: 'tabBar', success() {} })
       const errMsg = apply('switchTab', { url: path })
       if (errMsg) throw new Error('simulator: ' + errMsg)
     },
     systemBack() {
+      // uni-app-plus backbuttonListener ("an empty success, so no Promise: onBackPress may make it fail").
+      if (app) return void sim.uni.navigateBack({ from: 'backbutton', success() {} })
       const errMsg = apply('navigateBack', { delta: 1 }, false)
       if (errMsg) throw new Error('simulator: ' + errMsg)
     },
@@ -418,6 +511,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       const path = url.split('?')[0]
       if (!routes.has(path)) throw new Error(`simulator: ${path} is not in the pages table`)
       tabInstances = new Map()
+      // The App once opened: its next webview is ready, no navigation waits.
+      preload = 'ready'
+      waitingNavigation = undefined
+      realEntry = path !== entry && !routes.get(path)
       stack = [makePage(path, url, true)]
       if (stack[0].isTab) tabInstances.set(path, stack[0])
       return load(stack[0])

@@ -59,6 +59,47 @@ describe('the uni simulator (what the router tests stand on)', () => {
     expect(simulator('h5', url).getCurrentPages()[0].options).toEqual({ n: 'B', s: 'a b', plus: 'a b' })
   })
 
+  it('opens the App on an outside URL as uni-app-plus reads it: its own $navigateTo, no encodeQueryString, values decoded once', () => {
+    const url = '/pages/detail/detail?n=%2542&s=a%20b&plus=a+b'
+    expect(simulator('app', url).getCurrentPages()[0].$page.options).toEqual({ n: '%42', s: 'a b', plus: 'a b' })
+  })
+
+  it('carries out one navigation at a time on the App: one asked for meanwhile waits, a third is dropped unanswered', async () => {
+    const sim = simulator('app')
+    const heard: string[] = []
+    for (const url of ['/pages/detail/detail', '/pages/user/profile', '/pages/user/settings'])
+      sim.uni.navigateTo({ url, complete: ({ errMsg }) => heard.push(`${url} ${errMsg}`) })
+    // The first opens at once, in the call; the second waits for the next webview.
+    expect(sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail'])
+    await sim.settle()
+    expect(sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile'])
+    expect(heard).toEqual(['/pages/detail/detail navigateTo:ok', '/pages/user/profile navigateTo:ok'])
+    // Refused at once all the same (formatArgs runs before the turn is taken).
+    expect(await call(sim.uni.navigateTo, { url: '/pages/nope/nope' })).toBe('navigateTo:fail page `/pages/nope/nope` is not found')
+  })
+
+  it('runs the App\'s tab bar and back key through uni calls, shows the tab on screen again with no onShow, and answers a back from the first page ok', async () => {
+    const sim = simulator('app', '/pages/detail/detail')
+    const seen: string[] = []
+    for (const method of ['switchTab', 'navigateBack', 'reLaunch'])
+      sim.uni.addInterceptor(method, { invoke: (o) => void seen.push(`${method} ${String(o.from ?? o.url)}`) })
+    const shows: string[] = []
+    sim.onPage = (event, page) => event === 'show' && shows.push(page.route)
+    // Opened on a page other than the entry page: the back key there relaunches the entry page, by uni.reLaunch.
+    sim.systemBack()
+    await sim.settle()
+    expect(sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/home/home'])
+    sim.tapTabBar('/pages/mine/mine')
+    await sim.settle()
+    sim.tapTabBar('/pages/mine/mine')
+    await sim.settle()
+    expect(seen).toEqual(['navigateBack backbutton', 'reLaunch /pages/home/home', 'switchTab tabBar', 'switchTab tabBar'])
+    expect(shows).toEqual(['pages/home/home', 'pages/mine/mine'])
+    // A tab page offers to quit: the page stays, and uni says ok.
+    expect(await call(sim.uni.navigateBack, {})).toBe('navigateBack:ok')
+    expect(sim.getCurrentPages().map((p) => p.route)).toEqual(['pages/mine/mine'])
+  })
+
   it("hands navigateTo's success an eventChannel, as uni-h5 and WeChat do", async () => {
     const sim = simulator('h5')
     const result = await new Promise<UniCallbackResult>((resolve) => sim.uni.navigateTo({ url: '/pages/detail/detail', success: resolve }))
