@@ -495,4 +495,14 @@ describe('router on the App', () => {
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
     expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
   })
+
+  it("a page whose own data holds `options` (a picker's, say) still reads its query: the App lists the page vm itself", async () => {
+    h = harness('app', { withApp: true })
+    // Set once the page's data is (before its onLoad): the App's getCurrentPages() hands out the vm, members and all.
+    h.sim.onPage = (event) => void (event === 'load' && Object.assign(h.sim.getCurrentPages().at(-1)!, { options: [{ label: 'A', value: 1 }] }))
+    h.sim.uni.navigateTo({ url: '/pages/detail/detail?id=7' })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await h.sim.settle()
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: '7' } })
+  })
 })

@@ -53,8 +53,11 @@ function pageStack(): readonly PageRecord[] {
   }
 }
 
-/** A listed page's onLoad options: its own (WeChat, uni-h5), or its `$page`'s (the App lists page vms with none of their own). */
-const optionsOf = (page: PageRecord | undefined) => page?.options ?? page?.$page?.options
+/**
+ * A listed page's onLoad options: its `$page`'s (uni-h5, the App), else its own (WeChat). uni-h5 and the App list page
+ * vms, so `options` there is whatever the page's own code names so (a picker's list, say); the App sets none itself.
+ */
+const optionsOf = (page: PageRecord | undefined) => page?.$page?.options ?? page?.options
 
 function topPage(): PageRecord | undefined {
   const stack = pageStack()
