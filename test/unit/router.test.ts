@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import { NavigationError } from '../../uni_modules/navi-kit/errors'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import { mountPages } from '../sim/pages'
 
 let h: Harness
 afterEach(() => h?.restore())
@@ -504,5 +505,17 @@ describe('router on the App', () => {
     await new Promise((resolve) => setTimeout(resolve, 5))
     await h.sim.settle()
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: '7' } })
+  })
+
+  it('a tap on the tab bar on the tab on screen keeps the query the tab page was handed (the App calls switchTab for it too)', async () => {
+    h = harness('app', { launchUrl: '/pages/detail/detail', withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    await h.router.push({ path: '/pages/mine/mine', query: { from: 'detail' } })
+    h.sim.tapTabBar('/pages/mine/mine')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await h.sim.settle()
+    expect(h.calls).toEqual(['switchTab /pages/mine/mine', 'switchTab /pages/mine/mine'])
+    expect(seenOf(h.sim.getCurrentPages()[0]).route.query).toEqual({ from: 'detail' })
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { from: 'detail' } })
   })
 })

@@ -384,8 +384,9 @@ export function createRouter(options: RouterOptions): Router {
       // Only the latest uni call says where the app is. A raw call's own query text reaches its page as the platform
       // parses it (uni-h5: '+' is a space, a repeated key joins): what the page reads is the route. (A switchTab
       // carries no text: its query went by the handoff, and `to` holds it.)
-      // A tab page shown by the tab bar has said so in its onShow, with its query.
-      if (turn === uniCalls && !(tabBarTap && shownSince(to.path, mark)))
+      // A tab page shown by the tab bar has said so in its onShow, with its query. The App's tab bar asks for the tab
+      // on screen too (uni-h5's does not), which stays as it is, query and all: its route stands.
+      if (turn === uniCalls && !(tabBarTap && (onScreen || shownSince(to.path, mark))))
         currentRoute.value = asWritten && uniMethod !== 'switchTab' ? pageRoute() : to
       return to
     } catch (error) {
