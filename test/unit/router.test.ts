@@ -518,4 +518,17 @@ describe('router on the App', () => {
     expect(seenOf(h.sim.getCurrentPages()[0]).route.query).toEqual({ from: 'detail' })
     expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/mine/mine', query: { from: 'detail' } })
   })
+
+  it('navigations asked for together all open, in order, and each resolves (uni-app-plus drops one asked for while another waits its turn)', async () => {
+    h = harness('app')
+    const pushes = Promise.allSettled([h.router.push('/pages/detail/detail'), h.router.push('/pages/user/profile'), h.router.push({ name: n('settings') })])
+    const outcome = await Promise.race([pushes, new Promise((resolve) => setTimeout(resolve, 1000, 'no answer'))])
+    expect(outcome).toEqual([{ status: 'fulfilled', value: expect.anything() }, { status: 'fulfilled', value: expect.anything() }, { status: 'fulfilled', value: expect.anything() }])
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile', 'pages/user/settings'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/settings')
+    // And the page is not left claimed: the next push there opens it.
+    await h.router.back()
+    await h.router.push({ name: n('settings') })
+    expect(topPath(h.sim)).toBe('/pages/user/settings')
+  })
 })

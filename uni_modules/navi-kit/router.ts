@@ -30,7 +30,10 @@ const DEFAULT_QUERY_LIMIT = 1024
 const MAX_REDIRECTS = 10
 /** How long back() waits for uni-h5 to pop the page, should no popstate come. */
 const LEAVE_MS = 1000
-/** How long a navigation on H5 waits for its page to show, its code perhaps still loading. */
+/**
+ * How long a navigation on H5 waits for its page to show, its code perhaps still loading; on the App, for the
+ * navigation before it to be answered.
+ */
 const ARRIVE_MS = 3000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
@@ -282,6 +285,8 @@ export function createRouter(options: RouterOptions): Router {
     }
     let failure: NavigationError | undefined
     let redirected = false
+    /** Ends this navigation's turn on the App. */
+    let endTurn: (() => void) | undefined
     try {
       // Every target of a redirect chain stays claimed until the chain ends, so a second tap on the same button is
       // duplicated whichever step the first has reached. Claimed in here, so afterEach hears when another holds it.
@@ -320,6 +325,11 @@ export function createRouter(options: RouterOptions): Router {
         // Loaded once, loaded for good.
         if (loaded === 'loaded') loadedPages.add(to.path)
         if (superseded(navigation)) throw stopped(`${to.fullPath} was superseded by a newer navigation`)
+      }
+      if (currentPlatform() === 'app') {
+        const turn = appTurn()
+        endTurn = turn.end
+        if (turn.wait) await turn.wait
       }
       const uniMethod = uniMethodFor(method, to, call)
       const { events, animation } = Object(raw) as RouteLocationObject
@@ -393,6 +403,7 @@ export function createRouter(options: RouterOptions): Router {
       // Every failure is a NavigationError; anything else (a tab page's own code run on its new query) aborts.
       throw (failure = error instanceof NavigationError ? error : new NavigationError('aborted', 'navigation failed: ' + error, { cause: error }))
     } finally {
+      endTurn?.()
       if (!chain) for (const claimed of navigation.keys) inFlight.delete(claimed)
       if (router.pending === to) router.pending = undefined
       // A redirect chain is one navigation: its last step reports it.
@@ -424,6 +435,28 @@ export function createRouter(options: RouterOptions): Router {
   const waiters = new Set<{ path: string; done: () => void }>()
   /** navigateTo calls not answered yet: pages about to join the stack. */
   let opening = 0
+  /** The App: the turn of the router's last navigation there, until it ends (uni has answered it); see appTurn. */
+  let lastTurn: Promise<void> | undefined
+  /**
+   * uni-app-plus carries out one navigation at a time (its navigate()): one asked for while another waits for its
+   * page's webview is dropped with a console error, answered neither ok nor fail, so it would never end and its target
+   * would stay claimed for good. So on the App the router makes one such call at a time: each waits for the one before
+   * to be answered (at most ARRIVE_MS: one uni never answers holds up none after it). Returns that wait (none when
+   * nothing is on its way: the call goes out at once, as without the router) and the end of this turn.
+   */
+  function appTurn(): { wait?: Promise<void>; end: () => void } {
+    const before = lastTurn
+    let end!: () => void
+    const turn = (lastTurn = new Promise<void>((done) => (end = done)))
+    void turn.then(() => lastTurn === turn && (lastTurn = undefined))
+    const wait =
+      before &&
+      new Promise<void>((go) => {
+        const timer = setTimeout(go, ARRIVE_MS)
+        void before.then(() => (clearTimeout(timer), go()))
+      })
+    return { wait, end }
+  }
   /** uni calls made so far; a new one ends every wait for a page. */
   let uniCalls = 0
   function callingUni(): number {
