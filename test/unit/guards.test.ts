@@ -211,6 +211,11 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
       expect(await pushWhile(() => (h.sim.uni.navigateBack({}), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
     })
 
+    it.runIf(platform === 'h5')("a raw uni.navigateBack the page's onBackPress refuses supersedes nothing: no page left", async () => {
+      const refused = () => ((h.sim.onBackPress = () => true), h.sim.uni.navigateBack({ fail() {} }), h.sim.settle())
+      expect(await pushWhile(refused)).toEqual({ code: 'resolved', stack: ['pages/home/home', 'pages/user/profile', 'pages/detail/detail'] })
+    })
+
     it("the page the user went back to may push in its own onShow (a login check): that push stands", async () => {
       h = harness(platform, { withApp: true })
       const onShown: Promise<string>[] = []
@@ -326,5 +331,42 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     await h.router.push('/pages/user/profile')
     expect(afterCalls).toBe(1)
     expect(h.sim.getCurrentPages()).toHaveLength(3)
+  })
+})
+
+// The App as uni-app-plus runs it (read in its source): its back key and its native tab bar are uni calls, which the
+// router's interceptors see.
+describe('guards on the App', () => {
+  /** A push from profile to detail whose guard takes 30 ms; `meanwhile` runs 5 ms in. */
+  async function pushWhile(meanwhile: () => unknown) {
+    h = harness('app', { withApp: true })
+    mountPages(h.sim, h.router, { plain: true })
+    h.sim.launch('/pages/home/home')
+    await h.router.push('/pages/user/profile')
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+    const push = codeOf(h.router.push('/pages/detail/detail'))
+    await later(5, 0)
+    await meanwhile()
+    const code = await push
+    await h.sim.settle()
+    return { code, stack: h.sim.getCurrentPages().map((page) => page.route) }
+  }
+
+  it('the back key (uni.navigateBack from the backbutton) supersedes a push waiting in its guards', async () => {
+    expect(await pushWhile(() => (h.sim.systemBack(), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
+  })
+
+  it("the back key that the page's onBackPress keeps open (a popup it closes) supersedes nothing: the push opens", async () => {
+    const kept = await pushWhile(() => ((h.sim.onBackPress = () => true), h.sim.systemBack(), h.sim.settle()))
+    expect(kept).toEqual({ code: 'resolved', stack: ['pages/home/home', 'pages/user/profile', 'pages/detail/detail'] })
+  })
+
+  it('a tap on the native tab bar passes the guards (it calls uni.switchTab): a guard can keep a tab closed', async () => {
+    h = harness('app', { withApp: true })
+    h.router.beforeEach((to) => to.path !== '/pages/mine/mine')
+    h.sim.tapTabBar('/pages/mine/mine')
+    await h.sim.settle()
+    expect(h.calls).toEqual([])
+    expect(topPath(h.sim)).toBe('/pages/home/home')
   })
 })

@@ -33,19 +33,22 @@ export interface RawCall {
  */
 export function interceptRawCalls(
   navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>,
-  wentBack: () => () => void,
+  wentBack: () => (ok: boolean) => void,
 ): void {
-  /** Ends the wait for the page the last raw navigateBack would have left. */
-  let refused: (() => void) | undefined
+  /** Tells the router what uni answered the last raw navigateBack. */
+  let answered: ((ok: boolean) => void) | undefined
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      refused = options[OWN_CALL] ? undefined : wentBack()
+      answered = options[OWN_CALL] ? undefined : wentBack()
     },
-    // uni refused it (the page's onBackPress said true): no page leaves, so nothing waits for one to.
+    // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
+    success() {
+      answered?.(true)
+    },
     fail() {
-      refused?.()
+      answered?.(false)
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)

@@ -464,16 +464,25 @@ export function createRouter(options: RouterOptions): Router {
     return ++uniCalls
   }
   /**
-   * A raw uni.navigateBack (page code, `<navigator open-type="navigateBack">`) is on its way: as with back(), a
-   * navigation after it waits until uni-h5 has popped the page, and one still in its guards is superseded. Returns
-   * the end of that wait, for a back uni refuses.
+   * A raw uni.navigateBack (page code, `<navigator open-type="navigateBack">`, the App's back key) is on its way: as
+   * with back(), a navigation after it waits until uni-h5 has popped the page, and one still in its guards is
+   * superseded. Returns what to call with uni's answer (`ok`): a back that left no page supersedes nothing after
+   * all, and ends that wait. uni-h5 fails one the page's onBackPress refuses; the App answers it ok, the page still
+   * there (a popup the page closes on the back key, or the first page's "press again to quit").
    */
-  function wentBack(): () => void {
-    started++
+  function wentBack(): (ok: boolean) => void {
+    const id = ++started
+    const top = topPage()
     let refused = () => {}
     const popped = pageLeft()
     if (popped) departUntil(Promise.race([popped, new Promise<void>((done) => (refused = done))]))
-    return refused
+    return (ok) => {
+      // WeChat and the App pop the page before they answer (uni-h5 after, on popstate): the same page on top is none left.
+      if (ok && (currentPlatform() === 'h5' || topPage() !== top)) return
+      refused()
+      // The navigation it superseded is the newest again, unless another has begun since.
+      if (started === id) started--
+    }
   }
   /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
   function departUntil(left: Promise<unknown>): void {
