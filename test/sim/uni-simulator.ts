@@ -22,8 +22,11 @@ export interface SimPage {
   /** 'pages/detail/detail': no leading '/', as uni lists it. */
   route: string
   options: Record<string, string>
-  /** uni's page record; the App lists a page's options only here. */
-  $page: { fullPath: string; options?: Record<string, string> }
+  /**
+   * uni's page record; the App lists a page's options only here, and its id is the page's webview's: 1 for the page
+   * the app was opened on (uni-app-plus createWebview hands the first page the launch webview), more for the rest.
+   */
+  $page: { fullPath: string; options?: Record<string, string>; id?: number }
   isTab: boolean
 }
 
@@ -247,9 +250,12 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     else setTimeout(run, 0)
   }
 
+  /** The App: webviews made so far, the last one's id. */
+  let webviews = 0
   const makePage = (path: string, url: string, fromOutside = false): SimPage => {
     const options = mp ? mpOptions(url) : app ? (fromOutside ? appLaunchOptions : appOptions)(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url)
-    return { route: path.slice(1), options, $page: { fullPath: url, options }, isTab: routes.get(path) === true }
+    const $page = { fullPath: url, options, ...(app && { id: fromOutside ? (webviews = 1) : ++webviews }) }
+    return { route: path.slice(1), options, $page, isTab: routes.get(path) === true }
   }
   /** The App lists its page vms, which carry `route` and `$page` but no `options` of their own (uni-app-plus initPageVm). */
   const appRecords = new WeakMap<SimPage, SimPage>()

@@ -531,4 +531,18 @@ describe('router on the App', () => {
     await h.router.push({ name: n('settings') })
     expect(topPath(h.sim)).toBe('/pages/user/settings')
   })
+
+  it('the page the App was opened on (a scheme, a push) has the route its onLoad reads: uni-app-plus decoded that query once', async () => {
+    h = harness('app', { withApp: true })
+    const seenOf = mountPages(h.sim, h.router)
+    // A web-view page handed a link with an encoded query of its own.
+    const page = h.sim.launch('/pages/detail/detail?url=https%3A%2F%2Fx.cn%2Fs%3Fq%3Da%2520b&id=7')
+    const query = { url: 'https://x.cn/s?q=a%20b', id: '7' }
+    expect(page.$page.options).toEqual(query)
+    expect(seenOf(page).route.query).toEqual(query)
+    expect(h.router.currentRoute.value.query).toEqual(query)
+    // The pages opened after it read theirs as written, as ever.
+    await h.router.push({ path: '/pages/user/profile', query: { q: 'a%20b' } })
+    expect(seenOf(h.sim.getCurrentPages()[1]).route.query).toEqual({ q: 'a%20b' })
+  })
 })

@@ -37,7 +37,8 @@ export interface UniInterceptor {
 export interface PageRecord {
   route?: string
   options?: Record<string, string | undefined>
-  $page?: { fullPath?: string; path?: string; route?: string; options?: Record<string, string | undefined> }
+  /** uni-h5's and the App's record of the page (`id`: on the App its webview's). */
+  $page?: { fullPath?: string; path?: string; route?: string; options?: Record<string, string | undefined>; id?: number }
   $vm?: unknown
   [key: string]: unknown
 }

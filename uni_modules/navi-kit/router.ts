@@ -47,6 +47,13 @@ function report(hook: NavigationHook, to: Route, from: Route, failure?: Navigati
   }
 }
 
+/**
+ * Whether `page` is the one the App was opened on (a scheme, a push, a link): uni-app-plus opens it with its own
+ * $navigateTo on the path and query plus hands it, past the API's encodeQueryString, so its options come decoded once,
+ * unlike those of every page a uni call opens. It is the page of the launch webview, id 1 (createWebview).
+ */
+const openedOnApp = (page: PageRecord | undefined) => currentPlatform() === 'app' && (page?.$page ?? page)?.id === 1
+
 /** uni's page stack, bottom first; none before the first page exists (or outside uni). */
 function pageStack(): readonly PageRecord[] {
   try {
@@ -191,7 +198,9 @@ export function createRouter(options: RouterOptions): Router {
     // A tab page reads the query the router handed it last, from the handoff store: switchTab carries none, so one
     // opened by it has no options, and one opened from a link keeps that link's for good.
     const handed = tabQueries.get(path)
-    return routeOf(path, handed || (pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions) : {}), true)
+    // Its options as the platform hands them, but the App's first page has them decoded already.
+    const decoded = openedOnApp(page) ? false : undefined
+    return routeOf(path, handed || (pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions, decoded) : {}), true)
   }
 
   // Takes anything: push and resolve check their callers' types; a raw call's URL or a guard's answer comes untyped.
