@@ -465,8 +465,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       reLaunch: api('reLaunch'),
       navigateBack: api('navigateBack'),
       // uni-h5's: loads the page's code (route.loader()); fails for a path it has no route for, the entry
-      // page's own path included (its route is '/').
+      // page's own path included (its route is '/'). The App's refuses a vue page (formatArgs; these are all vue).
       preloadPage(options) {
+        if (app) return void later(() => options.fail?.({ errMsg: 'preloadPage:fail can not preload vue page' }))
         const url = String(options.url).split('?')[0]
         const path = url === '/' ? entry : url
         const known = routes.has(path) && url !== entry

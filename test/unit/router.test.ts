@@ -545,4 +545,17 @@ describe('router on the App', () => {
     await h.router.push({ path: '/pages/user/profile', query: { q: 'a%20b' } })
     expect(seenOf(h.sim.getCurrentPages()[1]).route.query).toEqual({ q: 'a%20b' })
   })
+
+  it('never calls uni.preloadPage: uni-app-plus preloads an nvue page only, setting it up there and then', async () => {
+    h = harness('app', { withApp: true })
+    const preloads: string[] = []
+    const preload = h.sim.uni.preloadPage
+    h.sim.uni.preloadPage = (options) => (preloads.push(String(options.url)), preload(options))
+    await h.router.push('/pages/detail/detail')
+    await h.router.replace('/pages/user/profile')
+    await h.router.push('/pages/mine/mine')
+    await h.router.relaunch({ name: n('settings') })
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/user/settings'])
+    expect(preloads).toEqual([])
+  })
 })

@@ -66,7 +66,10 @@ export interface UniApi {
   switchTab(options: UniCallOptions): void
   reLaunch(options: UniCallOptions): void
   navigateBack(options: UniCallOptions): void
-  /** H5 (and the App): loads a page's code ahead; `complete` whatever the outcome. */
+  /**
+   * H5: loads a page's code ahead; `complete` whatever the outcome. (The App's preloads an nvue page only, setting the
+   * page up there and then, its onLoad included; a vue page it refuses: not for the router there.)
+   */
   preloadPage?(options: UniCallOptions): void
   addInterceptor(method: string, interceptor: UniInterceptor): void
   removeInterceptor(method: string, interceptor?: UniInterceptor): void
