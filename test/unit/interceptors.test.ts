@@ -311,3 +311,44 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(h.calls).toEqual(['navigateTo /pages/detail/detail'])
   })
 })
+
+// The App as uni-app-plus runs it (read in its source).
+describe('raw uni calls on the App', () => {
+  it("pass a <navigator> tap through the guards: the view layer asks the service for uni.navigateTo, with the tag's animation and a fail that logs", async () => {
+    h = harness('app', { withApp: true })
+    const options: unknown[] = []
+    h.sim.onCall = (_method, o) => void options.push({ url: o.url, animationType: o.animationType })
+    const logged: string[] = []
+    let allow = false
+    h.router.beforeEach(() => allow)
+    // uni-app-plus subscribeNavigator: uni[name](extend(args, { fail(res) { console.error(res.errMsg) } })); the
+    // navigator's args: { url, animationType: animationType || 'pop-in', animationDuration: parseInt(…) }.
+    const tap = () => h.sim.uni.navigateTo({ url: '/pages/detail/detail?id=1', animationType: 'pop-in', animationDuration: NaN, fail: (r: UniCallbackResult) => void logged.push(String(r.errMsg)) })
+    tap()
+    await settled(h)
+    // A guard's no: nothing opens, nothing is logged.
+    expect([options, logged, topPath(h.sim)]).toEqual([[], [], '/pages/home/home'])
+    allow = true
+    tap()
+    await settled(h)
+    expect(options).toEqual([{ url: '/pages/detail/detail?id=1', animationType: 'pop-in' }])
+    expect(logged).toEqual([])
+    expect(h.router.currentRoute.value).toMatchObject({ path: '/pages/detail/detail', query: { id: '1' } })
+  })
+
+  it('hear the back key from the page the app was opened on relaunch the entry page by uni.reLaunch, through the guards', async () => {
+    h = harness('app', { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seen: string[] = []
+    h.router.beforeEach((to, from) => void seen.push(`${from.path} → ${to.path}`))
+    // uni-app-plus navigateBack: isDirectPage → reLaunchEntryPage → uni.reLaunch({ url: '/' + entryPagePath }).
+    h.sim.systemBack()
+    await settled(h)
+    expect(h.calls).toEqual(['navigateBack undefined', 'reLaunch /pages/home/home'])
+    expect(seen).toEqual(['/pages/detail/detail → /pages/home/home'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/home/home')
+    // Now on the entry page, a tab page, the back key only offers to quit.
+    h.sim.systemBack()
+    await settled(h)
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home'])
+  })
+})
