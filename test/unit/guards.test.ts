@@ -370,3 +370,34 @@ describe('guards on the App', () => {
     expect(topPath(h.sim)).toBe('/pages/home/home')
   })
 })
+
+describe.each([...SEMANTICS, 'app' as const])('back() on %s, while a push waits in its guards', (platform) => {
+  // Mini programs have no onBackPress to ask.
+  it.runIf(platform !== 'mp-weixin')("that the page's onBackPress refuses supersedes nothing: the push opens", async () => {
+    h = harness(platform)
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+    const push = codeOf(h.router.push('/pages/detail/detail'))
+    await later(5, 0)
+    h.sim.onBackPress = () => true
+    // uni-h5 refuses it (aborted); the App answers ok, the page still there.
+    expect(await codeOf(h.router.back())).toBe(platform === 'h5' ? 'aborted' : 'resolved')
+    expect(await push).toBe('resolved')
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile', 'pages/detail/detail'])
+  })
+
+  it('that leaves the page supersedes it', async () => {
+    h = harness(platform)
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+    const push = codeOf(h.router.push('/pages/detail/detail'))
+    await later(5, 0)
+    await h.router.back()
+    expect(await push).toBe('aborted')
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home'])
+  })
+})

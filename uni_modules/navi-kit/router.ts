@@ -489,10 +489,11 @@ export function createRouter(options: RouterOptions): Router {
       // WeChat and the App pop the page before they answer (uni-h5 after, on popstate): the same page on top is none left.
       if (ok && (currentPlatform() === 'h5' || topPage() !== top)) return
       refused()
-      // The navigation it superseded is the newest again, unless another has begun since.
-      if (started === id) started--
+      stayed(id)
     }
   }
+  /** A back (navigation `id`) that left no page supersedes nothing: the one before is the newest again, unless another has begun since. */
+  const stayed = (id: number) => void (started === id && started--)
   /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
   function departUntil(left: Promise<unknown>): void {
     const gone = (departing = left.then(() => {}, () => {}))
@@ -513,8 +514,9 @@ export function createRouter(options: RouterOptions): Router {
       if (!below) return void (await navigate('reLaunch', home.fullPath))
       // A double tap on a back button closes one page, not two: claimed until the page is gone.
       const key = claim('navigateBack ' + delta)
-      // Once claimed, a back supersedes a push still in its guards, as a newer navigation does.
-      started++
+      // Once claimed, a back supersedes a push still in its guards, as a newer navigation does (if a page leaves).
+      const id = ++started
+      const top = stack[stack.length - 1]
       // A page outside pages.json has no route: go back all the same; its onShow says where we are.
       const routeIfKnown = (page: PageRecord | undefined) => {
         try {
@@ -534,6 +536,8 @@ export function createRouter(options: RouterOptions): Router {
       try {
         await answered
         await popped
+        // The App answers ok a back the page's onBackPress refused, the page still there.
+        if (topPage() === top) stayed(id)
         // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
         // that was below, and the back closes that one instead.
         target = routeIfKnown(topPage())
@@ -541,6 +545,7 @@ export function createRouter(options: RouterOptions): Router {
         if (target && currentRoute.value === before) currentRoute.value = target
       } catch (error) {
         failure = error as NavigationError
+        stayed(id)
         // The page kept itself open (an "unsaved changes" prompt in its onBackPress): its "no", as a guard's.
         if (failure.errMsg?.endsWith('fail onBackPress'))
           failure = fail('aborted', "the page's onBackPress kept it open", failure.errMsg)
