@@ -167,10 +167,9 @@ const appOptions = (url: string): Record<string, string> => {
  * $navigateTo with that URL (onLaunchWebviewReady), past the API's formatArgs, so no encodeQueryString first: parseUrl
  * decodes each value once.
  */
-const appLaunchOptions = (url: string): Record<string, string> => {
-  const at = url.indexOf('?')
-  return parseQuery(at < 0 ? '' : url.slice(at + 1)) as Record<string, string>
-}
+const appLaunchOptions = (url: string): Record<string, string> =>
+  // uni-shared parseUrl: url.split('?', 2), so the text after a second '?' is dropped.
+  parseQuery(url.split('?', 2)[1] ?? '') as Record<string, string>
 /** WeChat: the query text, split, untouched. */
 const mpOptions = (url: string): Record<string, string> => {
   const at = url.indexOf('?')
@@ -406,7 +405,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         sim.onCall?.(method, finalArgs)
         const hooks = interceptors.get(method) ?? []
         const wrap = (name: 'success' | 'fail' | 'complete', result: UniCallbackResult) => {
-          for (const hook of hooks) hook[name]?.(result)
+          // uni's wrapperOptions: queue(hooks, res, options), the options the invoke hooks saw.
+          for (const hook of hooks) hook[name]?.(result, finalArgs)
           ;(finalArgs[name] as ((r: UniCallbackResult) => void) | undefined)?.(result)
         }
         const answer = (errMsg: string | undefined) => {

@@ -401,3 +401,81 @@ describe.each([...SEMANTICS, 'app' as const])('back() on %s, while a push waits 
     expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home'])
   })
 })
+
+/** Lets every queued microtask run: a navigation's uni call goes out, WeChat has not routed it yet. */
+const microtasks = async (count = 20) => {
+  for (let i = 0; i < count; i++) await Promise.resolve()
+}
+
+// WeChat routes a push a task after the call: a back right after it closes the pushed page, so the page on top after
+// the back is the one on top when it was asked for. A page did leave all the same.
+describe('on mp-weixin, a back right after a push closes the pushed page, and supersedes a push waiting in its guards', () => {
+  it.each([
+    ['back()', (h: Harness) => h.router.back()],
+    ['a raw uni.navigateBack', (h: Harness) => void h.sim.uni.navigateBack({ success() {} })],
+  ])('%s', async (_how, goBack) => {
+    h = harness('mp-weixin', { withApp: true })
+    await h.router.push('/pages/user/profile')
+    h.router.beforeEach((to) => ((to.path as string) === '/pages/user/settings' ? later(30, true) : true))
+    const first = h.router.push('/pages/detail/detail')
+    await microtasks()
+    expect(h.calls.at(-1)).toBe('navigateTo /pages/detail/detail')
+    const waiting = codeOf(h.router.push({ name: n('settings') }))
+    await goBack(h)
+    await first
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+    expect(await waiting).toBe('aborted')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+})
+
+// A custom back button on a page opened from a share card: "back, else home". WeChat fails each back of a double tap
+// ("cannot navigate back at first page"), a task apart; each answer is about its own call.
+describe('on mp-weixin, raw backs that leave no page, tapped twice', () => {
+  it('supersede nothing: a push waiting in its guards opens', async () => {
+    h = harness('mp-weixin', { withApp: true, launchUrl: '/pages/detail/detail' })
+    h.router.beforeEach((to) => ((to.path as string) === '/pages/user/profile' ? later(30, true) : true))
+    const push = codeOf(h.router.push('/pages/user/profile'))
+    await later(5, 0)
+    const fails: string[] = []
+    for (let tap = 0; tap < 2; tap++) h.sim.uni.navigateBack({ fail: ({ errMsg }: { errMsg?: string }) => void fails.push(String(errMsg)) })
+    await h.sim.settle()
+    expect(fails).toEqual(['navigateBack:fail cannot navigate back at first page.', 'navigateBack:fail cannot navigate back at first page.'])
+    expect(await push).toBe('resolved')
+  })
+
+  it('"back, else home" goes home, once', async () => {
+    h = harness('mp-weixin', { withApp: true, launchUrl: '/pages/detail/detail' })
+    h.router.beforeEach(() => later(20, true)) // a session check
+    const outcomes: string[] = []
+    h.router.afterEach((to, _from, failure) => void outcomes.push(`${to.path} ${failure?.code ?? 'ok'}`))
+    const tap = () => h.sim.uni.navigateBack({ fail: () => void h.sim.uni.switchTab({ url: '/pages/home/home', fail() {} }) })
+    tap()
+    tap()
+    await later(60, 0)
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+    expect(outcomes).toEqual(['/pages/home/home ok'])
+  })
+})
+
+describe('on the App, a push waiting for its turn', () => {
+  it('is superseded by the back key meanwhile, as a push in its guards is', async () => {
+    h = harness('app', { withApp: true })
+    mountPages(h.sim, h.router, { plain: true })
+    h.sim.launch('/pages/home/home')
+    await h.router.push('/pages/user/profile')
+    const first = codeOf(h.router.push('/pages/detail/detail'))
+    const second = codeOf(h.router.push({ name: n('settings') }))
+    await microtasks()
+    // settings waits for detail's answer
+    expect(h.calls.at(-1)).toBe('navigateTo /pages/detail/detail')
+    h.sim.systemBack()
+    expect([await first, await second]).toEqual(['resolved', 'aborted'])
+    await h.sim.settle()
+    // (Which page the back key closed depends on whether detail's webview was ready: uni-app-plus may still hold it.)
+    expect(h.sim.getCurrentPages().map((page) => page.route)).not.toContain('pages/user/settings')
+  })
+})

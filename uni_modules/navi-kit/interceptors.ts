@@ -35,20 +35,20 @@ export function interceptRawCalls(
   navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>,
   wentBack: () => (ok: boolean) => void,
 ): void {
-  /** Tells the router what uni answered the last raw navigateBack. */
-  let answered: ((ok: boolean) => void) | undefined
+  /** Tells the router what uni answered each raw navigateBack, by its options (uni hands a hook the call's own). */
+  const answers = new WeakMap<object, (ok: boolean) => void>()
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      answered = options[OWN_CALL] ? undefined : wentBack()
+      if (!options[OWN_CALL]) answers.set(options, wentBack())
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
-    success() {
-      answered?.(true)
+    success(_result, options) {
+      if (options) answers.get(options)?.(true)
     },
-    fail() {
-      answered?.(false)
+    fail(_result, options) {
+      if (options) answers.get(options)?.(false)
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)

@@ -27,9 +27,10 @@ export interface UniCallOptions {
 /** An interceptor as `uni.addInterceptor` takes it. */
 export interface UniInterceptor {
   invoke?: (options: UniCallOptions) => unknown
-  success?: (result: UniCallbackResult) => unknown
-  fail?: (result: UniCallbackResult) => unknown
-  complete?: (result: UniCallbackResult) => unknown
+  /** `options`: the call's own, as its invoke saw them. */
+  success?: (result: UniCallbackResult, options?: UniCallOptions) => unknown
+  fail?: (result: UniCallbackResult, options?: UniCallOptions) => unknown
+  complete?: (result: UniCallbackResult, options?: UniCallOptions) => unknown
   returnValue?: (value: unknown) => unknown
 }
 

@@ -1,6 +1,6 @@
 import { NavigationError } from './errors'
 import { getPayload } from './handoff'
-import { currentPlatform } from './platform'
+import { currentPlatform, isMiniProgram } from './platform'
 import type { JsonValue, RouteQuery } from './types'
 
 /**
@@ -16,8 +16,9 @@ import type { JsonValue, RouteQuery } from './types'
  * - a payload longer than `queryLimit` is replaced by `_nkh=<id>`, an entry
  *   of the in-memory handoff store (handoff.ts).
  *
- * Reading decodes exactly once: mini programs hand `onLoad` the raw text; H5
- * (and App) hand it decoded by uni already, so only the former is decoded here.
+ * Reading decodes exactly once: mini programs hand `onLoad` the raw text, and
+ * the App the values as written (its keys decoded once); uni-h5 hands it all
+ * decoded already (see decodeQuery).
  */
 export const TYPED_KEYS = '_nkt'
 export const HANDOFF_ID = '_nkh'
@@ -95,8 +96,9 @@ export function encodeQuery(query: RouteQuery, sent = true): string {
  */
 export function decodeQuery(options: Record<string, string | undefined> | null | undefined, raw?: boolean): RouteQuery {
   const platform = currentPlatform()
-  const rawValues = raw ?? platform !== 'h5'
-  const rawKeys = raw ?? (rawValues && platform !== 'app')
+  // (A platform not named here, whose runtime could not be read, is taken as uni-h5 is.)
+  const rawKeys = raw ?? isMiniProgram(platform)
+  const rawValues = raw ?? (rawKeys || platform === 'app')
   // No prototype, so a key such as '__proto__' stays a key; the rest below copies it as one.
   const flat: Record<string, string> = Object.create(null)
   for (const key in options) {

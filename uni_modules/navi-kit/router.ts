@@ -289,6 +289,8 @@ export function createRouter(options: RouterOptions): Router {
     let navigation: Navigation
     if (chain) navigation = chain
     else {
+      // Nothing on its way: no navigation is left to ask about the backs so far.
+      if (!inFlight.size) backs.clear()
       claim(key)
       navigation = { id: ++started, keys: [key], route: topPage()?.route, shows }
     }
@@ -339,6 +341,8 @@ export function createRouter(options: RouterOptions): Router {
         const turn = appTurn()
         endTurn = turn.end
         if (turn.wait) await turn.wait
+        // The user may have gone elsewhere meanwhile (the back key); the navigations asked for meanwhile follow it.
+        if (superseded(navigation, true)) throw fail('aborted', `${to.fullPath} was superseded by a newer navigation`)
       }
       const uniMethod = uniMethodFor(method, to, call)
       const { events, animation } = Object(raw) as RouteLocationObject
@@ -431,9 +435,16 @@ export function createRouter(options: RouterOptions): Router {
   const tabUrls = new Map<string, string>()
   /** The last page shown by no router call, and when (the `shows` count). */
   let strayShow = { at: 0, route: undefined as string | undefined }
-  /** Whether a newer navigation, or the user going to another page, has taken over from `navigation`. */
-  const superseded = (navigation: Navigation) =>
-    navigation.id !== started || (strayShow.at > navigation.shows && strayShow.route !== navigation.route)
+  /** The backs among them, by id: true, or false once it left no page after all (it supersedes nothing). */
+  const backs = new Map<number, boolean>()
+  /**
+   * Whether a newer navigation (`byBack`: a back only), or the user going to another page, has taken over from
+   * `navigation`.
+   */
+  function superseded(navigation: Navigation, byBack?: boolean): boolean {
+    for (let id = navigation.id + 1; id <= started; id++) if (backs.get(id) ?? !byBack) return true
+    return strayShow.at > navigation.shows && strayShow.route !== navigation.route
+  }
   /** The page that showed last. */
   let lastShown: PageRecord | undefined
   /** Pages shown so far, and when (that count) each path showed last. */
@@ -481,19 +492,25 @@ export function createRouter(options: RouterOptions): Router {
    */
   function wentBack(): (ok: boolean) => void {
     const id = ++started
+    backs.set(id, true)
     const top = topPage()
     let refused = () => {}
     const popped = pageLeft()
     if (popped) departUntil(Promise.race([popped, new Promise<void>((done) => (refused = done))]))
+    let heard = false
     return (ok) => {
-      // WeChat and the App pop the page before they answer (uni-h5 after, on popstate): the same page on top is none left.
-      if (ok && (currentPlatform() === 'h5' || topPage() !== top)) return
+      if (heard) return
+      heard = true
+      // A back uni answers ok has left its page, but on the App, which answers ok one the page's onBackPress keeps:
+      // there the same page still on top is none left (it pops before it answers). Not so elsewhere: WeChat routes a
+      // push a task late, and a back right after it closes that page, leaving the same page on top.
+      if (ok && (currentPlatform() !== 'app' || topPage() !== top)) return
       refused()
       stayed(id)
     }
   }
-  /** A back (navigation `id`) that left no page supersedes nothing: the one before is the newest again, unless another has begun since. */
-  const stayed = (id: number) => void (started === id && started--)
+  /** A back (navigation `id`) that left no page supersedes nothing. */
+  const stayed = (id: number) => void backs.set(id, false)
   /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
   function departUntil(left: Promise<unknown>): void {
     const gone = (departing = left.then(() => {}, () => {}))
@@ -516,6 +533,7 @@ export function createRouter(options: RouterOptions): Router {
       const key = claim('navigateBack ' + delta)
       // Once claimed, a back supersedes a push still in its guards, as a newer navigation does (if a page leaves).
       const id = ++started
+      backs.set(id, true)
       const top = stack[stack.length - 1]
       // A page outside pages.json has no route: go back all the same; its onShow says where we are.
       const routeIfKnown = (page: PageRecord | undefined) => {
@@ -537,7 +555,7 @@ export function createRouter(options: RouterOptions): Router {
         await answered
         await popped
         // The App answers ok a back the page's onBackPress refused, the page still there.
-        if (topPage() === top) stayed(id)
+        if (currentPlatform() === 'app' && topPage() === top) stayed(id)
         // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
         // that was below, and the back closes that one instead.
         target = routeIfKnown(topPage())
