@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import type { Route } from '../../uni_modules/navi-kit/types'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
+import type { Semantics } from '../sim/uni-simulator'
 import { mountPages } from '../sim/pages'
 
 let h: Harness
@@ -19,6 +20,24 @@ const codeOf = (promise: Promise<unknown>) =>
     () => 'resolved',
     (error: NavigationError) => error.code,
   )
+
+/**
+ * A push from profile to detail whose guard takes 30 ms (await checkLogin()); `meanwhile` runs 5 ms in. Resolves to
+ * how the push ended and the stack after.
+ */
+async function pushMeanwhile(platform: Semantics, meanwhile: () => unknown) {
+  h = harness(platform, { withApp: true })
+  mountPages(h.sim, h.router, { plain: true })
+  h.sim.launch('/pages/home/home')
+  await h.router.push('/pages/user/profile')
+  h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
+  const push = codeOf(h.router.push('/pages/detail/detail'))
+  await later(5, 0)
+  await meanwhile()
+  const code = await push
+  await h.sim.settle()
+  return { code, stack: h.sim.getCurrentPages().map((page) => page.route) }
+}
 
 describe.each(SEMANTICS)('guards on %s', (platform) => {
   it('sees to and from as routes', async () => {
@@ -183,20 +202,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
   })
 
   describe('a page shown by no router call, while a push waits in its guards', () => {
-    /** A push from profile to detail whose guard takes 30 ms (await checkLogin()); `meanwhile` runs 5 ms in. */
-    async function pushWhile(meanwhile: () => unknown) {
-      h = harness(platform, { withApp: true })
-      mountPages(h.sim, h.router, { plain: true })
-      h.sim.launch('/pages/home/home')
-      await h.router.push('/pages/user/profile')
-      h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
-      const push = codeOf(h.router.push('/pages/detail/detail'))
-      await later(5, 0)
-      await meanwhile()
-      const code = await push
-      await h.sim.settle()
-      return { code, stack: h.sim.getCurrentPages().map((page) => page.route) }
-    }
+    const pushWhile = (meanwhile: () => unknown) => pushMeanwhile(platform, meanwhile)
 
     it('the system back button (or the browser back) supersedes it: the user left the page it was made on', async () => {
       expect(await pushWhile(() => (h.sim.systemBack(), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
@@ -337,20 +343,7 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
 // The App as uni-app-plus runs it (read in its source): its back key and its native tab bar are uni calls, which the
 // router's interceptors see.
 describe('guards on the App', () => {
-  /** A push from profile to detail whose guard takes 30 ms; `meanwhile` runs 5 ms in. */
-  async function pushWhile(meanwhile: () => unknown) {
-    h = harness('app', { withApp: true })
-    mountPages(h.sim, h.router, { plain: true })
-    h.sim.launch('/pages/home/home')
-    await h.router.push('/pages/user/profile')
-    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
-    const push = codeOf(h.router.push('/pages/detail/detail'))
-    await later(5, 0)
-    await meanwhile()
-    const code = await push
-    await h.sim.settle()
-    return { code, stack: h.sim.getCurrentPages().map((page) => page.route) }
-  }
+  const pushWhile = (meanwhile: () => unknown) => pushMeanwhile('app', meanwhile)
 
   it('the back key (uni.navigateBack from the backbutton) supersedes a push waiting in its guards', async () => {
     expect(await pushWhile(() => (h.sim.systemBack(), h.sim.settle()))).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
@@ -374,31 +367,19 @@ describe('guards on the App', () => {
 describe.each([...SEMANTICS, 'app' as const])('back() on %s, while a push waits in its guards', (platform) => {
   // Mini programs have no onBackPress to ask.
   it.runIf(platform !== 'mp-weixin')("that the page's onBackPress refuses supersedes nothing: the push opens", async () => {
-    h = harness(platform)
-    await h.router.push('/pages/user/profile')
-    await h.sim.settle()
-    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
-    const push = codeOf(h.router.push('/pages/detail/detail'))
-    await later(5, 0)
-    h.sim.onBackPress = () => true
-    // uni-h5 refuses it (aborted); the App answers ok, the page still there.
-    expect(await codeOf(h.router.back())).toBe(platform === 'h5' ? 'aborted' : 'resolved')
-    expect(await push).toBe('resolved')
-    await h.sim.settle()
-    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile', 'pages/detail/detail'])
+    const refused = async () => {
+      h.sim.onBackPress = () => true
+      // uni-h5 refuses it (aborted); the App answers ok, the page still there.
+      expect(await codeOf(h.router.back())).toBe(platform === 'h5' ? 'aborted' : 'resolved')
+    }
+    expect(await pushMeanwhile(platform, refused)).toEqual({
+      code: 'resolved',
+      stack: ['pages/home/home', 'pages/user/profile', 'pages/detail/detail'],
+    })
   })
 
   it('that leaves the page supersedes it', async () => {
-    h = harness(platform)
-    await h.router.push('/pages/user/profile')
-    await h.sim.settle()
-    h.router.beforeEach((to) => (to.path === '/pages/detail/detail' ? later(30, true) : true))
-    const push = codeOf(h.router.push('/pages/detail/detail'))
-    await later(5, 0)
-    await h.router.back()
-    expect(await push).toBe('aborted')
-    await h.sim.settle()
-    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home'])
+    expect(await pushMeanwhile(platform, () => h.router.back())).toEqual({ code: 'aborted', stack: ['pages/home/home'] })
   })
 })
 
