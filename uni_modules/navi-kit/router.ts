@@ -491,8 +491,7 @@ export function createRouter(options: RouterOptions): Router {
    * there (a popup the page closes on the back key, or the first page's "press again to quit").
    */
   function wentBack(): (ok: boolean) => void {
-    const id = ++started
-    backs.set(id, true)
+    const id = startBack()
     const top = topPage()
     let refused = () => {}
     const popped = pageLeft()
@@ -501,14 +500,23 @@ export function createRouter(options: RouterOptions): Router {
     return (ok) => {
       if (heard) return
       heard = true
-      // A back uni answers ok has left its page, but on the App, which answers ok one the page's onBackPress keeps:
-      // there the same page still on top is none left (it pops before it answers). Not so elsewhere: WeChat routes a
-      // push a task late, and a back right after it closes that page, leaving the same page on top.
-      if (ok && (currentPlatform() !== 'app' || topPage() !== top)) return
+      if (ok && !keptOnApp(top)) return
       refused()
       stayed(id)
     }
   }
+  /** A back starts: a navigation (its id returned) that supersedes those before it, unless it leaves no page. */
+  function startBack(): number {
+    const id = ++started
+    backs.set(id, true)
+    return id
+  }
+  /**
+   * Whether a back uni answered ok left no page after all: only the App answers ok one the page's onBackPress keeps,
+   * and it pops before it answers, so the page `top` before it still on top is none left. Not so elsewhere: WeChat
+   * routes a push a task late, and a back right after it closes that page, leaving the same page on top.
+   */
+  const keptOnApp = (top: PageRecord | undefined) => currentPlatform() === 'app' && topPage() === top
   /** A back (navigation `id`) that left no page supersedes nothing. */
   const stayed = (id: number) => void backs.set(id, false)
   /** A back is leaving its page until `left` settles: navigations wait for it (unless a newer back took over). */
@@ -532,8 +540,7 @@ export function createRouter(options: RouterOptions): Router {
       // A double tap on a back button closes one page, not two: claimed until the page is gone.
       const key = claim('navigateBack ' + delta)
       // Once claimed, a back supersedes a push still in its guards, as a newer navigation does (if a page leaves).
-      const id = ++started
-      backs.set(id, true)
+      const id = startBack()
       const top = stack[stack.length - 1]
       // A page outside pages.json has no route: go back all the same; its onShow says where we are.
       const routeIfKnown = (page: PageRecord | undefined) => {
@@ -554,8 +561,7 @@ export function createRouter(options: RouterOptions): Router {
       try {
         await answered
         await popped
-        // The App answers ok a back the page's onBackPress refused, the page still there.
-        if (currentPlatform() === 'app' && topPage() === top) stayed(id)
+        if (keptOnApp(top)) stayed(id)
         // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
         // that was below, and the back closes that one instead.
         target = routeIfKnown(topPage())
