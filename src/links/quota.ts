@@ -20,6 +20,8 @@ const DAY_MS = 86_400_000
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 /** Permanent links never expire, so neither does what is known of their cap. */
 const PERMANENT_TTL_MS = 100 * 365 * DAY_MS
+/** The key of the mark that WeChat said `key`'s quota is spent. */
+const spentKey = (key: string) => `${key}:spent`
 
 /** The Asia/Shanghai calendar day of `at`, e.g. 2026-11-23. */
 export function shanghaiDay(at: number): string {
@@ -73,7 +75,7 @@ export class Quota {
    * nothing about the new day, so it marks nothing. Says whether it marked.
    */
   markDailySpent(sentAt: number): Promise<boolean> {
-    return this.markSpentToday(`${this.dayKey()}:spent`, sentAt)
+    return this.markSpentToday(spentKey(this.dayKey()), sentAt)
   }
 
   /** WeChat said today's Short Links are spent (45009): believe it until midnight, as markDailySpent does. */
@@ -86,24 +88,24 @@ export class Quota {
   }
 
   private shortLinksSpentKey(): string {
-    return `quota:${this.options.appId}:shortlinks:${shanghaiDay(this.options.now())}:spent`
+    return spentKey(`quota:${this.options.appId}:shortlinks:${shanghaiDay(this.options.now())}`)
   }
 
   /** WeChat said the permanent cap is reached (85400): it never comes back. */
   async markPermanentSpent(): Promise<void> {
-    await this.options.store.set(`${this.permanentKey}:spent`, '1', PERMANENT_TTL_MS)
+    await this.options.store.set(spentKey(this.permanentKey), '1', PERMANENT_TTL_MS)
   }
 
-  /** Marks `spentKey` (a key of today's) until midnight, unless the answer came from a call sent the day before. */
-  private async markSpentToday(spentKey: string, sentAt: number): Promise<boolean> {
+  /** Marks `key` (a spent mark of today's) until midnight, unless the answer came from a call sent the day before. */
+  private async markSpentToday(key: string, sentAt: number): Promise<boolean> {
     const at = this.options.now()
     if (shanghaiDay(sentAt) !== shanghaiDay(at)) return false
-    await this.options.store.set(spentKey, '1', msUntilShanghaiMidnight(at))
+    await this.options.store.set(key, '1', msUntilShanghaiMidnight(at))
     return true
   }
 
-  private async marked(spentKey: string): Promise<boolean> {
-    return (await this.options.store.get(spentKey)) !== null
+  private async marked(key: string): Promise<boolean> {
+    return (await this.options.store.get(key)) !== null
   }
 
   /**
@@ -112,7 +114,7 @@ export class Quota {
    */
   async reserveDaily(): Promise<Release | undefined> {
     const key = this.dayKey()
-    if (await this.marked(`${key}:spent`)) return undefined
+    if (await this.marked(spentKey(key))) return undefined
     // Kept two days: long enough to outlive the day it counts, whatever the store's clock.
     const taken = await this.reserve(key, this.options.dailyQuota, 2 * DAY_MS)
     if (!taken) return undefined
@@ -131,7 +133,7 @@ export class Quota {
 
   /** Takes one permanent Short Link (they never expire, so neither does the count); undefined at the cap. */
   async reservePermanent(): Promise<Release | undefined> {
-    if (await this.marked(`${this.permanentKey}:spent`)) return undefined
+    if (await this.marked(spentKey(this.permanentKey))) return undefined
     return (await this.reserve(this.permanentKey, this.options.permanentCap, PERMANENT_TTL_MS))?.release
   }
 

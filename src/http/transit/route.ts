@@ -70,9 +70,10 @@ async function viewFor(request: FastifyRequest<{ Querystring: TransitQuery }>, o
   // Checked before the open tag too, which opens the service's own mini program (WECHAT_ORIGINAL_ID).
   if (appid !== undefined && appid !== options.service.appId) throw appMismatch(options.service.appId, appid, options.sandbox)
   const userAgent = request.headers['user-agent']
-  const client = classifyUserAgent(userAgent, touch === '1')
+  const touched = touch === '1'
+  const client = classifyUserAgent(userAgent, touched)
   // A Mac's page looks for a touch screen once; asked again with touch=1, it has looked.
-  if (client === 'desktop') return { kind: 'desktop', mayBeTablet: isMacUserAgent(userAgent) && touch !== '1' }
+  if (client === 'desktop') return { kind: 'desktop', mayBeTablet: isMacUserAgent(userAgent) && !touched }
 
   if (client === 'wechat') {
     // The open tag wants a page ('….html'); the home page goes by URL Link, which opens it for an empty path.
