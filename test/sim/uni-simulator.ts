@@ -431,7 +431,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
             }, finalArgs.openType === 'appLaunch')
         } else {
           const errMsg = apply(method, finalArgs)
-          later(() => answer(errMsg))
+          // uni-h5 answers a navigateBack within the call ($router.go, then resolve; or reject for onBackPress), the
+          // others once navigate() has routed.
+          if (method === 'navigateBack') answer(errMsg)
+          else later(() => answer(errMsg))
         }
       }
       // uni-h5 `queue`: a sync false cancels (no callback at all); a Promise's
@@ -440,6 +443,12 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       const invokes = (interceptors.get(method) ?? []).map((hook) => hook.invoke).filter(Boolean) as ((
         o: UniCallOptions,
       ) => unknown)[]
+      // uni's wrapperReturnValue: each returnValue hook may replace what the call hands back, once the call is made.
+      const handBack = () => {
+        let value: unknown = promise
+        for (const hook of interceptors.get(method) ?? []) value = hook.returnValue?.(value) || value
+        return value
+      }
       let chained: Promise<unknown> | undefined
       for (const invoke of invokes) {
         if (chained) {
@@ -448,11 +457,11 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         }
         const answer = invoke(args)
         if (isPromise(answer)) chained = Promise.resolve(answer)
-        if (answer === false) return promise
+        if (answer === false) return handBack()
       }
       if (chained) chained.then((value) => run(value as UniCallOptions))
       else run(args)
-      return promise
+      return handBack()
     }
   }
 

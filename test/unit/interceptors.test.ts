@@ -303,6 +303,26 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(heard).toEqual([])
   })
 
+  // uni-h5's <navigator open-type="navigateBack"> calls uni.navigateBack without callbacks; mini programs have no onBackPress.
+  it.runIf(platform === 'h5')("a <navigator> back the page's onBackPress refuses leaves no unhandled rejection; code awaiting one still hears it", async () => {
+    h = harness(platform, { withApp: true })
+    h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
+    await h.sim.settle()
+    h.sim.onBackPress = () => true
+    const unhandled: unknown[] = []
+    const hear = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', hear)
+    try {
+      h.sim.uni.navigateBack({ delta: 1, animationType: 'pop-out', animationDuration: 300 })
+      await expect(h.sim.uni.navigateBack()).rejects.toEqual({ errMsg: 'navigateBack:fail onBackPress' })
+      await tick(20)
+    } finally {
+      process.off('unhandledRejection', hear)
+    }
+    expect(unhandled).toEqual([])
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+  })
+
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
     h.router.beforeEach(() => false)

@@ -37,18 +37,32 @@ export function interceptRawCalls(
 ): void {
   /** Tells the router what uni answered each raw navigateBack, by its options (uni hands a hook the call's own). */
   const answers = new WeakMap<object, (ok: boolean) => void>()
+  /** The raw navigateBack being made, and one the page's onBackPress refused (see returnValue). */
+  let calling: UniCallOptions | undefined
+  let refused: UniCallOptions | undefined
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      if (!options[OWN_CALL]) answers.set(options, wentBack())
+      if (options[OWN_CALL]) return
+      answers.set(options, wentBack())
+      calling = options
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
     success(_result, options) {
       if (options) answers.get(options)?.(true)
     },
-    fail(_result, options) {
+    fail({ errMsg } = {}, options) {
       if (options) answers.get(options)?.(false)
+      if (errMsg?.endsWith('fail onBackPress')) refused = options
+    },
+    // The page's own "no" (an "unsaved changes" prompt) is no error to report, as a guard's is not: uni-h5's
+    // <navigator open-type="navigateBack"> calls navigateBack without callbacks, and nobody handles the Promise it
+    // refuses. uni-h5 refuses within the call, before it hands back that Promise: it is marked handled here, and
+    // code that awaits it still hears the refusal. Any other failure is left as uni leaves it.
+    returnValue(value) {
+      if (refused && refused === calling) (value as Promise<unknown> | undefined)?.catch?.(() => {})
+      calling = refused = undefined
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
