@@ -445,8 +445,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       ) => unknown)[]
       // uni's wrapperReturnValue: each returnValue hook may replace what the call hands back, once the call is made.
       const handBack = () => {
-        let value: unknown = promise
-        for (const hook of interceptors.get(method) ?? []) value = hook.returnValue?.(value) || value
+        let value = promise
+        for (const hook of interceptors.get(method) ?? []) value = (hook.returnValue?.(value) as typeof value) || value
         return value
       }
       let chained: Promise<unknown> | undefined

@@ -314,7 +314,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     process.on('unhandledRejection', hear)
     try {
       h.sim.uni.navigateBack({ delta: 1, animationType: 'pop-out', animationDuration: 300 })
-      await expect(h.sim.uni.navigateBack()).rejects.toEqual({ errMsg: 'navigateBack:fail onBackPress' })
+      await expect(h.sim.uni.navigateBack({})).rejects.toEqual({ errMsg: 'navigateBack:fail onBackPress' })
       await tick(20)
     } finally {
       process.off('unhandledRejection', hear)
