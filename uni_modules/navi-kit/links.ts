@@ -88,11 +88,21 @@ export function checkEnvVersion(envVersion: string | undefined): EnvVersion | un
   if (envVersion && envVersion !== 'release') throw invalid('envVersion', 'must be release, trial or develop')
 }
 
+/**
+ * A page path's names: letters, digits and _ - . joined by single '/', none of them '.' or '..' — the link service's
+ * rule (src/config.ts PAGE_PATH_PATTERN), at most its 256 characters. A looser rule here let 'pages//a', 'pages/a/',
+ * 'pages/ok/../x' or '~' through: on Android the transit page then showed its 400 page after the launch had resolved.
+ */
+const PAGE_PATH = /^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?(?:\/|$))[\w.-]+)*$/
+const PAGE_PATH_MAX = 256
+
 /** A mini-program page path without its leading '/'; a query in it is refused. */
 export function normalizePagePath(path: string, field = 'path'): string {
   const trimmed = path.replace(/^\/+/, '')
   if (trimmed.includes('?')) throw invalid(field, 'must not carry a query')
-  if (!/^[\w./~-]+$/.test(trimmed)) throw invalid(field, 'must be a page path like pages/a/a')
+  if (!PAGE_PATH.test(trimmed) || trimmed.length > PAGE_PATH_MAX) {
+    throw invalid(field, `must be a page path like pages/a/a: names of letters, digits and _ - . joined by single '/', at most ${PAGE_PATH_MAX} characters`)
+  }
   return trimmed
 }
 

@@ -370,6 +370,24 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(android.service.calls).toEqual([])
   })
 
+  it("a path the link service refuses (an empty, '.' or '..' segment, a trailing '/', '~') is invalid before anything is handed over", async () => {
+    // On Android the transit page would answer its 400 page after the launch had resolved 'transit-page';
+    // a declared plaintext page would hand WeChat a scheme to a page that cannot exist.
+    for (const userAgent of [ANDROID, IPHONE]) {
+      for (const path of ['pages//goods', 'pages/goods/', 'pages/ok/../admin/secret', 'pages/./goods', 'pages/a~b/c']) {
+        for (const plaintext of [false, true]) {
+          const browser = inBrowser(userAgent)
+          const outcome = start(openMiniProgram({ ...minted, path, plaintext }, { linkService }))
+          await flush()
+          expect(outcome.error, `${path} (${plaintext ? 'plaintext' : 'service'})`).toMatchObject({ name: 'LaunchError', code: 'invalid', message: expect.stringMatching(/^path /) })
+          expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+          expect(browser.service.calls).toEqual([])
+          restore()
+        }
+      }
+    }
+  })
+
   it('a declared plaintext page still needs its path: the plaintext scheme has no home page', async () => {
     const browser = inBrowser(IPHONE)
     const outcome = start(openMiniProgram({ appId: minted.appId, plaintext: true }, { linkService }))
