@@ -315,6 +315,32 @@ describe('openMiniProgram on H5: links from the link service', () => {
     expect(browser.service.calls).toHaveLength(2)
   })
 
+  it("a 2xx whose url is no WeChat link (javascript:, a login page) is not the service's answer: link-service, the page stays, nothing is cached", async () => {
+    const answers: [LaunchOptions['linkKind'], string][] = [
+      ['scheme', 'javascript:alert(document.cookie)'],
+      ['scheme', 'https://portal.example/login'],
+      ['urllink', 'javascript:alert(1)//https://wxaurl.cn/x'],
+      ['urllink', 'http://wxaurl.cn/T1'],
+    ]
+    for (const [index, [linkKind, url]] of answers.entries()) {
+      const browser = inBrowser()
+      // A base URL of its own each time: the launcher keeps one client (and cache) per base URL.
+      const service = `${linkService}/${index}`
+      browser.service.answers.push({ status: 200, body: { url, expiresAt: '2026-12-22T12:00:00.000Z', cached: false, sandbox: false } })
+      const outcome = start(openMiniProgram(minted, { linkService: service, linkKind }))
+      await flush()
+      expect(outcome.error, url).toMatchObject({ name: 'LaunchError', code: 'link-service', status: 200 })
+      expect(browser.location.href).toBe('http://shop.test/#/pages/launch/launch')
+      // The next tap asks again (nothing kept) and opens the real link.
+      browser.hidden = true
+      const retry = start(openMiniProgram(minted, { linkService: service, linkKind }))
+      await browser.clock.advance(250)
+      expect(retry.result?.url).toMatch(/^(weixin:\/\/dl\/business\/\?t=|https:\/\/wxaurl\.cn\/)T\d+$/)
+      expect(browser.service.calls).toHaveLength(2)
+      restore()
+    }
+  })
+
   it('accepts a client object instead of a base URL', async () => {
     const browser = inBrowser()
     browser.hidden = true

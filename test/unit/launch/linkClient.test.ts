@@ -28,10 +28,10 @@ describe('createLinkClient', () => {
     await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'weixin://dl/business/?t=A' })
     expect(service.calls).toHaveLength(1)
     vi.setSystemTime(new Date('2026-11-22T12:09:01Z'))
-    service.answers.push({ status: 200, body: { url: 'https://wxaurl.cn/P', expiresAt: null } })
-    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'https://wxaurl.cn/P' })
+    service.answers.push({ status: 200, body: { url: 'weixin://dl/business/?t=P', expiresAt: null } })
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'weixin://dl/business/?t=P' })
     vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
-    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'https://wxaurl.cn/P' })
+    await expect(client.mint('scheme', request)).resolves.toMatchObject({ url: 'weixin://dl/business/?t=P' })
     expect(service.calls.map((call) => call.url)).toEqual(['http://svc.test/v1/wechat/scheme', 'http://svc.test/v1/wechat/scheme'])
   })
 

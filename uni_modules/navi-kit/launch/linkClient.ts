@@ -97,6 +97,20 @@ async function callService<T>(base: string, path: string, body: unknown, expects
   throw new LaunchError('link-service', `${status} ${error.code}: ${error.message}`, { status, errMsg: error.code })
 }
 
+/**
+ * What the service mints for `kind`: an encrypted or plaintext `weixin://dl/business/?…` scheme, or for a URL Link an
+ * https link (or that plaintext fallback). The launcher hands the url to location.href, so any other string in a 2xx
+ * answer (a `javascript:` URL, a captive portal's login page, another API's `url`) is not the service's answer: before,
+ * it was opened as it came, reported as the route asked for.
+ */
+function checkLink(kind: 'scheme' | 'urllink', minted: MintedLink, base: string): MintedLink {
+  const url = minted.url
+  const wechatLink = url.startsWith('weixin://dl/business/?') || (kind === 'urllink' && url.startsWith('https://'))
+  // Links come percent-encoded, quotes included (encodeLinkPart): none holds a space, a quote or markup.
+  if (wechatLink && !/[\s"'<>\\]/.test(url)) return minted
+  throw new LaunchError('link-service', `${base}/v1/wechat/${kind} answered a url that is not a WeChat link (${url.slice(0, 60)}): is linkService the service's base URL?`, { status: 200 })
+}
+
 /** The JS-SDK signature for `pageUrl` (without its #hash), for the WeChat open tag. */
 export const fetchJssdkConfig = (baseUrl: string, pageUrl: string): Promise<JssdkConfig> =>
   callService(baseUrl.replace(/\/+$/, ''), `/v1/wechat/jssdk-config?url=${encodeURIComponent(pageUrl)}`, undefined, 'signature')
@@ -114,7 +128,7 @@ export function createLinkClient(baseUrl: string): LinkClient {
       const key = JSON.stringify([kind, request.appId, request.path, request.query, request.envVersion, request.cq])
       const hit = cache.get(key)
       if (hit && Date.now() < hit.until) return hit.link
-      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request, 'url')
+      const link = callService<MintedLink>(base, `/v1/wechat/${kind}`, request, 'url').then((minted) => checkLink(kind, minted, base))
       // Concurrent callers share one request; a link is kept until it nears expiry.
       const entry = { link, until: Infinity }
       cache.set(key, entry)
