@@ -14,7 +14,8 @@ import type { LinkRequest } from '../service/types'
  * scheme's cq.
  */
 export function plaintextScheme(appId: string, request: LinkRequest): string | null {
-  const parts = [request.query, request.cq !== undefined ? `cq=${encodeURIComponent(request.cq)}` : undefined].filter(
+  // An empty cq is left out, as an empty query is (appendCq): no bare `cq=` for the page to read.
+  const parts = [request.query, request.cq ? `cq=${encodeURIComponent(request.cq)}` : undefined].filter(
     (part): part is string => !!part,
   )
   try {

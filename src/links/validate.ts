@@ -86,5 +86,8 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
  * included: the transit page refuses a URL with a quote in it.
  */
 export function appendCq(url: string, cq: string): string {
+  // An empty cq (a template whose per-user placeholder came out empty) is no per-user data: the link as it is, as the
+  // plugin's appendCustomQuery has it, not a bare `cq=`.
+  if (!cq) return url
   return `${url}${url.includes('?') ? '&' : '?'}cq=${encodeLinkPart(cq)}`
 }

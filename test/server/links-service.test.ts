@@ -86,6 +86,16 @@ describe('link cache', () => {
     expect(generations()).toBe(2)
   })
 
+  it('an empty cq (a template whose per-user placeholder came out empty) adds nothing: no bare cq= on the link or in a plaintext fallback', async () => {
+    const svc = await service({ plaintextPaths: ['pages/shop/item'] }, SHOP)
+    const plain = await svc.mint({ kind: 'scheme', path: 'pages/a/a' })
+    expect((await svc.mint({ kind: 'scheme', path: 'pages/a/a', cq: '' })).url).toBe(plain.url)
+    expect((await svc.mint({ kind: 'urllink', path: 'pages/a/a', cq: '' })).url).toMatch(/^https:\/\/wxaurl\.cn\/\w+$/)
+    emulator.control.exhaustQuota({ appId: SHOP.appId })
+    const fallback = await svc.mint({ kind: 'scheme', path: 'pages/shop/item', query: 'id=1', cq: '' })
+    expect(fallback.url).toBe(`weixin://dl/business/?appid=${SHOP.appId}&path=pages/shop/item&query=id%3D1`)
+  })
+
   it('makes one upstream call for 50 concurrent identical misses', async () => {
     const svc = await service()
     const results = await Promise.all(

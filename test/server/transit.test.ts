@@ -64,6 +64,13 @@ describe('transit page (HTTP)', () => {
     expect(badCq.statusCode).toBe(400)
   })
 
+  it('an empty cq (an SMS template whose per-user placeholder came out empty) adds nothing: not to the scheme, nor to the open tag', async () => {
+    const scheme = await stack.app.inject(go('path=pages/goods/empty-cq&cq=', ANDROID_UA))
+    expect(/id="navi-open" href="([^"]+)"/.exec(scheme.body)?.[1]).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+$/)
+    const tag = await stack.app.inject(go('path=pages/goods/empty-cq&query=a%3D1&cq=', WECHAT_UA))
+    expect(tag.body).toContain('path="pages/goods/empty-cq.html?a=1"')
+  })
+
   it('answers HEAD (a link preview, an SMS scanner) without minting', async () => {
     const before = await stack.upstreamLinkCalls()
     const res = await stack.app.inject({ ...go('path=pages/goods/head-check', ANDROID_UA), method: 'HEAD' })

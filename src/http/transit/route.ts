@@ -61,7 +61,8 @@ function pageUrl(request: FastifyRequest, publicUrl: string | undefined): string
  * `cq`, so per-user data joins the query as `cq=…`, as the core does for plaintext schemes.
  */
 function openTagPath(path: string, query: string | undefined, cq: string | undefined): string {
-  const parts = [query, cq !== undefined ? `cq=${encodeURIComponent(cq)}` : undefined].filter((part) => part)
+  // An empty cq (`&cq=` from a template) is left out, as on the minted links (appendCq).
+  const parts = [query, cq ? `cq=${encodeURIComponent(cq)}` : undefined].filter((part) => part)
   return `${path}.html${parts.length ? `?${parts.join('&')}` : ''}`
 }
 
