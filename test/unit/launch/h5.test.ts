@@ -414,6 +414,28 @@ describe('openMiniProgram on H5: links from the link service', () => {
     }
   })
 
+  it("a query the path carries ('pages/goods/goods?id=42', as uni's docs write it) joins target.query, as on mini programs, the App and the open tag", async () => {
+    const target = { appId: minted.appId, path: '/pages/goods/goods?id=42', query: { from: 'h5' } }
+    const iphone = inBrowser(IPHONE)
+    iphone.hidden = true
+    const opening = start(openMiniProgram(target, { linkService }))
+    await iphone.clock.advance(250)
+    expect(opening.result).toMatchObject({ via: 'url-scheme' })
+    expect(iphone.service.calls.map((call) => call.body)).toEqual([{ appId: minted.appId, path: 'pages/goods/goods', query: 'id=42&from=h5' }])
+    restore()
+    const android = inBrowser(ANDROID)
+    await expect(openMiniProgram(target, { linkService })).resolves.toEqual({
+      via: 'transit-page',
+      url: `${linkService}/go/wechat?appid=${minted.appId}&path=pages%2Fgoods%2Fgoods&query=id%3D42%26from%3Dh5`,
+    })
+    expect(android.service.calls).toEqual([])
+    restore()
+    const plain = inBrowser(IPHONE)
+    start(openMiniProgram({ ...target, plaintext: true }))
+    await flush()
+    expect(plain.location.href).toBe(`weixin://dl/business/?appid=${minted.appId}&path=pages/goods/goods&query=id%3D42%26from%3Dh5`)
+  })
+
   it('a declared plaintext page still needs its path: the plaintext scheme has no home page', async () => {
     const browser = inBrowser(IPHONE)
     const outcome = start(openMiniProgram({ appId: minted.appId, plaintext: true }, { linkService }))

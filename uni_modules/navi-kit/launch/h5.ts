@@ -18,12 +18,18 @@ const POLL_MS = 250
 
 async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: string): Promise<LaunchResult> {
   const cq = options.cq && formatWeixinQuery(options.cq, 256, 'cq')
+  // A path may carry its own query, as uni's docs write it ('pages/a/a?id=1'), and mini programs, the App and the
+  // open tag take it so: here too its query joins target.query, instead of failing 'invalid' on H5 alone. WeChat's
+  // links carry the page and the query apart.
+  const [page = '', ownQuery] = (target.path ?? '').split(/\?(.*)/s)
+  const targetQuery = target.query === undefined ? '' : serializeQuery(target.query)
+  const joined = [ownQuery, targetQuery].filter(Boolean).join('&')
   if (target.plaintext) {
     // As the link service does when it falls back to plaintext: cq joins the query.
-    const query = [target.query && serializeQuery(target.query), cq && `cq=${encodeURIComponent(cq)}`]
+    const query = [joined, cq && `cq=${encodeURIComponent(cq)}`]
       .filter(Boolean)
       .join('&')
-    return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: target.path ?? '', query: query || undefined }) }
+    return { via: 'plaintext-scheme', url: buildWeixinScheme({ ...target, path: page, query: query || undefined }) }
   }
   if (!options.linkService) throw invalid('linkService', 'is required on H5 (or target.plaintext)')
   // Undefined fields are left out of the JSON body, the transit page's URL and the cache key alike.
@@ -31,8 +37,8 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   const request: LinkRequest = {
     appId: checkWeixinAppId(target.appId),
     // None: the home page, which WeChat opens for an empty path.
-    path: target.path ? normalizePagePath(target.path) : undefined,
-    query: (target.query !== undefined && formatWeixinQuery(target.query, 1024)) || undefined,
+    path: page ? normalizePagePath(page) : undefined,
+    query: (joined && formatWeixinQuery(joined, 1024)) || undefined,
     envVersion: checkEnvVersion(target.envVersion),
     cq: cq || undefined,
   }
