@@ -7,6 +7,7 @@
  */
 import { isIP } from 'node:net'
 import type { ServiceConfig } from './service/types'
+import { PAGE_PATH } from '../uni_modules/navi-kit/links'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -62,13 +63,11 @@ export const WECHAT_APPID = /^wx[0-9A-Za-z]{16}$/
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com'
 
 /**
- * Mini-program page path: names of letters, digits and _ - . joined by single '/' — no leading '/', no
- * query, and no '.', '..' or empty segment: `pages/ok/../secret/x` would otherwise pass the folder entry
- * `pages/ok/*` and reach WeChat as another page. The request schemas (http/schemas.ts) use the same source.
+ * Mini-program page path, the plugin's rule (links.ts): names of letters, digits and _ - . joined by single '/'. The
+ * request schemas (http/schemas.ts) use the same source.
  */
-const PAGE_SEGMENT = '(?!\\.\\.?(?:/|$))[A-Za-z0-9_\\-.]+'
-export const PAGE_PATH_SOURCE = `^${PAGE_SEGMENT}(?:/${PAGE_SEGMENT})*$`
-export const PAGE_PATH_PATTERN = new RegExp(PAGE_PATH_SOURCE)
+export const PAGE_PATH_PATTERN = PAGE_PATH
+export const PAGE_PATH_SOURCE = PAGE_PATH.source
 /** The characters a page path may hold at all (the rest of PAGE_PATH_PATTERN is about segments). */
 export const PAGE_PATH_CHARS = /^[A-Za-z0-9_\-./]*$/
 

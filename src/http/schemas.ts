@@ -9,6 +9,7 @@
 
 import { PAGE_PATH_CHARS, PAGE_PATH_SOURCE, WECHAT_APPID } from '../config'
 import { CONTROL_CHARS, PAGE_TITLE_MAX } from '../links/validate'
+import { PAGE_PATH_MAX } from '../../uni_modules/navi-kit/links'
 
 /** WeChat's character set for `query` and `cq` (reference 001/002). */
 export const WECHAT_QUERY_CHARS = "0-9 A-Z a-z ! # $ & ' ( ) * + , / : ; = ? @ - . _ ~ %"
@@ -17,7 +18,7 @@ const NO_CONTROL_CHARS = `^[^${CONTROL_CHARS}]*$`
 
 export const QUERY_MAX = 1024
 export const CQ_MAX = 256
-export const PATH_MAX = 256
+const PATH_MAX = PAGE_PATH_MAX
 export const PAGE_URL_MAX = 2048
 
 const path = { type: 'string', maxLength: PATH_MAX, pattern: PAGE_PATH_SOURCE } as const

@@ -3,7 +3,7 @@
  * the core is also used directly): WeChat's current limits, so a bad request
  * is refused with 400 'invalid' before any upstream call or quota use.
  */
-import { encodeLinkPart } from '../../uni_modules/navi-kit/links'
+import { encodeLinkPart, PAGE_PATH_MAX } from '../../uni_modules/navi-kit/links'
 // A page path: no leading '/', no query, no '.', '..' or empty segment (the HTTP schema's rule too).
 import { PAGE_PATH_PATTERN, WECHAT_APPID } from '../config'
 import { ServiceError, type LinkRequest } from '../service/types'
@@ -39,7 +39,7 @@ export function validateLinkRequest(request: LinkRequest): LinkRequest {
   }
   // An empty path opens the home page (a URL Scheme's or URL Link's, not a Short Link's).
   const home = path === '' && kind !== 'shortlink'
-  if (!home && (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > 256)) {
+  if (!home && (typeof path !== 'string' || !PAGE_PATH_PATTERN.test(path) || path.length > PAGE_PATH_MAX)) {
     const hint = typeof path === 'string' && path.startsWith('/') ? " (drop the leading '/')" : ''
     const query = typeof path === 'string' && path.includes('?') ? ' (pass the query separately)' : ''
     throw invalid(`path must be a mini-program page path like pages/index/index${hint}${query}.`)

@@ -89,12 +89,12 @@ export function checkEnvVersion(envVersion: string | undefined): EnvVersion | un
 }
 
 /**
- * A page path's names: letters, digits and _ - . joined by single '/', none of them '.' or '..' — the link service's
- * rule (src/config.ts PAGE_PATH_PATTERN), at most its 256 characters. A looser rule here let 'pages//a', 'pages/a/',
- * 'pages/ok/../x' or '~' through: on Android the transit page then showed its 400 page after the launch had resolved.
+ * A page path: names of letters, digits and _ - . joined by single '/' — no leading '/', no query, no '.', '..' or
+ * empty segment (`pages/ok/../secret/x` would pass the link service's folder entry `pages/ok/*` and reach WeChat as
+ * another page), at most 256 characters. The link service checks requests and its config by these same two.
  */
-const PAGE_PATH = /^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?(?:\/|$))[\w.-]+)*$/
-const PAGE_PATH_MAX = 256
+export const PAGE_PATH = /^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?(?:\/|$))[\w.-]+)*$/
+export const PAGE_PATH_MAX = 256
 
 /** A mini-program page path without its leading '/'; a query in it is refused. */
 export function normalizePagePath(path: string, field = 'path'): string {
