@@ -38,12 +38,14 @@ const ARRIVE_MS = 3000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
-/** An afterEach hook that throws must not fail a navigation that is done, nor silence the hooks after it. */
-function report(hook: NavigationHook, to: Route, from: Route, failure?: NavigationError): void {
-  try {
-    hook(to, from, failure)
-  } catch (error) {
-    console.error('navi-kit: an afterEach hook threw', error)
+/** Runs the afterEach hooks. One that throws must not fail a navigation that is done, nor silence the hooks after it. */
+function report(hooks: readonly NavigationHook[], to: Route, from: Route, failure?: NavigationError): void {
+  for (const hook of hooks) {
+    try {
+      hook(to, from, failure)
+    } catch (error) {
+      console.error('navi-kit: an afterEach hook threw', error)
+    }
   }
 }
 
@@ -162,6 +164,8 @@ interface Navigation {
 
 export function createRouter(options: RouterOptions): Router {
   const table = createRouteTable(options.pages)
+  /** The entry page, the first of pages.json: uni-h5 knows it as '/'. */
+  const entryPath = table[0]?.path
   // A new router is a new app: what an earlier one handed its tab pages is not this one's.
   tabQueries.clear()
   const guards = useCallbacks<NavigationGuard>()
@@ -189,7 +193,8 @@ export function createRouter(options: RouterOptions): Router {
     // '/' is uni-h5's alias of the entry page (its tab bar sends switchTab with url '/').
     const record = path === '/' ? table[0] : find('path', path, 'not-found')
     const search = encodeQuery(query, !handed)
-    return { path: record.path, name: record.name, isTab: record.isTab, query, fullPath: search ? record.path + '?' + search : record.path }
+    // A record is its path, name and isTab, in the order a route lists them.
+    return { ...record, query, fullPath: search ? record.path + '?' + search : record.path }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
@@ -227,7 +232,7 @@ export function createRouter(options: RouterOptions): Router {
     throw fail('invalid', `cannot navigate to ${raw}: pass a path or { name | path, query }`)
   }
 
-  const home = resolve(options.home || table[0]?.path)
+  const home = resolve(options.home || entryPath)
   const currentRoute = shallowRef(home)
 
   /** Where a navigation starts: currentRoute when it describes the top page (it holds a tab page's handed-off query), else the top page's own route. */
@@ -329,7 +334,7 @@ export function createRouter(options: RouterOptions): Router {
       // A back() still leaving its page: uni-h5 would pop this navigation's page with it.
       if (departing) await departing
       if (currentPlatform() === 'h5' && !loadedPages.has(to.path)) {
-        const loaded = await loadPage(to.path === table[0]?.path ? '/' : to.path)
+        const loaded = await loadPage(to.path === entryPath ? '/' : to.path)
         // uni would not stop these: a raw call that made them hears fail (errMsg), unlike a guard's "no".
         const stopped = (why: string) => fail('aborted', why, `${method}:fail ${why}`)
         if (loaded === 'left') throw stopped(`the browser went back while ${to.fullPath} loaded`)
@@ -372,7 +377,7 @@ export function createRouter(options: RouterOptions): Router {
       // unless openType is 'appLaunch' (its own launch): a tab page opened from a link with a query would be opened
       // again, empty, by a switchTab, the first left behind. Given back its URL, it is shown as it is. Not the entry
       // page: uni-h5 writes it '/', which alone always finds it.
-      const opened = uniMethod === 'switchTab' && to.path !== table[0]?.path && tabUrls.get(to.path)
+      const opened = uniMethod === 'switchTab' && to.path !== entryPath && tabUrls.get(to.path)
       if (opened && opened !== url && keptByUniH5(opened)) Object.assign(uniOptions, { url: opened, openType: 'appLaunch' })
       let result: UniCallbackResult
       const opens = +(uniMethod === 'navigateTo')
@@ -420,7 +425,7 @@ export function createRouter(options: RouterOptions): Router {
       if (!chain) for (const claimed of navigation.keys) inFlight.delete(claimed)
       if (router.pending === to) router.pending = undefined
       // A redirect chain is one navigation: its last step reports it.
-      if (!redirected) for (const hook of hooks.list()) report(hook, to, from, failure)
+      if (!redirected) report(hooks.list(), to, from, failure)
     }
   }
 
@@ -578,7 +583,7 @@ export function createRouter(options: RouterOptions): Router {
         inFlight.delete(key)
         // Guards cannot stop a back (the system back button never asks), but afterEach hears it, as a push's
         // hooks do: with currentRoute already where the navigation went.
-        if (target) for (const hook of hooks.list()) report(hook, target, before, failure)
+        if (target) report(hooks.list(), target, before, failure)
       }
     },
     beforeEach: guards.add,
