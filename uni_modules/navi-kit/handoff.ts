@@ -46,7 +46,8 @@ export function putPayload(query: RouteQuery, inUse: (id: string) => boolean): s
       // An id is its load's start (base 36, one length for decades) and then its number in that load.
       const age = (old: string) => old.slice(0, session.length) + old.slice(session.length).padStart(9, '0')
       earlier.sort((a, b) => (age(a) < age(b) ? -1 : 1))
-      for (const old of earlier.slice(0, Math.max(0, earlier.length - KEPT))) if (!inUse(old)) storage.removeItem(STORED + old)
+      // All but the newest KEPT (none when there are fewer).
+      for (const old of earlier.slice(0, -KEPT)) if (!inUse(old)) storage.removeItem(STORED + old)
     }
     storage?.setItem(STORED + id, JSON.stringify(query))
   } catch {
