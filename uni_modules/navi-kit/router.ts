@@ -205,7 +205,8 @@ export function createRouter(options: RouterOptions): Router {
     const handed = tabQueries.get(path)
     // Its options as the platform hands them, but the App's first page has them decoded already.
     const decoded = openedOnApp(page) ? false : undefined
-    return routeOf(path, handed || (pageOptions && Object.keys(pageOptions).length ? decodeQuery(pageOptions, decoded) : {}), true)
+    // No options (none, or {}) decode to an empty query.
+    return routeOf(path, handed || decodeQuery(pageOptions, decoded), true)
   }
 
   // Takes anything: push and resolve check their callers' types; a raw call's URL or a guard's answer comes untyped.
