@@ -8,6 +8,11 @@ import type { RouteQuery } from './types'
  * what its URL holds.
  */
 
+/** What names a payload kept in the tab's sessionStorage, before its id. */
+const STORED = 'navi-kit:'
+/** Payloads kept, in memory and in the tab. */
+const KEPT = 20
+
 /** The last query sent to each tab page (switchTab takes none), by path. */
 export const tabQueries = new Map<string, RouteQuery>()
 
@@ -17,9 +22,6 @@ const payloads = new Map<string, RouteQuery>()
 const session = Date.now().toString(36)
 let counter = 0
 
-const STORED = 'navi-kit:'
-/** Payloads kept, in memory and in the tab. */
-const KEPT = 20
 /** The tab's sessionStorage (H5), or nothing: mini programs and the App have none, and a private window may refuse. */
 function tabStorage(): Storage | undefined {
   try {

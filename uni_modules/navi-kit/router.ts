@@ -3,6 +3,7 @@ import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
 import { interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
+import { ARRIVE_MS, DEFAULT_QUERY_LIMIT, LEAVE_MS, MAX_REDIRECTS, MINI_PROGRAM_MAX_STACK } from './limits'
 import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord, type PageInstance, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
 import { decodeQuery, encodeQuery, HANDOFF_ID, splitQuery } from './query'
@@ -22,19 +23,6 @@ import type {
 import { keptRoutes, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
 
 type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
-
-/** WeChat's page stack limit, applied on every mini-program platform unless `maxStack` says otherwise. */
-const MINI_PROGRAM_MAX_STACK = 10
-const DEFAULT_QUERY_LIMIT = 1024
-/** A guard chain that redirects this many times is taken for a loop. */
-const MAX_REDIRECTS = 10
-/** How long back() waits for uni-h5 to pop the page, should no popstate come. */
-const LEAVE_MS = 1000
-/**
- * How long a navigation on H5 waits for its page to show, its code perhaps still loading; on the App, for the
- * navigation before it to be answered.
- */
-const ARRIVE_MS = 3000
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
