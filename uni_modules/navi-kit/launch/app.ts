@@ -6,16 +6,13 @@
 import { LaunchError } from '../errors'
 import { alipayQueryText, buildAlipayScheme, checkEnvVersion, encode, invalid } from '../links'
 import { seam } from '../platform'
+import { OPEN_URL_GRACE_MS, PLUS_CANCELLED, PLUS_NOT_INSTALLED } from './limits'
 import { isAlipayAppId, pathWithQuery } from './shared'
 import type { LaunchStrategy } from './shared'
 
 type PlusError = { code?: number; message?: string }
 
-// HTML5+ share error codes: -2 the user cancelled, -8 the client is not installed.
-const PLUS_CANCELLED = -2
-const PLUS_NOT_INSTALLED = -8
-/** How long openURL may take to report that no app takes the URL. */
-export const OPEN_URL_GRACE_MS = 300
+export { OPEN_URL_GRACE_MS } from './limits'
 
 const LAUNCH_TYPE = { release: 0, develop: 1, trial: 2 } as const
 

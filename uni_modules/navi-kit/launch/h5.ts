@@ -7,14 +7,13 @@
 import { LaunchError } from '../errors'
 import { buildWeixinScheme, checkEnvVersion, checkWeixinAppId, formatWeixinQuery, invalid, normalizePagePath, serializeQuery } from '../links'
 import { seam } from '../platform'
+import { CANCEL_AFTER_MS, POLL_MS } from './limits'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
 import { isAlipayAppId } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 
-/** How long the page may stay visible after handing over to WeChat before we call it declined. */
-export const CANCEL_AFTER_MS = 2500
-const POLL_MS = 250
+export { CANCEL_AFTER_MS } from './limits'
 
 async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: string): Promise<LaunchResult> {
   const cq = options.cq && formatWeixinQuery(options.cq, 256, 'cq')

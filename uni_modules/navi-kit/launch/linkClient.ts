@@ -9,6 +9,7 @@
 import { LaunchError } from '../errors'
 import type { EnvVersion } from '../links'
 import { seam, type RequestFn } from '../platform'
+import { EXPIRY_MARGIN_MS, SERVICE_TIMEOUT_MS } from './limits'
 
 export interface LinkRequest {
   /** The WeChat mini program to open: the service refuses any but its own (WECHAT_APPID). */
@@ -45,10 +46,7 @@ export interface LinkClient {
   transitPageUrl(request: LinkRequest): string
 }
 
-/** A cached link is not handed out during its last minute. */
-export const EXPIRY_MARGIN_MS = 60_000
-/** How long a call to the link service may take: past it the tap fails, so the page can show its fallback. */
-export const SERVICE_TIMEOUT_MS = 10_000
+export { EXPIRY_MARGIN_MS, SERVICE_TIMEOUT_MS } from './limits'
 
 interface ErrorBody {
   error?: { code?: string; message?: string }
