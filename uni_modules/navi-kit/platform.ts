@@ -277,6 +277,4 @@ export const currentPages = (): readonly PageRecord[] => (overrides.getCurrentPa
 export const navigationApi = (): NavigationApi => overrides.uni ?? defaultNavigationApi
 
 /** The platforms whose page stack WeChat-style limits apply to. */
-export function isMiniProgram(platform: string): boolean {
-  return platform.startsWith('mp-') || platform === 'quickapp-webview'
-}
+export const isMiniProgram = (platform: string): boolean => platform.startsWith('mp-') || platform === 'quickapp-webview'

@@ -209,8 +209,7 @@ export function createRouter(options: RouterOptions): Router {
         // A query written into the path reads like a URL's: strings, decoded once.
         // Most paths carry none: skip the split.
         // Everything after the first '?' (a value may hold another: redirect=/pages/a/a?id=1).
-        const search = path.includes('?') && path.slice(path.indexOf('?') + 1)
-        const inPath = search && decodeQuery(splitQuery(search), true)
+        const inPath = path.includes('?') && decodeQuery(splitQuery(path.slice(path.indexOf('?') + 1)), true)
         // Only a relative path needs the current page.
         return routeOf(normalizePath(path, path[0] === '/' ? '' : topPage()?.route), { ...inPath, ...definedMembers(query) })
       }
