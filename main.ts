@@ -32,6 +32,7 @@ export function createApp() {
   router.afterEach((to, from, failure) => {
     demoState.navigations += 1
     demoState.lastNavigation = `${from.path} → ${to.path}${failure ? ` ✗ ${failure.code}` : ''}`
+    demoState.lastTo = to.fullPath
   })
 
   app.use(router)

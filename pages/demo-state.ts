@@ -12,6 +12,8 @@ export const demoState = reactive({
   slowSession: false,
   /** Written by the afterEach hook in main.ts: "from → to", or "from → to ✗ code". */
   lastNavigation: '',
+  /** Written by the afterEach hook in main.ts: the fullPath of the last navigation's `to`. */
+  lastTo: '',
   /** How many navigations afterEach has seen. */
   navigations: 0,
   /** Outcome of the double-tap demo's two pushes. */

@@ -72,6 +72,20 @@ describe('back', () => {
     await mp.tapTo(report, '#back', 'pages/push/push')
   })
 
+  it("back() to a tab page handed a query: afterEach hears the query the page shows (switchTab carried it by the handoff, not in its options)", async () => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const mine = await mp.tapTo(push, '#push-tab', 'pages/mine/mine')
+    await mp.waitFor(() => expect(mine.json('#query-json')).toEqual({ from: 'push', n: 7 }))
+    const detail = await mp.tapTo(mine, '#to-detail', 'pages/detail/detail')
+    expect(mp.depth()).toBe(2)
+    const back = await mp.tapTo(detail, '#back', 'pages/mine/mine')
+    expect(back.node).toBe(mine.node)
+    await mp.waitFor(() => expect(mine.text('#last-to')).toBe('/pages/mine/mine?from=push&n=7&_nkt=n'))
+    expect(mine.json('#query-json')).toEqual({ from: 'push', n: 7 })
+    expect(mine.json('#current-json')).toEqual({ from: 'push', n: 7 })
+  })
+
   it('relaunches home when nothing is below (a page opened from a share card)', async () => {
     const detail = await mp.relaunch('/pages/detail/detail?id=7')
     expect(mp.depth()).toBe(1)

@@ -325,6 +325,19 @@ describe.each(SEMANTICS)('guards on %s', (platform) => {
     expect(after).toEqual(['/pages/user/profile → /pages/home/home ok, current /pages/home/home'])
   })
 
+  it("afterEach hears back() to a tab page with the query the page was handed (switchTab carried none), as currentRoute has it", async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    mountPages(h.sim, h.router)
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    await h.router.push('/pages/detail/detail')
+    const after: string[] = []
+    h.router.afterEach((to, from) => void after.push(`${from.fullPath} → ${to.fullPath}`))
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/mine/mine')
+    expect(h.router.currentRoute.value.query).toEqual({ round: 1 })
+    expect(after).toEqual([`/pages/detail/detail → ${h.router.currentRoute.value.fullPath}`])
+  })
+
   it('unregistering removes exactly that guard', async () => {
     h = harness(platform)
     const stop = h.router.beforeEach(() => false)

@@ -558,8 +558,11 @@ export function createRouter(options: RouterOptions): Router {
         // Where the app is now: a push still on its way at the tap (WeChat routes it first) lands above the page
         // that was below, and the back closes that one instead.
         target = routeIfKnown(topPage())
-        // The page's own onShow may have set it already, with the query it was handed: that one stands.
+        // The page's own onShow may have set it already, with the query it was handed: that one stands, and is the
+        // `to` afterEach hears. (A tab page's handed query came by the handoff, taken when it showed first: its
+        // options lack it, so its route read anew from them says the bare path.)
         if (target && currentRoute.value === before) currentRoute.value = target
+        else if (target?.path === currentRoute.value.path) target = currentRoute.value
       } catch (error) {
         failure = error as NavigationError
         stayed(id)
