@@ -13,15 +13,38 @@ export interface Seen {
   second?: Readonly<Route>
   child?: Readonly<Route>
   childAtSetup?: Route
+  /** Each child's route, in render order (with `child: 2`, two siblings). */
+  children?: Readonly<Route>[]
   queries: unknown[]
 }
 
+type UniHook = 'onLoad' | 'onShow'
+type Hooked = ComponentInternalInstance & Partial<Record<UniHook, ((arg?: unknown) => void)[]>>
+
+/**
+ * A component in a page: its page hooks (onLoad, onShow) run as uni runs them. The simulator runs on uni-h5's Vue,
+ * whose injectHook hands them to the page and also calls them at once, with the page's options: uni-h5 has run the
+ * page's own onLoad and onShow by then (its initHooks, in applyOptions, before the page renders its components), so
+ * the component's onLoad runs that once and never again (the page loads once). uni-mp's Vue hands them to the page
+ * (the root) only: WeChat attaches the page's components before its onLoad, which runs them with the page's.
+ */
 const Child = defineComponent({
-  props: { seen: { type: Object, required: true } },
+  props: { seen: { type: Object, required: true }, miniProgram: Boolean },
   setup(props) {
     const seen = props.seen as Seen
+    const instance = getCurrentInstance() as Hooked & { $pageInstance?: Hooked }
+    const page = instance.$pageInstance!
+    const loads = page.onLoad?.length ?? 0
+    // A mini program: none at once (without a page instance uni-h5's injectHook keeps them on the component), then
+    // handed to the page, after the hooks it has (its own and the app's mixins': uni applies those before rendering).
+    if (props.miniProgram) instance.$pageInstance = undefined
     seen.child = useRoute()
+    if (props.miniProgram) {
+      instance.$pageInstance = page
+      for (const name of ['onLoad', 'onShow'] as const) (page[name] ??= []).push(...(instance[name]?.splice(0) ?? []))
+    } else page.onLoad?.splice(loads)
     seen.childAtSetup = { ...seen.child }
+    ;(seen.children ??= []).push(seen.child)
     return () => render('span')
   },
 })
@@ -62,7 +85,8 @@ export const RoutePage = defineComponent({
     seen.atSetup = { ...seen.route }
     seen.second = useRoute()
     watch(() => seen.route.query, (query) => seen.queries.push(query), { immediate: true })
-    return () => render('div', [render(Child, { seen })])
+    applyUniOptions(getCurrentInstance() as Hooked)
+    return () => render('div', [render(Child, { seen, miniProgram: props.miniProgram })])
   },
 })
 
@@ -71,21 +95,20 @@ export const RoutePage = defineComponent({
  * field of its own named `route` (a map page's, say), which shadows what uni set on the instance.
  */
 const PlainPage = defineComponent({
-  props: { ...pageProps, seen: Object, ownRoute: Boolean },
+  props: { ...pageProps, seen: Object, ownRoute: Boolean, children: { type: Number, default: 1 } },
   setup(props) {
     markAsPage(props.page as SimPage, props.miniProgram, props.app)
     if (props.ownRoute) (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.route = { zoom: 12 }
-    return () => render('div', props.seen ? [render(Child, { seen: props.seen })] : [])
+    applyUniOptions(getCurrentInstance() as Hooked)
+    const child = () => render(Child, { seen: props.seen!, miniProgram: props.miniProgram })
+    return () => render('div', props.seen ? Array.from({ length: props.children }, child) : [])
   },
 })
 
-type UniHook = 'onLoad' | 'onShow'
-type Hooked = ComponentInternalInstance & Partial<Record<UniHook, ((arg?: unknown) => void)[]>>
-
 /**
  * uni's initHooks (its `$applyOptions`, which its Vue runtime calls at the end of
- * applyOptions, after setup): the option-API uni hooks of the app's mixins (the
- * router's onShow) join the page's hooks after those its setup registered.
+ * applyOptions, after setup, before the page renders its components): the option-API uni hooks of the app's mixins
+ * (the router's onShow) join the page's hooks after those its setup registered. Called at the end of a page's setup.
  */
 function applyUniOptions(instance: Hooked): void {
   for (const mixin of instance.appContext.mixins as Partial<Record<UniHook, (arg?: unknown) => void>>[])
@@ -109,7 +132,7 @@ export function mountPages(
     child = false,
     ownRoute = false,
     onShow,
-  }: { plain?: boolean; child?: boolean; ownRoute?: boolean; onShow?: (route: string) => void } = {},
+  }: { plain?: boolean; child?: boolean | number; ownRoute?: boolean; onShow?: (route: string) => void } = {},
 ): (page: SimPage) => Seen {
   const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
   sim.onPage = (event, page) => {
@@ -118,9 +141,8 @@ export function mountPages(
       const global = { plugins: [router] }
       const props = { page, miniProgram: sim.platform.startsWith('mp-'), app: sim.platform === 'app' }
       const wrapper = plain
-        ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined }, global })
+        ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined, children: +child }, global })
         : mount(RoutePage, { props: { seen, ...props }, global })
-      applyUniOptions(wrapper.vm.$ as Hooked)
       mounted.set(page, { wrapper, seen })
     }
     const instance = mounted.get(page)!.wrapper.vm.$ as Hooked

@@ -312,6 +312,14 @@ describe.each(SEMANTICS)('useRoute and the page record on %s', (platform) => {
     expect(seenOf(page).child?.query).toEqual({ id: 'abc' })
   })
 
+  it('a component of a tab page that never calls useRoute() gets the query handed to the page: its onLoad runs once, as uni runs it', async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router, { plain: true, child: true })
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    expect(seenOf(top(h)).child?.query).toEqual({ round: 1 })
+    expect(h.router.currentRoute.value.query).toEqual({ round: 1 })
+  })
+
   it('a page with a field of its own named route still makes currentRoute follow it', async () => {
     h = harness(platform, { withApp: true })
     mountPages(h.sim, h.router, { plain: true, ownRoute: true })
