@@ -320,6 +320,22 @@ describe.each(SEMANTICS)('useRoute and the page record on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ round: 1 })
   })
 
+  it("two components of a tab page that never calls useRoute() get the page's one route, with the query handed to it, then the next", async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router, { plain: true, child: 2 })
+    await h.router.push({ name: n('mine'), query: { round: 1 } })
+    const tab = top(h)
+    const [first, second] = seenOf(tab).children!
+    expect(second).toBe(first)
+    expect(first.query).toEqual({ round: 1 })
+    expect(h.router.currentRoute.value.query).toEqual({ round: 1 })
+    await h.router.push('/pages/detail/detail')
+    await h.router.push({ name: n('mine'), query: { round: 2 } })
+    expect(top(h)).toBe(tab)
+    expect(first.query).toEqual({ round: 2 })
+    expect(h.router.currentRoute.value.query).toEqual({ round: 2 })
+  })
+
   it('a page with a field of its own named route still makes currentRoute follow it', async () => {
     h = harness(platform, { withApp: true })
     mountPages(h.sim, h.router, { plain: true, ownRoute: true })

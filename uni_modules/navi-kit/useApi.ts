@@ -60,8 +60,12 @@ export function useRoute(): Readonly<Route> {
   const router = useRouter() as RouterInternals
   const current = router.currentRoute
   const instance = getCurrentInstance()
-  let route = instance && (keptRoutes.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null))
   const pageInstance = pageOf(instance)
+  // A component's page may have its route already although the page never asked: a component beside this one (not
+  // above it, so its provide is not seen here) asked first. One route per page: a second would take the tab page's
+  // handed-off query again, gone by then (taken once), and read the bare options instead.
+  let route =
+    instance && (keptRoutes.get(instance.proxy!) ?? (inject(PAGE_ROUTE, null) as Route | null) ?? (pageInstance && keptRoutes.get(pageInstance.proxy!)))
   // Outside a page (App.vue, a plain script) there is no page route to keep: follow the current one.
   if (!route && !pageInstance) {
     // Getters over currentRoute: reactive where read, and still spreads / serialises like a route.
@@ -86,6 +90,9 @@ export function useRoute(): Readonly<Route> {
     const page = shallowReactive({ ...initial })
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
     keptRoutes.set(instance!.proxy!, route)
+    // Kept by the page too, when a component asked first: the page's other components get the same route, and the
+    // router's onShow leaves the page to this route's own onShow, as it does a page that asked itself.
+    keptRoutes.set(pageInstance!.proxy!, route)
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
     // the native tab bar, which no router call sees, does not bring an old query back.
     const take = (record?: PageRecord, options?: Record<string, string>) => {
