@@ -354,6 +354,17 @@ describe.each(SEMANTICS)('router on %s', (platform) => {
     expect(h.calls[1]).toBe('navigateTo /pages/user/profile?short=1&_nkt=short')
   })
 
+  it('an oversize payload is the query as pushed: the caller editing its objects afterwards changes nothing the page reads', async () => {
+    h = harness(platform, { queryLimit: 64 })
+    const form = { tags: ['a'], text: 'x'.repeat(200) }
+    await h.router.push({ path: '/pages/detail/detail', query: form })
+    // The caller goes on with its form (say, clears it for the next entry).
+    form.tags.push('b')
+    const page = h.sim.getCurrentPages()[1]
+    expect(decodeQuery(page.options)).toEqual({ tags: ['a'], text: 'x'.repeat(200) })
+    expect(h.router.currentRoute.value.query).toEqual({ tags: ['a'], text: 'x'.repeat(200) })
+  })
+
   it("an open page keeps its oversize payload however many others come and go after it", async () => {
     h = harness(platform, { queryLimit: 64 })
     const big = { blob: 'x'.repeat(200) }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { defineComponent, h as render, nextTick, watchEffect } from 'vue'
+import { defineComponent, h as render, nextTick, reactive, watchEffect } from 'vue'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import type { Route } from '../../uni_modules/navi-kit/types'
 import { useRoute, useRouter } from '../../uni_modules/navi-kit/useApi'
@@ -98,6 +98,22 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seenOf(tab).route.query).toEqual({ round: 2 })
     expect(seenOf(tab).queries).toContainEqual({ round: 2 })
     expect(h.router.currentRoute.value.query).toEqual({ round: 2 })
+  })
+
+  it("a tab page reads the query as pushed (it comes in memory, not through a URL), not the caller's objects: the caller editing them afterwards changes nothing", async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const seenOf = mountPages(h.sim, h.router)
+    // A tab page's reactive form, which stays alive after the switch.
+    const form = reactive({ tags: ['a'] })
+    await h.router.push({ name: n('mine'), query: { tags: form.tags } })
+    const seen = seenOf(top(h))
+    expect(seen.route.query).toEqual({ tags: ['a'] })
+    form.tags.push('b')
+    expect(seen.route.query).toEqual({ tags: ['a'] })
+    expect(h.router.currentRoute.value.query).toEqual({ tags: ['a'] })
+    // And the page editing what it reads leaves the caller's form alone.
+    ;(seen.route.query.tags as string[]).push('c')
+    expect(form.tags).toEqual(['a', 'b'])
   })
 
   it('a push to the tab page on screen hands it the new query (uni shows it again without an onShow)', async () => {

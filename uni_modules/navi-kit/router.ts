@@ -181,6 +181,11 @@ export function createRouter(options: RouterOptions): Router {
     // '/' is uni-h5's alias of the entry page (its tab bar sends switchTab with url '/').
     const record = path === '/' ? table[0] : find('path', path, 'not-found')
     const search = encodeQuery(query, !handed)
+    // A query sent is read as it was sent, as from a URL: a tab page (the handoff) and an oversize payload get it in
+    // memory, so they get a copy, not the caller's own arrays and objects (a reactive form's, which it goes on
+    // editing; a page editing its query would edit the caller's). JSON's copy, as the URL's reading is (-0 is 0):
+    // encodeQuery has checked every value is JSON.
+    if (!handed) query = JSON.parse(JSON.stringify(query)) as RouteQuery
     // A record is its path, name and isTab, in the order a route lists them.
     return { ...record, query, fullPath: search ? record.path + '?' + search : record.path }
   }
