@@ -184,10 +184,16 @@ export function createRouter(options: RouterOptions): Router {
     // A query sent is read as it was sent, as from a URL: a tab page (the handoff) and an oversize payload get it in
     // memory, so they get a copy, not the caller's own arrays and objects (a reactive form's, which it goes on
     // editing; a page editing its query would edit the caller's). JSON's copy, as the URL's reading is (-0 is 0):
-    // encodeQuery has checked every value is JSON.
-    if (!handed) query = JSON.parse(JSON.stringify(query)) as RouteQuery
-    // A record is its path, name and isTab, in the order a route lists them.
-    return { ...record, query, fullPath: search ? record.path + '?' + search : record.path }
+    // encodeQuery has checked every value is JSON. `query` is resolve()'s own copy already: only the values that can
+    // be shared (objects, arrays) are copied, which keeps a push of plain values as fast as before (npm run bench).
+    if (!handed)
+      for (const key in query) {
+        const value = query[key]
+        if (typeof value == 'object' && value) query[key] = JSON.parse(JSON.stringify(value)) as RouteQuery[string]
+        else if (value === 0) query[key] = 0
+      }
+    // Named one by one, not spread: a spread record made push + back several µs slower (npm run bench).
+    return { path: record.path, name: record.name, isTab: record.isTab, query, fullPath: search ? record.path + '?' + search : record.path }
   }
 
   /** A page's route from its uni route and onLoad options; by default the top page's. */
