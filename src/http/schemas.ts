@@ -18,10 +18,9 @@ const NO_CONTROL_CHARS = `^[^${CONTROL_CHARS}]*$`
 
 export const QUERY_MAX = 1024
 export const CQ_MAX = 256
-const PATH_MAX = PAGE_PATH_MAX
 export const PAGE_URL_MAX = 2048
 
-const path = { type: 'string', maxLength: PATH_MAX, pattern: PAGE_PATH_SOURCE } as const
+const path = { type: 'string', maxLength: PAGE_PATH_MAX, pattern: PAGE_PATH_SOURCE } as const
 /** The mini program the caller means; the service refuses any but its own (400 app-mismatch). */
 const appId = { type: 'string', pattern: WECHAT_APPID.source } as const
 const query = { type: 'string', maxLength: QUERY_MAX, pattern: QUERY_PATTERN } as const

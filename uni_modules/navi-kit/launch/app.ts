@@ -7,7 +7,7 @@ import { LaunchError } from '../errors'
 import { alipayQueryText, buildAlipayScheme, checkEnvVersion, encode, invalid } from '../links'
 import { seam } from '../platform'
 import { OPEN_URL_GRACE_MS, PLUS_CANCELLED, PLUS_NOT_INSTALLED } from './limits'
-import { isAlipayAppId, pathWithQuery } from './shared'
+import { isAlipayAppId, pathWithQuery, splitPath } from './shared'
 import type { LaunchStrategy } from './shared'
 
 type PlusError = { code?: number; message?: string }
@@ -34,8 +34,7 @@ export const launchFromApp: LaunchStrategy = async (target) => {
     // The query goes in the page too ('pages/a/a?id%3D42': its raw text, encoded once as Alipay asks), where the
     // page's onLoad reads it as on mp-alipay; the scheme's own query reaches only the target's App.onLaunch/onShow.
     // A query the path carries joins it.
-    const [path, ownQuery] = (target.path ?? '').replace(/^\/+/, '').split(/\?(.*)/s)
-    const text = [ownQuery, target.query === undefined ? '' : alipayQueryText(target.query)].filter(Boolean).join('&')
+    const [path, text] = splitPath((target.path ?? '').replace(/^\/+/, ''), target.query === undefined ? '' : alipayQueryText(target.query))
     const url = buildAlipayScheme({
       appId: target.appId,
       page: path && (text ? `${path}?${encode(text)}` : path),

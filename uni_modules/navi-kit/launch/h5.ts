@@ -10,7 +10,7 @@ import { seam } from '../platform'
 import { CANCEL_AFTER_MS, POLL_MS } from './limits'
 import { linkClientFor } from './linkClient'
 import type { LinkRequest } from './linkClient'
-import { isAlipayAppId } from './shared'
+import { isAlipayAppId, splitPath } from './shared'
 import type { LaunchOptions, LaunchResult, LaunchStrategy, MiniProgramTarget } from './shared'
 
 export { CANCEL_AFTER_MS } from './limits'
@@ -20,9 +20,7 @@ async function pickLink(target: MiniProgramTarget, options: LaunchOptions, ua: s
   // A path may carry its own query, as uni's docs write it ('pages/a/a?id=1'), and mini programs, the App and the
   // open tag take it so: here too its query joins target.query, instead of failing 'invalid' on H5 alone. WeChat's
   // links carry the page and the query apart.
-  const [page = '', ownQuery] = (target.path ?? '').split(/\?(.*)/s)
-  const targetQuery = target.query === undefined ? '' : serializeQuery(target.query)
-  const joined = [ownQuery, targetQuery].filter(Boolean).join('&')
+  const [page, joined] = splitPath(target.path ?? '', target.query === undefined ? '' : serializeQuery(target.query))
   if (target.plaintext) {
     // As the link service does when it falls back to plaintext: cq joins the query.
     const query = [joined, cq && `cq=${encodeURIComponent(cq)}`]

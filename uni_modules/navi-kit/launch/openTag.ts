@@ -9,6 +9,7 @@ import { serializeQuery } from '../links'
 import type { LinkQuery } from '../links'
 import { seam } from '../platform'
 import { fetchJssdkConfig } from './linkClient'
+import { splitPath } from './shared'
 
 /**
  * The part of weixin-js-sdk used here (the component passes the real one in).
@@ -38,9 +39,8 @@ export const isWechatBrowser = (userAgent: string): boolean => /MicroMessenger/i
  * `query` joins it, as on the other platforms.
  */
 export function openTagPath(path = '', query?: LinkQuery): string {
-  const [own, ownQuery] = path.replace(/^\/+/, '').split(/\?(.*)/s)
+  const [own, text] = splitPath(path.replace(/^\/+/, ''), query === undefined ? '' : serializeQuery(query))
   const page = own && !own.endsWith('.html') ? own + '.html' : own
-  const text = [ownQuery, query === undefined ? '' : serializeQuery(query)].filter(Boolean).join('&')
   return text ? `${page}?${text}` : page
 }
 

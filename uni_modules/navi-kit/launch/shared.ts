@@ -87,6 +87,15 @@ export function pathWithQuery(target: MiniProgramTarget): string | undefined {
   return `${path ?? ''}${path?.includes('?') ? '&' : '?'}${query}`
 }
 
+/**
+ * A path's page and its query text, for links that carry the page and the query apart: the query the path carries
+ * (as uni's docs write it, 'pages/a/a?id=1'), then `text` (the target's query, written as the caller's link needs).
+ */
+export function splitPath(path: string, text: string): [page: string, query: string] {
+  const [page, own] = path.split(/\?(.*)/s)
+  return [page, [own, text].filter(Boolean).join('&')]
+}
+
 export function requireAppId(target: MiniProgramTarget): void {
   if (!target.appId) throw invalid('appId', 'is required')
 }
