@@ -323,6 +323,35 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
   })
 
+  // A page that goes back its own way from onBackPress (past a step page: delta 2) and refuses uni's own back; its own
+  // back asks onBackPress again, and passes.
+  it.runIf(platform === 'h5')("a <navigator> back refused by an onBackPress that itself calls uni.navigateBack leaves no unhandled rejection", async () => {
+    h = harness(platform, { withApp: true })
+    h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
+    await h.sim.settle()
+    h.sim.uni.navigateTo({ url: '/pages/user/profile', success() {} })
+    await h.sim.settle()
+    let own = false
+    h.sim.onBackPress = () => {
+      if (own) return false
+      own = true
+      void h.sim.uni.navigateBack({ delta: 2 })
+      return true
+    }
+    const unhandled: unknown[] = []
+    const hear = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', hear)
+    try {
+      h.sim.uni.navigateBack({})
+      await h.sim.settle()
+      await tick(20)
+    } finally {
+      process.off('unhandledRejection', hear)
+    }
+    expect(unhandled).toEqual([])
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+  })
+
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
     h.router.beforeEach(() => false)

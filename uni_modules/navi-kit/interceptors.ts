@@ -37,16 +37,19 @@ export function interceptRawCalls(
 ): void {
   /** Tells the router what uni answered each raw navigateBack, by its options (uni hands a hook the call's own). */
   const answers = new WeakMap<object, (ok: boolean) => void>()
-  /** The raw navigateBack being made, and one the page's onBackPress refused (see returnValue). */
-  let calling: UniCallOptions | undefined
+  /**
+   * The navigateBack calls being made, innermost last (a page's onBackPress may make its own), and one the page's
+   * onBackPress refused (see returnValue). uni hands a returnValue hook no options: each call's is the last one made.
+   */
+  const calling: (UniCallOptions | undefined)[] = []
   let refused: UniCallOptions | undefined
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      if (options[OWN_CALL]) return
-      answers.set(options, wentBack())
-      calling = options
+      // Every call is counted, navi-kit's own too: its returnValue comes all the same.
+      calling.push(options)
+      if (!options[OWN_CALL]) answers.set(options, wentBack())
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
     success(_result, options) {
@@ -61,8 +64,9 @@ export function interceptRawCalls(
     // refuses. uni-h5 refuses within the call, before it hands back that Promise: it is marked handled here, and
     // code that awaits it still hears the refusal. Any other failure is left as uni leaves it.
     returnValue(value) {
-      if (refused && refused === calling) (value as Promise<unknown> | undefined)?.catch?.(() => {})
-      calling = refused = undefined
+      const options = calling.pop()
+      if (refused && refused === options) (value as Promise<unknown> | undefined)?.catch?.(() => {})
+      if (!calling.length) refused = undefined
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
