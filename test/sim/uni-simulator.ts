@@ -404,11 +404,18 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       const run = (finalArgs: UniCallOptions) => {
         sim.onCall?.(method, finalArgs)
         const hooks = interceptors.get(method) ?? []
+        const callbacks = { success: finalArgs.success, fail: finalArgs.fail, complete: finalArgs.complete }
         const wrap = (name: 'success' | 'fail' | 'complete', result: UniCallbackResult) => {
           // uni's wrapperOptions: queue(hooks, res, options), the options the invoke hooks saw.
           for (const hook of hooks) hook[name]?.(result, finalArgs)
-          ;(finalArgs[name] as ((r: UniCallbackResult) => void) | undefined)?.(result)
+          ;(callbacks[name] as ((r: UniCallbackResult) => void) | undefined)?.(result)
         }
+        // As the call goes ahead, uni's wrapperOptions puts a wrapper in place of each callback an interceptor has
+        // a hook for, on the very options the invoke hooks saw; uni-h5's API then takes the callbacks off them
+        // (getApiCallbacks).
+        for (const name of ['success', 'fail', 'complete'] as const)
+          if (hooks.some((hook) => hook[name])) finalArgs[name] = (result: UniCallbackResult) => wrap(name, result)
+        if (web) for (const name of ['success', 'fail', 'complete'] as const) delete finalArgs[name]
         const answer = (errMsg: string | undefined) => {
           const result: UniCallbackResult = { errMsg: errMsg ?? `${method}:ok` }
           if (method === 'navigateTo' && !errMsg) result.eventChannel = createEventChannel()
@@ -444,10 +451,10 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         o: UniCallOptions,
       ) => unknown)[]
       // uni's wrapperReturnValue: each returnValue hook may replace what the call hands back, once the call is made.
-      const handBack = () => {
-        let value = promise
-        for (const hook of interceptors.get(method) ?? []) value = (hook.returnValue?.(value) as typeof value) || value
-        return value
+      const handBack = (handed: unknown = promise) => {
+        let value = handed
+        for (const hook of interceptors.get(method) ?? []) value = hook.returnValue?.(value) || value
+        return value as Promise<UniCallbackResult> | undefined
       }
       let chained: Promise<unknown> | undefined
       for (const invoke of invokes) {
@@ -459,8 +466,12 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         if (isPromise(answer)) chained = Promise.resolve(answer)
         if (answer === false) return handBack()
       }
-      if (chained) chained.then((value) => run(value as UniCallOptions))
-      else run(args)
+      // With callbacks uni hands back nothing once the call is made, or the chain while a Promise holds it.
+      if (chained) {
+        const going = chained.then((value) => run(value as UniCallOptions))
+        return handBack(promise ?? going)
+      }
+      run(args)
       return handBack()
     }
   }

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { createApp } from 'vue'
+import type { NavigationError } from '../../uni_modules/navi-kit/errors'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
@@ -349,6 +351,54 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
       process.off('unhandledRejection', hear)
     }
     expect(unhandled).toEqual([])
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+  })
+
+  // An app's own interceptor that says no (a login check: `invoke() { …; return false }`): uni never answers the call.
+  it('a push another interceptor cancels rejects aborted at once, afterEach hears it, and the same push goes once the check passes', async () => {
+    h = harness(platform, { withApp: true })
+    let signedIn = false
+    h.sim.uni.addInterceptor('navigateTo', { invoke: () => (signedIn ? undefined : false) })
+    const heard: string[] = []
+    h.router.afterEach((to, _from, failure) => void heard.push(`${to.path} ${failure?.code ?? 'ok'}`))
+    const error = await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e)
+    expect(error).toMatchObject({ code: 'aborted' })
+    expect((error as NavigationError).message).toContain('another interceptor cancelled uni.navigateTo')
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+    signedIn = true
+    // Not claimed for good: the same push is no double tap.
+    await h.router.push('/pages/detail/detail')
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(heard).toEqual(['/pages/detail/detail aborted', '/pages/detail/detail ok'])
+  })
+
+  it('back() another interceptor cancels rejects aborted, and holds no navigation after it', async () => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/detail/detail')
+    await h.sim.settle()
+    let dirty = true
+    h.sim.uni.addInterceptor('navigateBack', { invoke: () => (dirty ? false : undefined) })
+    expect(await h.router.back().catch((e: NavigationError) => e.code)).toBe('aborted')
+    await h.router.push('/pages/user/profile')
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+    dirty = false
+    // Not claimed for good either.
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+  })
+
+  it("an interceptor's Promise (an async check) holds the push until it settles, and is no cancel", async () => {
+    h = harness(platform, { withApp: true })
+    h.sim.uni.addInterceptor('navigateTo', { invoke: (options) => tick(5).then(() => options) })
+    await h.router.push('/pages/detail/detail')
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+  })
+
+  it('a push an interceptor added before the router cancels rejects aborted too', async () => {
+    h = harness(platform)
+    h.sim.uni.addInterceptor('navigateTo', { invoke: () => false })
+    createApp({}).use(h.router)
+    expect(await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e.code)).toBe('aborted')
     expect(topPath(h.sim)).toBe('/pages/home/home')
   })
 

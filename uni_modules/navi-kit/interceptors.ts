@@ -1,6 +1,6 @@
 import type { NavigationError } from './errors'
 import { isOutsideUrl } from './location'
-import { navigationApi, type UniCallOptions, type UniCallbackResult } from './platform'
+import { navigationApi, navigationTarget, type UniCallOptions, type UniCallbackResult } from './platform'
 import type { Route } from './types'
 
 /** Set on navi-kit's own uni calls, so its interceptors let them through. */
@@ -8,6 +8,34 @@ export const OWN_CALL = '__naviKit'
 
 /** What a navigation asks for, named as uni names it: push, replace, relaunch. */
 export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
+
+/**
+ * The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time), and the options of
+ * its last own call as uni's invoke hooks saw them: a copy of the caller's (uni-api's promisify).
+ */
+const installedOn = new WeakSet<object>()
+let witnessed: UniCallOptions | undefined
+
+/**
+ * Makes navi-kit's own uni call `options` (by `call`) and tells whether uni goes ahead with it. Another interceptor
+ * whose invoke returns false cancels it, and uni then answers it never: the router would wait for good, its target
+ * claimed. uni-api's invokeApi (every runtime's) hands the copy its invoke hooks saw to the API only once every hook
+ * has let it through, wrapping the copy's callbacks in the interceptors' hooks (wrapperOptions; uni-h5 then takes them
+ * off it); while an invoke's Promise holds the call, uni hands back a Promise; when one cancels it, nothing. Where
+ * navi-kit's interceptors are not installed it cannot see the copy: it takes the call as made.
+ */
+export function goesAhead(options: UniCallOptions, call: () => unknown): boolean {
+  witnessed = undefined
+  const handedBack = call()
+  // Set by the invoke hook during call(), which TypeScript cannot see.
+  const copy = witnessed as UniCallOptions | undefined
+  witnessed = undefined
+  return (
+    !installedOn.has(navigationTarget()) ||
+    (!!copy && copy.fail !== options.fail) ||
+    typeof (handedBack as PromiseLike<unknown> | undefined)?.then == 'function'
+  )
+}
 
 /** A raw uni call handed to the router: the caller's other options, and what uni answered the re-issued call. */
 export interface RawCall {
@@ -49,7 +77,8 @@ export function interceptRawCalls(
     invoke(options) {
       // Every call is counted, navi-kit's own too: its returnValue comes all the same.
       calling.push(options)
-      if (!options[OWN_CALL]) answers.set(options, wentBack())
+      if (options[OWN_CALL]) witnessed = options
+      else answers.set(options, wentBack())
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
     success(_result, options) {
@@ -72,8 +101,9 @@ export function interceptRawCalls(
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {
+        if (options[OWN_CALL]) return void (witnessed = options)
         // A plugin page (plugin-private://…) is none of pages.json: uni opens it, unguarded.
-        if (options[OWN_CALL] || (typeof options.url === 'string' && isOutsideUrl(options.url))) return
+        if (typeof options.url === 'string' && isOutsideUrl(options.url)) return
         const { url, success, fail, complete, ...extra } = options
         const call: RawCall = { options: extra, listens: !!extra.events }
         const answer = (callback: typeof success, result: UniCallbackResult) => {
@@ -94,5 +124,8 @@ export function interceptRawCalls(
         )
         return false
       },
+      // Nothing to do but be there: uni wraps a call's fail in it once the call goes ahead (see goesAhead).
+      fail() {},
     })
+  installedOn.add(navigationTarget())
 }

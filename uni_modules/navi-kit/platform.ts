@@ -62,11 +62,13 @@ export const ownRecord = (page: PageInstance): PageRecord | undefined =>
 
 /** The uni calls navi-kit makes, named as uni names them. */
 export interface UniApi {
-  navigateTo(options: UniCallOptions): void
-  redirectTo(options: UniCallOptions): void
-  switchTab(options: UniCallOptions): void
-  reLaunch(options: UniCallOptions): void
-  navigateBack(options: UniCallOptions): void
+  // What uni hands back: with callbacks, nothing once the call is made, a Promise while an interceptor's Promise holds
+  // it (see interceptors.ts: goesAhead).
+  navigateTo(options: UniCallOptions): unknown
+  redirectTo(options: UniCallOptions): unknown
+  switchTab(options: UniCallOptions): unknown
+  reLaunch(options: UniCallOptions): unknown
+  navigateBack(options: UniCallOptions): unknown
   /**
    * H5: loads a page's code ahead; `complete` whatever the outcome. (The App's preloads an nvue page only, setting the
    * page up there and then, its onLoad included; a vue page it refuses: not for the router there.)
@@ -275,6 +277,8 @@ export const currentPages = (): readonly PageRecord[] => (overrides.getCurrentPa
 
 /** uni's navigation calls, as `seam().uni`. */
 export const navigationApi = (): NavigationApi => overrides.uni ?? defaultNavigationApi
+/** What navigationApi() calls: the object interceptors are added to (the default API wraps the global uni). */
+export const navigationTarget = (): object => overrides.uni ?? uni
 
 /** The platforms whose page stack WeChat-style limits apply to. */
 export const isMiniProgram = (platform: string): boolean => platform.startsWith('mp-') || platform === 'quickapp-webview'

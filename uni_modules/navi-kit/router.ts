@@ -2,7 +2,7 @@ import { shallowRef } from 'vue'
 import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
-import { interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
+import { goesAhead, interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
 import { ARRIVE_MS, DEFAULT_QUERY_LIMIT, LEAVE_MS, MAX_REDIRECTS, MINI_PROGRAM_MAX_STACK } from './limits'
 import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord, type PageInstance, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
@@ -108,7 +108,7 @@ function loadPage(url: string): Promise<'loaded' | 'left' | 'late'> {
 /**
  * A uni call as a Promise of what uni answers, marked as navi-kit's own; `fail` →
  * 'platform' with uni's errMsg. A throw (uni, or another plugin's interceptor) is the
- * platform failing too, not a guard.
+ * platform failing too, not a guard; another interceptor's "no" (an app's login check) is aborted, as a guard's is.
  */
 const callUni = (method: UniMethod, options: UniCallOptions) =>
   new Promise<UniCallbackResult>((resolve, reject) => {
@@ -116,7 +116,8 @@ const callUni = (method: UniMethod, options: UniCallOptions) =>
     options.success = resolve
     options.fail = ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg))
     try {
-      navigationApi()[method](options)
+      if (!goesAhead(options, () => navigationApi()[method](options)))
+        reject(fail('aborted', `another interceptor cancelled uni.${method} (its invoke returned false)`))
     } catch (error) {
       reject(fail('platform', `uni.${method} threw: ${error}`))
     }
