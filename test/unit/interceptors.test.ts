@@ -394,6 +394,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
   })
 
+  // uni-h5 asks onBackPress within the call; a push to a page already loaded reaches uni within it too.
+  it.runIf(platform === 'h5')('back() whose onBackPress pushes within the call goes ahead, and so does the push: neither is taken for cancelled', async () => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/user/profile')
+    await h.router.back()
+    await h.router.push('/pages/detail/detail')
+    await h.sim.settle()
+    let pushed: Promise<unknown> | undefined
+    h.sim.onBackPress = () => void (pushed ??= h.router.push('/pages/user/profile'))
+    expect(await h.router.back().then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    expect(await pushed?.then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+  })
+
   it('a push an interceptor added before the router cancels rejects aborted too', async () => {
     h = harness(platform)
     h.sim.uni.addInterceptor('navigateTo', { invoke: () => false })

@@ -9,12 +9,14 @@ export const OWN_CALL = '__naviKit'
 /** What a navigation asks for, named as uni names it: push, replace, relaunch. */
 export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
 
-/**
- * The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time), and the options of
- * its last own call as uni's invoke hooks saw them: a copy of the caller's (uni-api's promisify).
- */
+/** The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time). */
 const installedOn = new WeakSet<object>()
-let witnessed: UniCallOptions | undefined
+/**
+ * navi-kit's own calls as uni's invoke hooks saw them (a copy of the caller's options: uni-api's promisify), by the
+ * call's own `fail` (a new function each call), so a call made within another keeps its own.
+ */
+const copies = new WeakMap<object, UniCallOptions>()
+const witness = (options: UniCallOptions) => typeof options.fail == 'function' && copies.set(options.fail, options)
 
 /**
  * Makes navi-kit's own uni call `options` (by `call`) and tells whether uni goes ahead with it. Another interceptor
@@ -25,11 +27,8 @@ let witnessed: UniCallOptions | undefined
  * navi-kit's interceptors are not installed it cannot see the copy: it takes the call as made.
  */
 export function goesAhead(options: UniCallOptions, call: () => unknown): boolean {
-  witnessed = undefined
   const handedBack = call()
-  // Set by the invoke hook during call(), which TypeScript cannot see.
-  const copy = witnessed as UniCallOptions | undefined
-  witnessed = undefined
+  const copy = typeof options.fail == 'function' ? copies.get(options.fail) : undefined
   return (
     !installedOn.has(navigationTarget()) ||
     (!!copy && copy.fail !== options.fail) ||
@@ -77,7 +76,7 @@ export function interceptRawCalls(
     invoke(options) {
       // Every call is counted, navi-kit's own too: its returnValue comes all the same.
       calling.push(options)
-      if (options[OWN_CALL]) witnessed = options
+      if (options[OWN_CALL]) witness(options)
       else answers.set(options, wentBack())
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
@@ -101,7 +100,7 @@ export function interceptRawCalls(
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
     navigationApi().addInterceptor(method, {
       invoke(options) {
-        if (options[OWN_CALL]) return void (witnessed = options)
+        if (options[OWN_CALL]) return void witness(options)
         // A plugin page (plugin-private://…) is none of pages.json: uni opens it, unguarded.
         if (typeof options.url === 'string' && isOutsideUrl(options.url)) return
         const { url, success, fail, complete, ...extra } = options
