@@ -401,7 +401,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         : new Promise<UniCallbackResult>((resolve, reject) => (settle = { resolve, reject }))
       const args: UniCallOptions = { ...callerArgs }
       if (settle) Object.assign(args, { success: settle.resolve, fail: settle.reject })
-      const run = (finalArgs: UniCallOptions) => {
+      const run = (finalArgs: UniCallOptions): Promise<void> | undefined => {
         sim.onCall?.(method, finalArgs)
         const hooks = interceptors.get(method) ?? []
         const callbacks = { success: finalArgs.success, fail: finalArgs.fail, complete: finalArgs.complete }
@@ -439,10 +439,13 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         } else {
           const errMsg = apply(method, finalArgs)
           // uni-h5 answers a navigateBack within the call ($router.go, then resolve; or reject for onBackPress), the
-          // others once navigate() has routed.
+          // others once navigate() has routed; and hands back navigate()'s Promise (`navigate(…).then(resolve)`) for a
+          // call it routes, nothing for one its protocol refuses (invokeFail).
           if (method === 'navigateBack') answer(errMsg)
-          else later(() => answer(errMsg))
+          else if (errMsg) later(() => answer(errMsg))
+          else return new Promise<void>((routed) => later(() => (answer(errMsg), routed())))
         }
+        return undefined
       }
       // uni-h5 `queue`: a sync false cancels (no callback at all); a Promise's
       // value becomes the options (false included: it does not cancel); hooks
@@ -471,8 +474,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         const going = chained.then((value) => run(value as UniCallOptions))
         return handBack(promise ?? going)
       }
-      run(args)
-      return handBack()
+      const handed = run(args)
+      return handBack(promise ?? handed)
     }
   }
 

@@ -354,6 +354,34 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(topPath(h.sim)).toBe('/pages/home/home')
   })
 
+  // An interceptor added before the router's runs first: one that cancels the page's own back keeps navi-kit's hooks
+  // from ever seeing that call, though its returnValue still comes.
+  it.runIf(platform === 'h5')("a <navigator> back refused by an onBackPress whose own uni.navigateBack an earlier interceptor cancels leaves no unhandled rejection", async () => {
+    h = harness(platform)
+    h.sim.uni.addInterceptor('navigateBack', { invoke: (options) => (options.delta === 2 ? false : undefined) })
+    createApp({}).use(h.router)
+    h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
+    await h.sim.settle()
+    h.sim.uni.navigateTo({ url: '/pages/user/profile', success() {} })
+    await h.sim.settle()
+    h.sim.onBackPress = () => {
+      void h.sim.uni.navigateBack({ delta: 2 })
+      return true
+    }
+    const unhandled: unknown[] = []
+    const hear = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', hear)
+    try {
+      h.sim.uni.navigateBack({})
+      await h.sim.settle()
+      await tick(20)
+    } finally {
+      process.off('unhandledRejection', hear)
+    }
+    expect(unhandled).toEqual([])
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+
   // An app's own interceptor that says no (a login check: `invoke() { …; return false }`): uni never answers the call.
   it('a push another interceptor cancels rejects aborted at once, afterEach hears it, and the same push goes once the check passes', async () => {
     h = harness(platform, { withApp: true })
@@ -413,6 +441,23 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     createApp({}).use(h.router)
     expect(await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e.code)).toBe('aborted')
     expect(topPath(h.sim)).toBe('/pages/home/home')
+  })
+
+  // `uni.removeInterceptor(method)` with no interceptor takes every hook off the method, navi-kit's among them.
+  it.each([
+    ['navigateTo', (h: Harness) => h.router.push('/pages/detail/detail'), '/pages/detail/detail'],
+    ['redirectTo', (h: Harness) => h.router.replace('/pages/detail/detail'), '/pages/detail/detail'],
+    ['reLaunch', (h: Harness) => h.router.relaunch('/pages/detail/detail'), '/pages/detail/detail'],
+    ['switchTab', (h: Harness) => h.router.push('/pages/mine/mine'), '/pages/mine/mine'],
+    ['navigateBack', (h: Harness) => h.router.back(), '/pages/home/home'],
+  ] as const)('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', async (method, navigate, lands) => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    h.sim.uni.removeInterceptor(method)
+    expect(await navigate(h).then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe(lands)
   })
 
   it('without app.use(router) raw calls are left alone', async () => {

@@ -8,6 +8,8 @@ export const OWN_CALL = '__naviKit'
 
 /** What a navigation asks for, named as uni names it: push, replace, relaunch. */
 export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
+/** The uni calls navi-kit makes and intercepts. */
+export type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
 /** The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time). */
 const installedOn = new WeakSet<object>()
@@ -18,19 +20,26 @@ const installedOn = new WeakSet<object>()
 const copies = new WeakMap<object, UniCallOptions>()
 const witness = (options: UniCallOptions) => typeof options.fail == 'function' && copies.set(options.fail, options)
 
+/** How many calls of each method navi-kit's returnValue hooks have seen: uni runs them as each call returns. */
+const returns: Partial<Record<UniMethod, number>> = {}
+const returned = (method: UniMethod) => (returns[method] = (returns[method] ?? 0) + 1)
+
 /**
  * Makes navi-kit's own uni call `options` (by `call`) and tells whether uni goes ahead with it. Another interceptor
  * whose invoke returns false cancels it, and uni then answers it never: the router would wait for good, its target
  * claimed. uni-api's invokeApi (every runtime's) hands the copy its invoke hooks saw to the API only once every hook
  * has let it through, wrapping the copy's callbacks in the interceptors' hooks (wrapperOptions; uni-h5 then takes them
  * off it); while an invoke's Promise holds the call, uni hands back a Promise; when one cancels it, nothing. Where
- * navi-kit's interceptors are not installed it cannot see the copy: it takes the call as made.
+ * navi-kit's hooks are not on the method (never installed, or the app's `uni.removeInterceptor(method)` took every
+ * hook off it: then navi-kit's returnValue does not run either) it cannot see the copy: it takes the call as made.
  */
-export function goesAhead(options: UniCallOptions, call: () => unknown): boolean {
+export function goesAhead(method: UniMethod, options: UniCallOptions, call: () => unknown): boolean {
+  const before = returns[method]
   const handedBack = call()
   const copy = typeof options.fail == 'function' ? copies.get(options.fail) : undefined
   return (
     !installedOn.has(navigationTarget()) ||
+    returns[method] === before ||
     (!!copy && copy.fail !== options.fail) ||
     typeof (handedBack as PromiseLike<unknown> | undefined)?.then == 'function'
   )
@@ -65,17 +74,16 @@ export function interceptRawCalls(
   /** Tells the router what uni answered each raw navigateBack, by its options (uni hands a hook the call's own). */
   const answers = new WeakMap<object, (ok: boolean) => void>()
   /**
-   * The navigateBack calls being made, innermost last (a page's onBackPress may make its own), and one the page's
-   * onBackPress refused (see returnValue). uni hands a returnValue hook no options: each call's is the last one made.
+   * Whether the page's onBackPress has just refused a navigateBack (see returnValue). uni refuses within the call, so
+   * the next navigateBack returnValue is that call's: one made within it (the page's onBackPress may make its own)
+   * returns before it is refused. Any call navi-kit's invoke sees starts afresh, so a refusal never outlives its call.
    */
-  const calling: (UniCallOptions | undefined)[] = []
-  let refused: UniCallOptions | undefined
+  let refused = false
   // A raw navigateBack passes no guards (the system back button asks none either) and goes out as it is; the router
   // only hears of it, so what comes next is not undone by it.
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
-      // Every call is counted, navi-kit's own too: its returnValue comes all the same.
-      calling.push(options)
+      refused = false
       if (options[OWN_CALL]) witness(options)
       else answers.set(options, wentBack())
     },
@@ -85,16 +93,16 @@ export function interceptRawCalls(
     },
     fail({ errMsg } = {}, options) {
       if (options) answers.get(options)?.(false)
-      if (errMsg?.endsWith('fail onBackPress')) refused = options
+      if (errMsg?.endsWith('fail onBackPress')) refused = true
     },
     // The page's own "no" (an "unsaved changes" prompt) is no error to report, as a guard's is not: uni-h5's
     // <navigator open-type="navigateBack"> calls navigateBack without callbacks, and nobody handles the Promise it
     // refuses. uni-h5 refuses within the call, before it hands back that Promise: it is marked handled here, and
     // code that awaits it still hears the refusal. Any other failure is left as uni leaves it.
     returnValue(value) {
-      const options = calling.pop()
-      if (refused && refused === options) (value as Promise<unknown> | undefined)?.catch?.(() => {})
-      if (!calling.length) refused = undefined
+      returned('navigateBack')
+      if (refused) (value as Promise<unknown> | undefined)?.catch?.(() => {})
+      refused = false
     },
   })
   for (const method of ['navigateTo', 'redirectTo', 'switchTab', 'reLaunch'] as const)
@@ -125,6 +133,10 @@ export function interceptRawCalls(
       },
       // Nothing to do but be there: uni wraps a call's fail in it once the call goes ahead (see goesAhead).
       fail() {},
+      // That navi-kit's hooks are still on the method (see goesAhead).
+      returnValue() {
+        returned(method)
+      },
     })
   installedOn.add(navigationTarget())
 }

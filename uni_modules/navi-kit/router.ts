@@ -2,7 +2,7 @@ import { shallowRef } from 'vue'
 import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
-import { goesAhead, interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall } from './interceptors'
+import { goesAhead, interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall, type UniMethod } from './interceptors'
 import { ARRIVE_MS, DEFAULT_QUERY_LIMIT, LEAVE_MS, MAX_REDIRECTS, MINI_PROGRAM_MAX_STACK } from './limits'
 import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord, type PageInstance, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
@@ -21,8 +21,6 @@ import type {
   Router,
 } from './types'
 import { keptRoutes, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
-
-type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
@@ -116,7 +114,7 @@ const callUni = (method: UniMethod, options: UniCallOptions) =>
     options.success = resolve
     options.fail = ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg))
     try {
-      if (!goesAhead(options, () => navigationApi()[method](options)))
+      if (!goesAhead(method, options, () => navigationApi()[method](options)))
         reject(fail('aborted', `another interceptor cancelled uni.${method} (its invoke returned false)`))
     } catch (error) {
       reject(fail('platform', `uni.${method} threw: ${error}`))
