@@ -159,6 +159,21 @@ describe('stack limit', () => {
     expect(mp.depth()).toBe(MAX_PAGES)
   })
 
+  it(`a raw uni.navigateBack and a push right after it on a full stack of ${MAX_PAGES} pages: the push opens above the page the back shows`, async () => {
+    const stack = await stackOf(MAX_PAGES)
+    expect(stack.text('#level')).toBe(String(MAX_PAGES - 1))
+    const mark = mp.router.calls.length
+    stack.tap('#raw-back-then-detail')
+    const detail = await mp.waitForPage('pages/detail/detail')
+    await mp.settle(100)
+    // The back first, then room for the push: a redirectTo decided at 10 pages would replace the page the back showed.
+    expect(mp.callsSince(mark).map((call) => `${call.api} ${call.errMsg}`)).toEqual(['navigateBack navigateBack:ok', 'navigateTo navigateTo:ok'])
+    expect(mp.depth()).toBe(MAX_PAGES)
+    expect(detail.text('#q-level')).toBe(String(MAX_PAGES - 1))
+    const below = await mp.tapTo(detail, '#back', 'pages/stack/stack')
+    expect(below.text('#level')).toBe(String(MAX_PAGES - 2))
+  })
+
   it('two buttons tapped in one go at 9 pages: the second push counts the first and redirects instead of failing', async () => {
     const stack = await stackOf(MAX_PAGES - 1)
     const mark = mp.router.calls.length

@@ -446,6 +446,25 @@ describe('stack policy on mp-weixin', () => {
     expect(h.sim.getCurrentPages()).toHaveLength(10)
     expect(topPath(h.sim)).toBe('/pages/user/settings')
   })
+
+  it.each(['router.back()', 'a raw uni.navigateBack()'])(
+    'at 10 pages, %s and a push right after it (nothing awaited): the push opens above the page the back shows',
+    async (how) => {
+      h = harness('mp-weixin', { withApp: true })
+      for (let i = 1; i < 10; i++) await h.router.push({ path: '/pages/detail/detail', query: { i: String(i) } })
+      expect(h.sim.getCurrentPages()).toHaveLength(10)
+      // "Save, close, open the next thing", as the demo's raw calls page writes it.
+      if (how === 'router.back()') void h.router.back()
+      else h.sim.uni.navigateBack({})
+      await h.router.push('/pages/user/profile')
+      await h.sim.settle()
+      // WeChat carries them out in order: a redirectTo decided at 10 pages would replace the page the back showed.
+      expect(h.calls.slice(-1)).toEqual(['navigateTo /pages/user/profile'])
+      const stack = h.sim.getCurrentPages()
+      expect(stack.slice(-2).map((page) => `${page.route} ${page.options.i ?? ''}`)).toEqual(['pages/detail/detail 8', 'pages/user/profile '])
+      expect(stack).toHaveLength(10)
+    },
+  )
 })
 
 describe('currentRoute without an app', () => {

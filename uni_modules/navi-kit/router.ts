@@ -488,23 +488,29 @@ export function createRouter(options: RouterOptions): Router {
   }
   /**
    * A raw uni.navigateBack (page code, `<navigator open-type="navigateBack">`, the App's back key) is on its way: as
-   * with back(), a navigation after it waits until uni-h5 has popped the page, and one still in its guards is
-   * superseded. Returns what to call with uni's answer (`ok`): a back that left no page supersedes nothing after
-   * all, and ends that wait. uni-h5 fails one the page's onBackPress refuses; the App answers it ok, the page still
-   * there (a popup the page closes on the back key, or the first page's "press again to quit").
+   * with back(), a navigation after it waits until the page has left (uni-h5 pops it on popstate; WeChat and the App
+   * pop, then answer), and one still in its guards is superseded. Returns what to call with uni's answer (`ok`): a
+   * back that left no page supersedes nothing after all, and ends that wait. uni-h5 fails one the page's
+   * onBackPress refuses; the App answers it ok, the page still there (a popup the page closes on the back key, or
+   * the first page's "press again to quit").
    */
   function wentBack(): (ok: boolean) => void {
     const id = startBack()
     const top = topPage()
-    let refused = () => {}
+    let answered = () => {}
+    const answer = new Promise<void>((done) => (answered = done))
     const popped = pageLeft()
-    if (popped) departUntil(Promise.race([popped, new Promise<void>((done) => (refused = done))]))
+    // Not only on H5: a push right after the back (nothing awaited) is decided while the page leaving is still in
+    // the stack, and at a full one it would redirect over the page the back shows (WeChat carries them out in order).
+    // At most LEAVE_MS: an answer that never comes (another plugin's interceptor cancelling the call) holds none up.
+    departUntil(Promise.race([popped ?? new Promise<void>((done) => setTimeout(done, LEAVE_MS)), answer]))
     let heard = false
     return (ok) => {
       if (heard) return
       heard = true
-      if (ok && !keptOnApp(top)) return
-      refused()
+      // uni-h5 answers ok before it pops the page: its popstate ends the wait.
+      if (ok && !keptOnApp(top)) return void (popped || answered())
+      answered()
       stayed(id)
     }
   }
