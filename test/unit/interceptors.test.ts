@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from 'vue'
 import type { NavigationError } from '../../uni_modules/navi-kit/errors'
+import { LEAVE_MS } from '../../uni_modules/navi-kit/limits'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import type { UniCallbackResult } from '../../uni_modules/navi-kit/platform'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
@@ -413,6 +414,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     // Not claimed for good either.
     await h.router.back()
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
+  })
+
+  // A push right after a raw back waits for the page to leave (uni's answer; uni-h5's popstate), for LEAVE_MS at most.
+  it('a raw uni.navigateBack another interceptor cancels holds up no push after it, and the page stays', async () => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/detail/detail')
+    await h.sim.settle()
+    h.sim.uni.addInterceptor('navigateBack', { invoke: () => false })
+    h.sim.uni.navigateBack({})
+    const pushed = h.router.push('/pages/user/profile').then(() => 'opened')
+    expect(await Promise.race([pushed, tick(LEAVE_MS / 2).then(() => 'still waiting')])).toBe('opened')
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/detail/detail', 'pages/user/profile'])
   })
 
   it("an interceptor's Promise (an async check) holds the push until it settles, and is no cancel", async () => {

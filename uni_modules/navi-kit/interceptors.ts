@@ -20,6 +20,11 @@ const installedOn = new WeakSet<object>()
 const copies = new WeakMap<object, UniCallOptions>()
 const witness = (options: UniCallOptions) => typeof options.fail == 'function' && copies.set(options.fail, options)
 
+/** A call's callbacks: uni wraps them, and uni-h5 takes them off, as the call goes ahead. */
+const CALLBACKS = ['success', 'fail', 'complete'] as const
+const callbacksOf = (options: UniCallOptions) => CALLBACKS.map((name) => options[name])
+const stillHolds = (options: UniCallOptions, before: unknown[]) => CALLBACKS.every((name, i) => options[name] === before[i])
+
 /** How many calls of each method navi-kit's returnValue hooks have seen: uni runs them as each call returns. */
 const returns: Partial<Record<UniMethod, number>> = {}
 const returned = (method: UniMethod) => (returns[method] = (returns[method] ?? 0) + 1)
@@ -69,10 +74,10 @@ export interface RawCall {
  */
 export function interceptRawCalls(
   navigate: (method: NavigationMethod, to: unknown, call: RawCall) => Promise<Route>,
-  wentBack: () => (ok: boolean) => void,
+  wentBack: () => (ok: boolean | undefined) => void,
 ): void {
   /** Tells the router what uni answered each raw navigateBack, by its options (uni hands a hook the call's own). */
-  const answers = new WeakMap<object, (ok: boolean) => void>()
+  const answers = new WeakMap<object, (ok: boolean | undefined) => void>()
   /**
    * Whether the page's onBackPress has just refused a navigateBack (see returnValue). uni refuses within the call, so
    * the next navigateBack returnValue is that call's: one made within it (the page's onBackPress may make its own)
@@ -84,8 +89,14 @@ export function interceptRawCalls(
   navigationApi().addInterceptor('navigateBack', {
     invoke(options) {
       refused = false
-      if (options[OWN_CALL]) witness(options)
-      else answers.set(options, wentBack())
+      if (options[OWN_CALL]) return void witness(options)
+      const answer = wentBack()
+      answers.set(options, answer)
+      // A hook after this one may cancel the call: uni then answers it never, and the router would wait for that
+      // answer. The call is made within this task; one uni goes ahead with has its fail wrapped by then (uni-h5
+      // then takes every callback off it; see goesAhead). One that a Promise still holds is not waited for either.
+      const callbacks = callbacksOf(options)
+      queueMicrotask(() => stillHolds(options, callbacks) && answer(undefined))
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
     success(_result, options) {

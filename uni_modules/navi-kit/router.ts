@@ -494,7 +494,7 @@ export function createRouter(options: RouterOptions): Router {
    * onBackPress refuses; the App answers it ok, the page still there (a popup the page closes on the back key, or
    * the first page's "press again to quit").
    */
-  function wentBack(): (ok: boolean) => void {
+  function wentBack(): (ok: boolean | undefined) => void {
     const id = startBack()
     const top = topPage()
     let answered = () => {}
@@ -502,10 +502,13 @@ export function createRouter(options: RouterOptions): Router {
     const popped = pageLeft()
     // Not only on H5: a push right after the back (nothing awaited) is decided while the page leaving is still in
     // the stack, and at a full one it would redirect over the page the back shows (WeChat carries them out in order).
-    // At most LEAVE_MS: an answer that never comes (another plugin's interceptor cancelling the call) holds none up.
+    // At most LEAVE_MS: an answer that never comes (another plugin's interceptor cancelling the call, which the
+    // interceptor sees at once but for one an interceptor before navi-kit's cancels) holds none up longer.
     departUntil(Promise.race([popped ?? new Promise<void>((done) => setTimeout(done, LEAVE_MS)), answer]))
     let heard = false
     return (ok) => {
+      // Not gone ahead (see interceptRawCalls): no answer comes if it was cancelled, a late one if a Promise holds it.
+      if (ok === undefined) return answered()
       if (heard) return
       heard = true
       // uni-h5 answers ok before it pops the page: its popstate ends the wait.
