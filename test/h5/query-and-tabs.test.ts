@@ -23,6 +23,10 @@ describe('push with a typed query', () => {
     expect(await h5.app.text(ROUTES.detail, '#q-text')).toBe(JSON.stringify(TYPED_QUERY.text))
     // decodeQuery on uni's (already decoded) onLoad options agrees: decoded exactly once.
     expect(await h5.app.json(ROUTES.detail, '#decoded-json')).toEqual(TYPED_QUERY)
+    // The page's own onLoad and onShow already read the router as being on this page.
+    const here = { path: '/pages/detail/detail', query: TYPED_QUERY }
+    expect(await h5.app.json(ROUTES.detail, '#onload-current')).toEqual(here)
+    expect(await h5.app.json(ROUTES.detail, '#onshow-current')).toEqual(here)
     await h5.browser.screenshot('push-typed-query')
 
     // The URL alone carries the typed query: a reload shows the same values.

@@ -33,6 +33,9 @@ describe('push with a typed query', () => {
     expect(detail.text('#q-text')).toBe(JSON.stringify(TYPED_QUERY.text))
     // decodeQuery on the raw onLoad options agrees: decoded exactly once.
     expect(detail.json('#decoded-json')).toEqual(TYPED_QUERY)
+    // The page's own onLoad and onShow already read the router as being on this page.
+    expect(detail.json('#onload-current')).toEqual({ path: '/pages/detail/detail', query: TYPED_QUERY })
+    expect(detail.json('#onshow-current')).toEqual({ path: '/pages/detail/detail', query: TYPED_QUERY })
     expect(detail.text('#path')).toBe('/pages/detail/detail')
     expect(detail.text('#name')).toBe('detail')
     expect(mp.depth()).toBe(3)

@@ -73,7 +73,20 @@ function markAsPage(page: SimPage, miniProgram: boolean, app: boolean): void {
   }
 }
 
-const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean, app: Boolean } as const
+const pageProps = { page: { type: Object, required: true }, miniProgram: Boolean, app: Boolean, own: Object } as const
+
+/** A page's own onLoad and onShow, as its setup registers them (uni's onLoad() / onShow()), with its uni route. */
+export interface OwnHooks {
+  onLoad?: (route: string, options: unknown) => void
+  onShow?: (route: string) => void
+}
+
+/** Registers the page's own hooks, as uni's onLoad() / onShow() in its setup do (uni's Vue injectHook: pushed). */
+function registerOwnHooks(page: SimPage, own: OwnHooks | undefined): void {
+  const instance = getCurrentInstance() as Hooked
+  if (own?.onLoad) (instance.onLoad ??= []).push((options) => own.onLoad!(page.route, options))
+  if (own?.onShow) (instance.onShow ??= []).push(() => own.onShow!(page.route))
+}
 
 /** A page that reads its route with useRoute() in setup, as app pages do. */
 export const RoutePage = defineComponent({
@@ -85,6 +98,7 @@ export const RoutePage = defineComponent({
     seen.atSetup = { ...seen.route }
     seen.second = useRoute()
     watch(() => seen.route.query, (query) => seen.queries.push(query), { immediate: true })
+    registerOwnHooks(props.page as SimPage, props.own as OwnHooks | undefined)
     applyUniOptions(getCurrentInstance() as Hooked)
     return () => render('div', [render(Child, { seen, miniProgram: props.miniProgram })])
   },
@@ -99,6 +113,7 @@ const PlainPage = defineComponent({
   setup(props) {
     markAsPage(props.page as SimPage, props.miniProgram, props.app)
     if (props.ownRoute) (getCurrentInstance() as unknown as { ctx: Record<string, unknown> }).ctx.route = { zoom: 12 }
+    registerOwnHooks(props.page as SimPage, props.own as OwnHooks | undefined)
     applyUniOptions(getCurrentInstance() as Hooked)
     const child = () => render(Child, { seen: props.seen!, miniProgram: props.miniProgram })
     return () => render('div', props.seen ? Array.from({ length: props.children }, child) : [])
@@ -120,7 +135,7 @@ function applyUniOptions(instance: Hooked): void {
 
 /**
  * Mounts a RoutePage (with `plain`: a PlainPage, `child` and `ownRoute` as it
- * takes them; `onShow` as every page's own onShow hook) per simulated page in an app that uses `router` (its mixin
+ * takes them; `onLoad` and `onShow` as every page's own hooks) per simulated page in an app that uses `router` (its mixin
  * applied as uni applies it) and fires its onLoad/onShow hooks as uni does
  * (onLoad with the page's options). Returns a lookup of what each page saw.
  */
@@ -131,15 +146,16 @@ export function mountPages(
     plain = false,
     child = false,
     ownRoute = false,
+    onLoad,
     onShow,
-  }: { plain?: boolean; child?: boolean | number; ownRoute?: boolean; onShow?: (route: string) => void } = {},
+  }: { plain?: boolean; child?: boolean | number; ownRoute?: boolean } & OwnHooks = {},
 ): (page: SimPage) => Seen {
   const mounted = new Map<SimPage, { wrapper: VueWrapper; seen: Seen }>()
   sim.onPage = (event, page) => {
     if (event === 'load') {
       const seen = { queries: [] } as unknown as Seen
       const global = { plugins: [router] }
-      const props = { page, miniProgram: sim.platform.startsWith('mp-'), app: sim.platform === 'app' }
+      const props = { page, miniProgram: sim.platform.startsWith('mp-'), app: sim.platform === 'app', own: { onLoad, onShow } }
       const wrapper = plain
         ? mount(PlainPage, { props: { ...props, ownRoute, seen: child ? seen : undefined, children: +child }, global })
         : mount(RoutePage, { props: { seen, ...props }, global })
@@ -149,8 +165,6 @@ export function mountPages(
     // uni-mp's page onLoad: `this.options = query` on the WeChat page, then the Vue hooks.
     const scope = (instance.proxy as { $scope?: { options?: unknown } } | null)?.$scope
     if (scope && event === 'load') scope.options = page.options
-    // `onShow`: the page's own onShow, which its setup registered, so it runs before the app's mixins'.
-    if (event === 'show') onShow?.(page.route)
     for (const hook of (event === 'load' ? instance.onLoad : instance.onShow) ?? []) hook(event === 'load' ? page.options : undefined)
   }
   // By the page's $page too: the App's getCurrentPages() lists records of its own for the same pages.

@@ -435,6 +435,24 @@ describe('stack policy with pushes on their way', () => {
 
 // On H5 the second push supersedes the first while its page's code loads: WeChat's case only.
 describe('stack policy on mp-weixin', () => {
+  it("a push from the 9th page's own onLoad opens the 10th: the push that opened the 9th is no longer on its way", async () => {
+    h = harness('mp-weixin', { withApp: true })
+    let pushed: Promise<unknown> | undefined
+    mountPages(h.sim, h.router, {
+      onLoad: (route, options) => {
+        // "Open the next step at once": a wizard's step 9 sends the user on to step 10 as it loads.
+        if (route === 'pages/detail/detail' && (options as { i?: string }).i === '8') pushed ??= h.router.push('/pages/user/profile')
+      },
+    })
+    h.sim.launch('/pages/home/home')
+    for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    await pushed
+    await h.sim.settle()
+    expect(h.calls.slice(-1)).toEqual(['navigateTo /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => `${page.route} ${page.options.i ?? ''}`).slice(-2)).toEqual(['pages/detail/detail 8', 'pages/user/profile '])
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+  })
+
   it('counts a push whose page has not joined the stack yet: two pushes started together at 9 pages', async () => {
     h = harness('mp-weixin')
     for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })

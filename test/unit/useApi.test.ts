@@ -36,6 +36,30 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seen.route.query).toEqual(query)
   })
 
+  // uni runs the hooks a page's setup registers before an app mixin's: the router's are put first.
+  it.each([false, true])("a page's own onLoad and onShow read router.currentRoute as that page (plain: %s), after a push and after the system back", async (plain) => {
+    h = harness(platform, { withApp: true })
+    const read: string[] = []
+    const note = (hook: string) => (route: string) => {
+      const { path, query } = h.router.currentRoute.value
+      read.push(`${hook} ${route}: ${path} ${JSON.stringify(query)}`)
+    }
+    mountPages(h.sim, h.router, { plain, onLoad: note('onLoad'), onShow: note('onShow') })
+    h.sim.launch('/pages/home/home')
+    await h.router.push({ path: '/pages/detail/detail', query: { id: 7 } })
+    await h.sim.settle()
+    h.sim.systemBack()
+    await h.sim.settle()
+    await tick()
+    expect(read).toEqual([
+      'onLoad pages/home/home: /pages/home/home {}',
+      'onShow pages/home/home: /pages/home/home {}',
+      'onLoad pages/detail/detail: /pages/detail/detail {"id":7}',
+      'onShow pages/detail/detail: /pages/detail/detail {"id":7}',
+      'onShow pages/home/home: /pages/home/home {}',
+    ])
+  })
+
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)

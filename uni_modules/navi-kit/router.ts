@@ -22,6 +22,15 @@ import type {
 } from './types'
 import { keptRoutes, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
 
+/**
+ * Puts `hook` first among a page's `name` hooks: uni keeps them on the page's Vue instance, in the array its
+ * injectHook (uni's Vue's, which uni's onShow() and an app mixin's onShow go through) adds to, and calls them in order.
+ */
+function prependPageHook(page: { $: object }, name: 'onLoad' | 'onShow', hook: (...args: never[]) => void): void {
+  const instance = page.$ as Record<string, unknown[] | undefined>
+  ;(instance[name] ??= []).unshift(hook)
+}
+
 const fail = (code: NavigationErrorCode, message: string, errMsg?: string) => new NavigationError(code, message, { errMsg })
 
 /** Runs the afterEach hooks. One that throws must not fail a navigation that is done, nor silence the hooks after it. */
@@ -260,8 +269,9 @@ export function createRouter(options: RouterOptions): Router {
     const mini = isMiniProgram(currentPlatform())
     const maxStack = options.maxStack ?? (mini ? MINI_PROGRAM_MAX_STACK : Infinity)
     // A push still routing counts on a mini program: WeChat lists its page only once it has routed, but counts it
-    // toward the limit. uni-h5 lists it at once.
-    if (method === 'redirectTo' || pageStack().length + (mini ? opening : 0) < maxStack) return method
+    // toward the limit. uni-h5 lists it at once. One whose page has loaded is listed (a push from that page's onLoad).
+    const unlisted = mini ? opening.filter((push) => !push.listed).length : 0
+    if (method === 'redirectTo' || pageStack().length + unlisted < maxStack) return method
     if (options.onStackFull === 'error')
       throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
     return options.onStackFull === 'relaunch' ? 'reLaunch' : 'redirectTo'
@@ -378,8 +388,8 @@ export function createRouter(options: RouterOptions): Router {
       const opened = uniMethod === 'switchTab' && to.path !== entryPath && tabUrls.get(to.path)
       if (opened && opened !== url && keptByUniH5(opened)) Object.assign(uniOptions, { url: opened, openType: 'appLaunch' })
       let result: UniCallbackResult
-      const opens = +(uniMethod === 'navigateTo')
-      opening += opens
+      const push = uniMethod === 'navigateTo' && { path: to.path, listed: false }
+      if (push) opening.push(push)
       try {
         result = await callUni(uniMethod, uniOptions)
       } catch (error) {
@@ -387,7 +397,7 @@ export function createRouter(options: RouterOptions): Router {
         if (to.isTab) handedOff ? tabQueries.set(to.path, handedOff) : tabQueries.delete(to.path)
         throw error
       } finally {
-        opening -= opens
+        if (push) opening.splice(opening.indexOf(push), 1)
       }
       if (call) call.result = result
       // The tab page on screen gets no onShow from uni: it is handed its query here.
@@ -456,8 +466,8 @@ export function createRouter(options: RouterOptions): Router {
   const shownSince = (path: string, mark: number) => (shownAt.get(path) ?? 0) > mark
   /** The navigations waiting for their page to show. */
   const waiters = new Set<{ path: string; done: () => void }>()
-  /** navigateTo calls not answered yet: pages about to join the stack. */
-  let opening = 0
+  /** navigateTo calls not answered yet: pages about to join the stack, or (`listed`, their page loaded) just joined. */
+  const opening: { path: string; listed: boolean }[] = []
   /** The App: the turn of the router's last navigation there, until it ends (uni has answered it); see appTurn. */
   let lastTurn: Promise<void> | undefined
   /**
@@ -536,6 +546,46 @@ export function createRouter(options: RouterOptions): Router {
     const gone = (departing = left.then(() => {}, () => {}))
     void gone.then(() => departing === gone && (departing = undefined))
   }
+  /** A page loads (before its own onLoad): it is where the app is, with the options it was opened with. */
+  function loaded(page: PageInstance, pageOptions?: Record<string, string | undefined>): void {
+    const own = ownRecord(page)
+    if (!own) return
+    const path = '/' + own.route
+    // The push that opened it has its page listed now.
+    const push = opening.find((push) => push.path === path && !push.listed)
+    if (push) push.listed = true
+    try {
+      currentRoute.value = pageRoute(own, pageOptions)
+    } catch {
+      // a page outside pages.json: the last known route stands
+    }
+  }
+  /** A page shows (before its own onShow). */
+  function shown(page: PageInstance): void {
+    const own = ownRecord(page)
+    if (own) {
+      const path = '/' + own.route
+      shownAt.set(path, ++shows)
+      for (const waiter of waiters) if (waiter.path === path) waiter.done()
+      // Another page, shown by no uni call of the router's (the system back button, the browser's back, a native
+      // tab bar): the user went elsewhere, which supersedes a navigation still in its guards made on another page,
+      // as a newer one does. Not one this page makes in its own onShow (after this hook), nor the same page shown
+      // again (the app back from the background).
+      if (lastShown && own !== lastShown && !router.pending && !departing) strayShow = { at: shows, route: own.route }
+      lastShown = own
+      // uni-h5's page record knows the URL it was opened at (a mini program's does not, and takes no query).
+      if (currentPlatform() === 'h5' && typeof own.fullPath == 'string') tabUrls.set(path, own.fullPath)
+    }
+    // A page that keeps its own route (useRoute) sets currentRoute from its own onShow, right after this one.
+    if (keptRoutes.has(page)) return
+    try {
+      // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still
+      // loading makes uni-h5 drop the page shown from that list.
+      currentRoute.value = pageRoute(own)
+    } catch {
+      // a page outside pages.json (or no page yet): the last known route stands
+    }
+  }
   const router: RouterInternals = {
     currentRoute,
     resolve,
@@ -604,32 +654,13 @@ export function createRouter(options: RouterOptions): Router {
       if (!installs++) interceptRawCalls(navigate, wentBack)
       // The system back button, the H5 browser's back and a native tab-bar tap change
       // the top page without a uni call: every page's onShow brings currentRoute along.
-      // A page that keeps its own route (useRoute) has set it already: uni runs this mixin's hook after the page's.
+      // uni runs the hooks a page's setup registers (its own onLoad and onShow, useRoute's) before an app mixin's:
+      // navi-kit's go first, put in front as the page is created, so the page's own read currentRoute as that page.
       app.mixin({
-        onShow(this: PageInstance) {
+        beforeCreate(this: PageInstance & { $: object }) {
           if (this.$mpType !== 'page') return
-          const own = ownRecord(this)
-          if (own) {
-            const path = '/' + own.route
-            shownAt.set(path, ++shows)
-            for (const waiter of waiters) if (waiter.path === path) waiter.done()
-            // Another page, shown by no uni call of the router's (the system back button, the browser's back, a native
-            // tab bar): the user went elsewhere, which supersedes a navigation still in its guards made on another page,
-            // as a newer one does. Not one this page made in its own onShow (run before this hook), nor the same page
-            // shown again (the app back from the background).
-            if (lastShown && own !== lastShown && !router.pending && !departing) strayShow = { at: shows, route: own.route }
-            lastShown = own
-            // uni-h5's page record knows the URL it was opened at (a mini program's does not, and takes no query).
-            if (currentPlatform() === 'h5' && typeof own.fullPath == 'string') tabUrls.set(path, own.fullPath)
-          }
-          if (keptRoutes.has(this)) return
-          try {
-            // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still
-            // loading makes uni-h5 drop the page shown from that list.
-            currentRoute.value = pageRoute(own)
-          } catch {
-            // a page outside pages.json (or no page yet): the last known route stands
-          }
+          prependPageHook(this, 'onLoad', (pageOptions?: Record<string, string | undefined>) => loaded(this, pageOptions))
+          prependPageHook(this, 'onShow', () => shown(this))
         },
         onUnload(this: PageInstance) {
           const own = this.$mpType === 'page' && ownRecord(this)
