@@ -27,6 +27,35 @@ const settled = async (h: Harness) => {
   await tick()
 }
 
+/** The unhandled rejections `run` leaves (heard until a little after it ends). */
+async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = []
+  const hear = (reason: unknown) => void unhandled.push(reason)
+  process.on('unhandledRejection', hear)
+  try {
+    await run()
+    await tick(20)
+  } finally {
+    process.off('unhandledRejection', hear)
+  }
+  return unhandled
+}
+
+/** What a `<navigator open-type="navigateBack">` tap (uni.navigateBack without callbacks) leaves unhandled. */
+const unhandledByNavigatorBack = (h: Harness) =>
+  unhandledDuring(async () => {
+    h.sim.uni.navigateBack({})
+    await h.sim.settle()
+  })
+
+/** Opens detail, then profile, by raw calls: three pages. */
+async function openDetailThenProfile(h: Harness): Promise<void> {
+  for (const url of ['/pages/detail/detail', '/pages/user/profile']) {
+    h.sim.uni.navigateTo({ url, success() {} })
+    await h.sim.settle()
+  }
+}
+
 describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform) => {
   it('pass the guards: a guard that says no keeps the page closed and stays silent, like a cancelling interceptor', async () => {
     h = harness(platform, { withApp: true })
@@ -312,17 +341,10 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
     await h.sim.settle()
     h.sim.onBackPress = () => true
-    const unhandled: unknown[] = []
-    const hear = (reason: unknown) => void unhandled.push(reason)
-    process.on('unhandledRejection', hear)
-    try {
+    expect(await unhandledDuring(async () => {
       h.sim.uni.navigateBack({ delta: 1, animationType: 'pop-out', animationDuration: 300 })
       await expect(h.sim.uni.navigateBack({})).rejects.toEqual({ errMsg: 'navigateBack:fail onBackPress' })
-      await tick(20)
-    } finally {
-      process.off('unhandledRejection', hear)
-    }
-    expect(unhandled).toEqual([])
+    })).toEqual([])
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
   })
 
@@ -330,10 +352,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
   // back asks onBackPress again, and passes.
   it.runIf(platform === 'h5')("a <navigator> back refused by an onBackPress that itself calls uni.navigateBack leaves no unhandled rejection", async () => {
     h = harness(platform, { withApp: true })
-    h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
-    await h.sim.settle()
-    h.sim.uni.navigateTo({ url: '/pages/user/profile', success() {} })
-    await h.sim.settle()
+    await openDetailThenProfile(h)
     let own = false
     h.sim.onBackPress = () => {
       if (own) return false
@@ -341,17 +360,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
       void h.sim.uni.navigateBack({ delta: 2 })
       return true
     }
-    const unhandled: unknown[] = []
-    const hear = (reason: unknown) => void unhandled.push(reason)
-    process.on('unhandledRejection', hear)
-    try {
-      h.sim.uni.navigateBack({})
-      await h.sim.settle()
-      await tick(20)
-    } finally {
-      process.off('unhandledRejection', hear)
-    }
-    expect(unhandled).toEqual([])
+    expect(await unhandledByNavigatorBack(h)).toEqual([])
     expect(topPath(h.sim)).toBe('/pages/home/home')
   })
 
@@ -361,25 +370,12 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h = harness(platform)
     h.sim.uni.addInterceptor('navigateBack', { invoke: (options) => (options.delta === 2 ? false : undefined) })
     createApp({}).use(h.router)
-    h.sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
-    await h.sim.settle()
-    h.sim.uni.navigateTo({ url: '/pages/user/profile', success() {} })
-    await h.sim.settle()
+    await openDetailThenProfile(h)
     h.sim.onBackPress = () => {
       void h.sim.uni.navigateBack({ delta: 2 })
       return true
     }
-    const unhandled: unknown[] = []
-    const hear = (reason: unknown) => void unhandled.push(reason)
-    process.on('unhandledRejection', hear)
-    try {
-      h.sim.uni.navigateBack({})
-      await h.sim.settle()
-      await tick(20)
-    } finally {
-      process.off('unhandledRejection', hear)
-    }
-    expect(unhandled).toEqual([])
+    expect(await unhandledByNavigatorBack(h)).toEqual([])
     expect(topPath(h.sim)).toBe('/pages/user/profile')
   })
 
