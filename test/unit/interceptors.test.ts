@@ -519,3 +519,58 @@ describe('raw uni calls on the App', () => {
     expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home'])
   })
 })
+
+// Review findings (goesAhead / the raw-back wait), against uni's invokeApi: `queue(invoke hooks, copy)` hands every
+// invoke hook the same copy, so a hook may change its callbacks in place before navi-kit's sees it.
+describe.each([...SEMANTICS, 'app'] as const)('review: interceptors around navi-kit on %s', (platform) => {
+  // An error reporter's `invoke(args) { const fail = args.fail; args.fail = (e) => { report(e); fail?.(e) } }`, added
+  // before app.use(router): the copy navi-kit's invoke sees has that wrapper for a fail, not navi-kit's own.
+  it('an earlier interceptor that wraps the call’s fail in place is no cancel: push and back go ahead and resolve', async () => {
+    h = harness(platform)
+    for (const method of ['navigateTo', 'navigateBack'])
+      h.sim.uni.addInterceptor(method, {
+        invoke(options) {
+          const fail = options.fail
+          options.fail = (result) => fail?.(result)
+        },
+      })
+    createApp({}).use(h.router)
+    expect(await h.router.push('/pages/detail/detail').then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    expect(await h.router.back().then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+  })
+
+  // The cancel is seen (its answer is `undefined`), yet the back stays counted as a navigation that left a page.
+  it('a raw uni.navigateBack another interceptor cancels supersedes no push still in its guards', async () => {
+    h = harness(platform, { withApp: true })
+    await h.router.push('/pages/detail/detail')
+    await h.sim.settle()
+    h.router.beforeEach(() => tick(5).then(() => true))
+    h.sim.uni.addInterceptor('navigateBack', { invoke: () => false })
+    const pushed = h.router.push('/pages/user/profile').then(() => 'opened', (e: NavigationError) => e.message)
+    h.sim.uni.navigateBack({})
+    expect(await pushed).toBe('opened')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe('/pages/user/profile')
+  })
+})
+
+describe('review: a raw back an async interceptor lets through, on mp-weixin', () => {
+  // `invoke: (options) => Promise.resolve(options)` (or an `async invoke` with nothing to await): uni calls the API in
+  // the Promise's then, a microtask after navi-kit's own queueMicrotask check, which takes the call for cancelled.
+  it('at 10 pages, uni.navigateBack() and a push right after it: the push opens above the page the back shows', async () => {
+    h = harness('mp-weixin', { withApp: true })
+    for (let i = 1; i < 10; i++) await h.router.push({ path: '/pages/detail/detail', query: { i: String(i) } })
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+    h.sim.uni.addInterceptor('navigateBack', { invoke: (options) => Promise.resolve(options) })
+    h.sim.uni.navigateBack({})
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    expect(h.calls.slice(-1)).toEqual(['navigateTo /pages/user/profile'])
+    const stack = h.sim.getCurrentPages()
+    expect(stack.slice(-2).map((page) => `${page.route} ${page.options.i ?? ''}`)).toEqual(['pages/detail/detail 8', 'pages/user/profile '])
+  })
+})
