@@ -13,17 +13,22 @@ export type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
 /** The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time). */
 const installedOn = new WeakSet<object>()
-/**
- * navi-kit's own calls as uni's invoke hooks saw them (a copy of the caller's options: uni-api's promisify), by the
- * call's own `fail` (a new function each call), so a call made within another keeps its own.
- */
-const copies = new WeakMap<object, UniCallOptions>()
-const witness = (options: UniCallOptions) => typeof options.fail == 'function' && copies.set(options.fail, options)
-
 /** A call's callbacks: uni wraps them, and uni-h5 takes them off, as the call goes ahead. */
 const CALLBACKS = ['success', 'fail', 'complete'] as const
 const callbacksOf = (options: UniCallOptions) => CALLBACKS.map((name) => options[name])
 const stillHolds = (options: UniCallOptions, before: unknown[]) => CALLBACKS.every((name, i) => options[name] === before[i])
+
+/**
+ * navi-kit's own calls as uni's invoke hooks saw them (a copy of the caller's options: uni-api's promisify), with
+ * their callbacks as navi-kit's invoke saw them, by the call's own OWN_CALL token (a new object each call, copied with
+ * the options), so a call made within another keeps its own. Not by its `fail`: uni's queue hands every invoke hook
+ * the same copy, and one before navi-kit's may put its own wrapper in place of the fail (an error reporter).
+ */
+const copies = new WeakMap<object, { copy: UniCallOptions; callbacks: unknown[] }>()
+const witness = (options: UniCallOptions) => {
+  const token = options[OWN_CALL]
+  if (typeof token == 'object' && token) copies.set(token, { copy: options, callbacks: callbacksOf(options) })
+}
 
 /** How many calls of each method navi-kit's returnValue hooks have seen: uni runs them as each call returns. */
 const returns: Partial<Record<UniMethod, number>> = {}
@@ -40,12 +45,14 @@ const returned = (method: UniMethod) => (returns[method] = (returns[method] ?? 0
  */
 export function goesAhead(method: UniMethod, options: UniCallOptions, call: () => unknown): boolean {
   const before = returns[method]
+  const token = {}
+  options[OWN_CALL] = token
   const handedBack = call()
-  const copy = typeof options.fail == 'function' ? copies.get(options.fail) : undefined
+  const seen = copies.get(token)
   return (
     !installedOn.has(navigationTarget()) ||
     returns[method] === before ||
-    (!!copy && copy.fail !== options.fail) ||
+    (!!seen && !stillHolds(seen.copy, seen.callbacks)) ||
     typeof (handedBack as PromiseLike<unknown> | undefined)?.then == 'function'
   )
 }
