@@ -518,11 +518,12 @@ export function createRouter(options: RouterOptions): Router {
     let heard = false
     return (ok) => {
       // Not gone ahead (see interceptRawCalls): no answer comes if it was cancelled, a late one if a Promise holds it.
-      if (ok === undefined) return answered()
+      // Until that late one, it left no page: it supersedes nothing still in its guards.
+      if (ok === undefined) return void (answered(), heard || stayed(id))
       if (heard) return
       heard = true
-      // uni-h5 answers ok before it pops the page: its popstate ends the wait.
-      if (ok && !keptOnApp(top)) return void (popped || answered())
+      // uni-h5 answers ok before it pops the page: its popstate ends the wait. (A late one left a page after all.)
+      if (ok && !keptOnApp(top)) return void (backs.has(id) && backs.set(id, true), popped || answered())
       answered()
       stayed(id)
     }
