@@ -100,10 +100,12 @@ export function interceptRawCalls(
       const answer = wentBack()
       answers.set(options, answer)
       // A hook after this one may cancel the call: uni then answers it never, and the router would wait for that
-      // answer. The call is made within this task; one uni goes ahead with has its fail wrapped by then (uni-h5
-      // then takes every callback off it; see goesAhead). One that a Promise still holds is not waited for either.
+      // answer. One uni goes ahead with has its fail wrapped by the end of this task (uni-h5 then takes every callback
+      // off it; see goesAhead): within the call, or in the then of a hook's Promise that is already settled (`async
+      // invoke(o) { return o }`, `Promise.resolve(o)`), which runs after a queueMicrotask queued here, so the look is
+      // a task later. One that a Promise holds longer (a dialog) is not waited for.
       const callbacks = callbacksOf(options)
-      queueMicrotask(() => stillHolds(options, callbacks) && answer(undefined))
+      setTimeout(() => stillHolds(options, callbacks) && answer(undefined))
     },
     // Whether a page left: uni-h5 fails a back the page's onBackPress refuses; the App answers it ok, page and all.
     success(_result, options) {
