@@ -574,3 +574,21 @@ describe('review: a raw back an async interceptor lets through, on mp-weixin', (
     expect(stack.slice(-2).map((page) => `${page.route} ${page.options.i ?? ''}`)).toEqual(['pages/detail/detail 8', 'pages/user/profile '])
   })
 })
+
+// The removeInterceptor(method) tests above cannot fail on H5: uni-h5 hands back navigate()'s Promise for a push, and
+// answers a back within the call, so either is taken as made without navi-kit's returnValue count. The App's
+// $navigateTo hands back nothing and answers once the webview shows: there the count is what tells.
+describe('review: removeInterceptor(method) on the App', () => {
+  it.each([
+    ['navigateTo', (h: Harness) => h.router.push('/pages/detail/detail'), '/pages/detail/detail'],
+    ['redirectTo', (h: Harness) => h.router.replace('/pages/detail/detail'), '/pages/detail/detail'],
+  ] as const)('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', async (method, navigate, lands) => {
+    h = harness('app', { withApp: true })
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    h.sim.uni.removeInterceptor(method)
+    expect(await navigate(h).then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    await h.sim.settle()
+    expect(topPath(h.sim)).toBe(lands)
+  })
+})
