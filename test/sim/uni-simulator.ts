@@ -448,7 +448,8 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         return undefined
       }
       // uni-h5 `queue`: a sync false cancels (no callback at all); a Promise's
-      // value becomes the options (false included: it does not cancel); hooks
+      // value becomes the options (false included: it does not cancel; uni's wrapperOptions then throws setting a
+      // callback on it, as run() does here); hooks
       // after a Promise-returning one are not called with the data.
       const invokes = (interceptors.get(method) ?? []).map((hook) => hook.invoke).filter(Boolean) as ((
         o: UniCallOptions,

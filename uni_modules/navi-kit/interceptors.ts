@@ -71,8 +71,10 @@ export interface RawCall {
 /**
  * Makes raw `uni.navigateTo/redirectTo/switchTab/reLaunch` calls (and H5/App
  * `<navigator>` taps, which call them) pass the router's guards. uni awaits
- * an interceptor's Promise but a Promise cannot cancel (a Promise of false
- * still navigates), so the hook cancels every raw call synchronously, runs
+ * an interceptor's Promise but a Promise cannot cancel cleanly (its value
+ * becomes the options: false navigates with none, or, once an interceptor has
+ * a success/fail hook, throws within uni and the call is lost), so the hook
+ * cancels every raw call synchronously, runs
  * it through the router, and the router re-issues the uni call marked with
  * OWN_CALL, with the caller's own query text. What uni answers the re-issued
  * call (a navigateTo's eventChannel) goes back to the caller's `success`.
