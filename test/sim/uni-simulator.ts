@@ -41,8 +41,9 @@ export interface UniSimulator {
   readonly platform: Semantics
   readonly uni: Record<Method, (options: UniCallOptions) => Promise<UniCallbackResult> | void> & {
     preloadPage(options: UniCallOptions): void
-    addInterceptor(method: string, interceptor: UniInterceptor): void
-    removeInterceptor(method: string, interceptor?: UniInterceptor): void
+    /** uni's: by method, or (an interceptor alone) for every API: uni runs those first. */
+    addInterceptor(method: string | UniInterceptor, interceptor?: UniInterceptor): void
+    removeInterceptor(method: string | UniInterceptor, interceptor?: UniInterceptor): void
   }
   getCurrentPages(): SimPage[]
   /** Sees every call that reaches the API (after interceptors); null by default. */
@@ -233,6 +234,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   /** Pages whose code is held (holdPageCode), with the navigations waiting for it. */
   const held = new Map<string, (() => void)[]>()
   const interceptors = new Map<string, UniInterceptor[]>()
+  /** uni's globalInterceptors: every API's, run before the method's own (getApiInterceptorHooks). */
+  let globalInterceptors: UniInterceptor[] = []
+  const hooksFor = (method: string) => [...globalInterceptors, ...(interceptors.get(method) ?? [])]
   let pendingCallbacks = 0
   let idle: (() => void)[] = []
 
@@ -403,7 +407,7 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       if (settle) Object.assign(args, { success: settle.resolve, fail: settle.reject })
       const run = (finalArgs: UniCallOptions): Promise<void> | undefined => {
         sim.onCall?.(method, finalArgs)
-        const hooks = interceptors.get(method) ?? []
+        const hooks = hooksFor(method)
         const callbacks = { success: finalArgs.success, fail: finalArgs.fail, complete: finalArgs.complete }
         const wrap = (name: 'success' | 'fail' | 'complete', result: UniCallbackResult) => {
           // uni's wrapperOptions: queue(hooks, res, options), the options the invoke hooks saw.
@@ -451,13 +455,13 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       // value becomes the options (false included: it does not cancel; uni's wrapperOptions then throws setting a
       // callback on it, as run() does here); hooks
       // after a Promise-returning one are not called with the data.
-      const invokes = (interceptors.get(method) ?? []).map((hook) => hook.invoke).filter(Boolean) as ((
+      const invokes = hooksFor(method).map((hook) => hook.invoke).filter(Boolean) as ((
         o: UniCallOptions,
       ) => unknown)[]
       // uni's wrapperReturnValue: each returnValue hook may replace what the call hands back, once the call is made.
       const handBack = (handed: unknown = promise) => {
         let value = handed
-        for (const hook of interceptors.get(method) ?? []) value = hook.returnValue?.(value) || value
+        for (const hook of hooksFor(method)) value = hook.returnValue?.(value) || value
         return value as Promise<UniCallbackResult> | undefined
       }
       let chained: Promise<unknown> | undefined
@@ -505,9 +509,11 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
         else later(answer)
       },
       addInterceptor(method, interceptor) {
-        interceptors.set(method, [...(interceptors.get(method) ?? []), interceptor])
+        if (typeof method != 'string') return void (globalInterceptors = [...globalInterceptors, method])
+        interceptors.set(method, [...(interceptors.get(method) ?? []), interceptor!])
       },
       removeInterceptor(method, interceptor) {
+        if (typeof method != 'string') return void (globalInterceptors = globalInterceptors.filter((i) => i !== method))
         interceptors.set(method, interceptor ? (interceptors.get(method) ?? []).filter((i) => i !== interceptor) : [])
       },
     },

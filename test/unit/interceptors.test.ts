@@ -397,6 +397,23 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     expect(heard).toEqual(['/pages/detail/detail aborted', '/pages/detail/detail ok'])
   })
 
+  // uni.addInterceptor({ invoke }) with no method: every API's, run before any method's own (navi-kit's among them).
+  it('a global interceptor (every API) that cancels a push rejects it aborted; one that lets it through is no cancel', async () => {
+    h = harness(platform, { withApp: true })
+    let signedIn = false
+    const check = { invoke: () => (signedIn ? undefined : false) }
+    h.sim.uni.addInterceptor(check)
+    expect(await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e.code)).toBe('aborted')
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+    signedIn = true
+    await h.router.push('/pages/detail/detail')
+    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    h.sim.uni.removeInterceptor(check)
+    signedIn = false
+    await h.router.back()
+    expect(topPath(h.sim)).toBe('/pages/home/home')
+  })
+
   it('back() another interceptor cancels rejects aborted, and holds no navigation after it', async () => {
     h = harness(platform, { withApp: true })
     await h.router.push('/pages/detail/detail')

@@ -137,6 +137,27 @@ describe('the uni simulator (what the router tests stand on)', () => {
     return sim.settle().then(() => expect(answered).toBe(true))
   })
 
+  it("runs a global interceptor's hooks (uni.addInterceptor({ … })) before a method's own, on every API", async () => {
+    const sim = simulator('mp-weixin')
+    const order: string[] = []
+    sim.uni.addInterceptor('navigateTo', { invoke: () => void order.push('navigateTo invoke'), returnValue: () => void order.push('navigateTo returnValue') })
+    const everywhere = { invoke: (o: UniCallOptions) => void order.push(`global invoke ${o.url ?? o.delta}`), returnValue: () => void order.push('global returnValue') }
+    sim.uni.addInterceptor(everywhere)
+    sim.uni.navigateTo({ url: '/pages/detail/detail', success() {} })
+    sim.uni.navigateBack({ delta: 1, success() {} })
+    sim.uni.removeInterceptor(everywhere)
+    sim.uni.navigateBack({ delta: 1, success() {} })
+    await sim.settle()
+    expect(order).toEqual([
+      'global invoke /pages/detail/detail',
+      'navigateTo invoke',
+      'global returnValue',
+      'navigateTo returnValue',
+      'global invoke 1',
+      'global returnValue',
+    ])
+  })
+
   it('runs interceptors as uni-h5 does: sync false cancels silently, a Promise of false does not', async () => {
     const sim = simulator('h5')
     let heard = 0
