@@ -41,6 +41,15 @@ async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
   return unhandled
 }
 
+/** A navigation's outcome: 'ok', or its error's code. */
+const outcome = (navigation: Promise<unknown>) => navigation.then(() => 'ok', (e: NavigationError) => e.code)
+
+/** Pushes `path` and lets uni settle. */
+async function pushAndSettle(h: Harness, path: string): Promise<void> {
+  await h.router.push(path)
+  await h.sim.settle()
+}
+
 /** What a `<navigator open-type="navigateBack">` tap (uni.navigateBack without callbacks) leaves unhandled. */
 const unhandledByNavigatorBack = (h: Harness) =>
   unhandledDuring(async () => {
@@ -54,6 +63,25 @@ async function openDetailThenProfile(h: Harness): Promise<void> {
     h.sim.uni.navigateTo({ url, success() {} })
     await h.sim.settle()
   }
+}
+
+/** A navigation by each uni method, and where it lands from profile (above home). */
+const AFTER_REMOVAL = [
+  ['navigateTo', (h: Harness) => h.router.push('/pages/detail/detail'), '/pages/detail/detail'],
+  ['redirectTo', (h: Harness) => h.router.replace('/pages/detail/detail'), '/pages/detail/detail'],
+  ['reLaunch', (h: Harness) => h.router.relaunch('/pages/detail/detail'), '/pages/detail/detail'],
+  ['switchTab', (h: Harness) => h.router.push('/pages/mine/mine'), '/pages/mine/mine'],
+  ['navigateBack', (h: Harness) => h.router.back(), '/pages/home/home'],
+] as const
+
+/** After `uni.removeInterceptor(method)`, `navigate` resolves and lands on `lands`. */
+async function expectGoesAheadAfterRemoval(platform: Parameters<typeof harness>[0], method: string, navigate: (h: Harness) => Promise<unknown>, lands: string) {
+  h = harness(platform, { withApp: true })
+  await pushAndSettle(h, '/pages/user/profile')
+  h.sim.uni.removeInterceptor(method)
+  expect(await outcome(navigate(h))).toBe('ok')
+  await h.sim.settle()
+  expect(topPath(h.sim)).toBe(lands)
 }
 
 describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform) => {
@@ -403,21 +431,19 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     let signedIn = false
     const check = { invoke: () => (signedIn ? undefined : false) }
     h.sim.uni.addInterceptor(check)
-    expect(await h.router.push('/pages/detail/detail').catch((e: NavigationError) => e.code)).toBe('aborted')
-    expect(topPath(h.sim)).toBe('/pages/home/home')
+    const outcomes = [await outcome(h.router.push('/pages/detail/detail')), topPath(h.sim)]
     signedIn = true
-    await h.router.push('/pages/detail/detail')
-    expect(topPath(h.sim)).toBe('/pages/detail/detail')
+    outcomes.push(await outcome(h.router.push('/pages/detail/detail')), topPath(h.sim))
+    // An app-wide check that no longer stands in the way of navigateBack either.
     h.sim.uni.removeInterceptor(check)
     signedIn = false
-    await h.router.back()
-    expect(topPath(h.sim)).toBe('/pages/home/home')
+    outcomes.push(await outcome(h.router.back()), topPath(h.sim))
+    expect(outcomes).toEqual(['aborted', '/pages/home/home', 'ok', '/pages/detail/detail', 'ok', '/pages/home/home'])
   })
 
   it('back() another interceptor cancels rejects aborted, and holds no navigation after it', async () => {
     h = harness(platform, { withApp: true })
-    await h.router.push('/pages/detail/detail')
-    await h.sim.settle()
+    await pushAndSettle(h, '/pages/detail/detail')
     let dirty = true
     h.sim.uni.addInterceptor('navigateBack', { invoke: () => (dirty ? false : undefined) })
     expect(await h.router.back().catch((e: NavigationError) => e.code)).toBe('aborted')
@@ -432,8 +458,7 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
   // A push right after a raw back waits for the page to leave (uni's answer; uni-h5's popstate), for LEAVE_MS at most.
   it('a raw uni.navigateBack another interceptor cancels holds up no push after it, and the page stays', async () => {
     h = harness(platform, { withApp: true })
-    await h.router.push('/pages/detail/detail')
-    await h.sim.settle()
+    await pushAndSettle(h, '/pages/detail/detail')
     h.sim.uni.addInterceptor('navigateBack', { invoke: () => false })
     h.sim.uni.navigateBack({})
     const pushed = h.router.push('/pages/user/profile').then(() => 'opened')
@@ -454,12 +479,11 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
     h = harness(platform, { withApp: true })
     await h.router.push('/pages/user/profile')
     await h.router.back()
-    await h.router.push('/pages/detail/detail')
-    await h.sim.settle()
+    await pushAndSettle(h, '/pages/detail/detail')
     let pushed: Promise<unknown> | undefined
     h.sim.onBackPress = () => void (pushed ??= h.router.push('/pages/user/profile'))
-    expect(await h.router.back().then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
-    expect(await pushed?.then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    expect(await outcome(h.router.back())).toBe('ok')
+    expect(await (pushed && outcome(pushed))).toBe('ok')
   })
 
   it('a push an interceptor added before the router cancels rejects aborted too', async () => {
@@ -471,21 +495,9 @@ describe.each(SEMANTICS)('raw uni calls after app.use(router) on %s', (platform)
   })
 
   // `uni.removeInterceptor(method)` with no interceptor takes every hook off the method, navi-kit's among them.
-  it.each([
-    ['navigateTo', (h: Harness) => h.router.push('/pages/detail/detail'), '/pages/detail/detail'],
-    ['redirectTo', (h: Harness) => h.router.replace('/pages/detail/detail'), '/pages/detail/detail'],
-    ['reLaunch', (h: Harness) => h.router.relaunch('/pages/detail/detail'), '/pages/detail/detail'],
-    ['switchTab', (h: Harness) => h.router.push('/pages/mine/mine'), '/pages/mine/mine'],
-    ['navigateBack', (h: Harness) => h.router.back(), '/pages/home/home'],
-  ] as const)('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', async (method, navigate, lands) => {
-    h = harness(platform, { withApp: true })
-    await h.router.push('/pages/user/profile')
-    await h.sim.settle()
-    h.sim.uni.removeInterceptor(method)
-    expect(await navigate(h).then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
-    await h.sim.settle()
-    expect(topPath(h.sim)).toBe(lands)
-  })
+  it.each(AFTER_REMOVAL)('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', (method, navigate, lands) =>
+    expectGoesAheadAfterRemoval(platform, method, navigate, lands),
+  )
 
   it('without app.use(router) raw calls are left alone', async () => {
     h = harness(platform)
@@ -552,10 +564,10 @@ describe.each([...SEMANTICS, 'app'] as const)('review: interceptors around navi-
         },
       })
     createApp({}).use(h.router)
-    expect(await h.router.push('/pages/detail/detail').then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    expect(await outcome(h.router.push('/pages/detail/detail'))).toBe('ok')
     await h.sim.settle()
     expect(topPath(h.sim)).toBe('/pages/detail/detail')
-    expect(await h.router.back().then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
+    expect(await outcome(h.router.back())).toBe('ok')
     await h.sim.settle()
     expect(topPath(h.sim)).toBe('/pages/home/home')
   })
@@ -563,8 +575,7 @@ describe.each([...SEMANTICS, 'app'] as const)('review: interceptors around navi-
   // The cancel is seen (its answer is `undefined`), yet the back stays counted as a navigation that left a page.
   it('a raw uni.navigateBack another interceptor cancels supersedes no push still in its guards', async () => {
     h = harness(platform, { withApp: true })
-    await h.router.push('/pages/detail/detail')
-    await h.sim.settle()
+    await pushAndSettle(h, '/pages/detail/detail')
     h.router.beforeEach(() => tick(5).then(() => true))
     h.sim.uni.addInterceptor('navigateBack', { invoke: () => false })
     const pushed = h.router.push('/pages/user/profile').then(() => 'opened', (e: NavigationError) => e.message)
@@ -595,17 +606,8 @@ describe('review: a raw back an async interceptor lets through, on mp-weixin', (
 // The removeInterceptor(method) tests above cannot fail on H5: uni-h5 hands back navigate()'s Promise for a push, and
 // answers a back within the call, so either is taken as made without navi-kit's returnValue count. The App's
 // $navigateTo hands back nothing and answers once the webview shows: there the count is what tells.
-describe('review: removeInterceptor(method) on the App', () => {
-  it.each([
-    ['navigateTo', (h: Harness) => h.router.push('/pages/detail/detail'), '/pages/detail/detail'],
-    ['redirectTo', (h: Harness) => h.router.replace('/pages/detail/detail'), '/pages/detail/detail'],
-  ] as const)('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', async (method, navigate, lands) => {
-    h = harness('app', { withApp: true })
-    await h.router.push('/pages/user/profile')
-    await h.sim.settle()
-    h.sim.uni.removeInterceptor(method)
-    expect(await navigate(h).then(() => 'ok', (e: NavigationError) => e.code)).toBe('ok')
-    await h.sim.settle()
-    expect(topPath(h.sim)).toBe(lands)
-  })
+describe('raw uni calls on the App after removeInterceptor(method)', () => {
+  it.each(AFTER_REMOVAL.slice(0, 2))('a %s made after the app removed every interceptor for it goes ahead, and is no cancel', (method, navigate, lands) =>
+    expectGoesAheadAfterRemoval('app', method, navigate, lands),
+  )
 })
