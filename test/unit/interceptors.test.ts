@@ -551,7 +551,7 @@ describe('raw uni calls on the App', () => {
 
 // Review findings (goesAhead / the raw-back wait), against uni's invokeApi: `queue(invoke hooks, copy)` hands every
 // invoke hook the same copy, so a hook may change its callbacks in place before navi-kit's sees it.
-describe.each([...SEMANTICS, 'app'] as const)('review: interceptors around navi-kit on %s', (platform) => {
+describe.each([...SEMANTICS, 'app'] as const)('interceptors around navi-kit on %s', (platform) => {
   // An error reporter's `invoke(args) { const fail = args.fail; args.fail = (e) => { report(e); fail?.(e) } }`, added
   // before app.use(router): the copy navi-kit's invoke sees has that wrapper for a fail, not navi-kit's own.
   it('an earlier interceptor that wraps the call’s fail in place is no cancel: push and back go ahead and resolve', async () => {
@@ -586,7 +586,7 @@ describe.each([...SEMANTICS, 'app'] as const)('review: interceptors around navi-
   })
 })
 
-describe('review: a raw back an async interceptor lets through, on mp-weixin', () => {
+describe('a raw back an async interceptor lets through, on mp-weixin', () => {
   // `invoke: (options) => Promise.resolve(options)` (or an `async invoke` with nothing to await): uni calls the API in
   // the Promise's then, a microtask after navi-kit's own queueMicrotask check, which takes the call for cancelled.
   it('at 10 pages, uni.navigateBack() and a push right after it: the push opens above the page the back shows', async () => {
