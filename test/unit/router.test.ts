@@ -453,6 +453,26 @@ describe('stack policy on mp-weixin', () => {
     expect(h.sim.getCurrentPages()).toHaveLength(10)
   })
 
+  it("a replace and a push to the same page made together at 9 pages: the page the replace opens loads first, and is not the push's (a push from its onLoad redirects)", async () => {
+    h = harness('mp-weixin', { withApp: true })
+    let pushed: Promise<unknown> | undefined
+    mountPages(h.sim, h.router, {
+      onLoad: (route, options) => {
+        if (route === 'pages/user/settings' && (options as { step?: string }).step === 'a') pushed ??= h.router.push('/pages/user/profile')
+      },
+    })
+    h.sim.launch('/pages/home/home')
+    for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+    // WeChat carries them out in order: the replace's page loads while the push's has yet to join the stack.
+    await Promise.all([h.router.replace('/pages/user/settings?step=a'), h.router.push('/pages/user/settings?step=b')])
+    await h.sim.settle()
+    // 9 pages and the push on its way: a navigateTo would fail (webview count limit exceed).
+    await expect(pushed).resolves.toMatchObject({ path: '/pages/user/profile' })
+    expect(h.calls.slice(-1)).toEqual(['redirectTo /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => page.route).slice(-2)).toEqual(['pages/user/settings', 'pages/user/profile'])
+    expect(h.sim.getCurrentPages()).toHaveLength(10)
+  })
+
   it('counts a push whose page has not joined the stack yet: two pushes started together at 9 pages', async () => {
     h = harness('mp-weixin')
     for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })

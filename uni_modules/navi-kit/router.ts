@@ -270,7 +270,7 @@ export function createRouter(options: RouterOptions): Router {
     const maxStack = options.maxStack ?? (mini ? MINI_PROGRAM_MAX_STACK : Infinity)
     // A push still routing counts on a mini program: WeChat lists its page only once it has routed, but counts it
     // toward the limit. uni-h5 lists it at once. One whose page has loaded is listed (a push from that page's onLoad).
-    const unlisted = mini ? opening.filter((push) => !push.listed).length : 0
+    const unlisted = mini ? opening.filter((call) => call.push && !call.listed).length : 0
     if (method === 'redirectTo' || pageStack().length + unlisted < maxStack) return method
     if (options.onStackFull === 'error')
       throw fail('stack-full', `${maxStack} pages are open: use replace() or back(), or onStackFull 'redirect'`)
@@ -388,8 +388,10 @@ export function createRouter(options: RouterOptions): Router {
       const opened = uniMethod === 'switchTab' && to.path !== entryPath && tabUrls.get(to.path)
       if (opened && opened !== url && keptByUniH5(opened)) Object.assign(uniOptions, { url: opened, openType: 'appLaunch' })
       let result: UniCallbackResult
-      const push = uniMethod === 'navigateTo' && { path: to.path, listed: false }
-      if (push) opening.push(push)
+      // A redirectTo or reLaunch too, though it adds no page: its page may load while a push to the same page is on
+      // its way (WeChat carries them out in order), and must not be taken for the push's. (A tab page is never pushed.)
+      const opens = uniMethod !== 'switchTab' && { path: to.path, push: uniMethod === 'navigateTo', listed: false }
+      if (opens) opening.push(opens)
       try {
         result = await callUni(uniMethod, uniOptions)
       } catch (error) {
@@ -397,7 +399,7 @@ export function createRouter(options: RouterOptions): Router {
         if (to.isTab) handedOff ? tabQueries.set(to.path, handedOff) : tabQueries.delete(to.path)
         throw error
       } finally {
-        if (push) opening.splice(opening.indexOf(push), 1)
+        if (opens) opening.splice(opening.indexOf(opens), 1)
       }
       if (call) call.result = result
       // The tab page on screen gets no onShow from uni: it is handed its query here.
@@ -466,8 +468,11 @@ export function createRouter(options: RouterOptions): Router {
   const shownSince = (path: string, mark: number) => (shownAt.get(path) ?? 0) > mark
   /** The navigations waiting for their page to show. */
   const waiters = new Set<{ path: string; done: () => void }>()
-  /** navigateTo calls not answered yet: pages about to join the stack, or (`listed`, their page loaded) just joined. */
-  const opening: { path: string; listed: boolean }[] = []
+  /**
+   * The router's uni calls that open a page, not answered yet, in the order made: a navigateTo's (`push`) page is about
+   * to join the stack, or (`listed`, its page loaded) just joined.
+   */
+  const opening: { path: string; push: boolean; listed: boolean }[] = []
   /** The App: the turn of the router's last navigation there, until it ends (uni has answered it); see appTurn. */
   let lastTurn: Promise<void> | undefined
   /**
@@ -552,9 +557,10 @@ export function createRouter(options: RouterOptions): Router {
     const own = ownRecord(page)
     if (!own) return
     const path = '/' + own.route
-    // The push that opened it has its page listed now.
-    const push = opening.find((push) => push.path === path && !push.listed)
-    if (push) push.listed = true
+    // The call that opened it is the first on its way to it: WeChat carries them out in the order made. A push's page
+    // is listed now.
+    const call = opening.find((call) => call.path === path && !call.listed)
+    if (call) call.listed = true
     try {
       currentRoute.value = pageRoute(own, pageOptions)
     } catch {
