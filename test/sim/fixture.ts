@@ -33,9 +33,9 @@ export interface Harness {
  */
 export function harness(
   platform: Semantics,
-  options: Partial<RouterOptions> & { launchUrl?: string; withApp?: boolean } = {},
+  options: Partial<RouterOptions> & { launchUrl?: string; withApp?: boolean; nvue?: string[] } = {},
 ): Harness {
-  const sim = createUniSimulator({ pages, platform })
+  const sim = createUniSimulator({ pages, platform, nvue: options.nvue })
   const restore = sim.install()
   sim.launch(options.launchUrl ?? '/pages/home/home')
   const calls: string[] = []

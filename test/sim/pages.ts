@@ -67,7 +67,10 @@ function markAsPage(page: SimPage, miniProgram: boolean, app: boolean): void {
   // a component's onLoad; a mini program has none to give before onLoad.)
   if (miniProgram) Object.assign(ctx, { $scope: { route: page.route }, $page: {} })
   else {
-    Object.assign(ctx, { route: page.route, $page: { route: page.route, options: page.options, fullPath: page.$page.fullPath, id: page.$page.id } })
+    Object.assign(ctx, {
+      route: page.route,
+      $page: { route: page.route, options: page.options, fullPath: page.$page.fullPath, id: page.$page.id, openType: page.$page.openType },
+    })
     // uni-h5 sets the options on the instance too; the App only in $page.
     if (!app) ctx.options = page.options
   }

@@ -26,7 +26,7 @@ export interface SimPage {
    * uni's page record; the App lists a page's options only here, and its id is the page's webview's: 1 for the page
    * the app was opened on (uni-app-plus createWebview hands the first page the launch webview), more for the rest.
    */
-  $page: { fullPath: string; options?: Record<string, string>; id?: number }
+  $page: { fullPath: string; options?: Record<string, string>; id?: number; openType?: string }
   isTab: boolean
 }
 
@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   platform: Semantics
   /** 'macrotask' (default, like the real runtimes) or 'microtask' (benchmarks). */
   callbacks?: 'macrotask' | 'microtask'
+  /** The App's nvue pages ('/pages/x/x'), the only ones its uni.preloadPage takes. */
+  nvue?: string[]
 }
 
 export interface UniSimulator {
@@ -216,6 +218,7 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 
 export function createUniSimulator(options: SimulatorOptions): UniSimulator {
   const { platform } = options
+  const nvue = new Set(options.nvue)
   const web = platform === 'h5'
   const app = platform === 'app'
   const mp = !web && !app
@@ -255,6 +258,11 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
 
   /** The App: webviews made so far, the last one's id. */
   let webviews = 0
+  /**
+   * The App's preloaded nvue pages, by the URL preloaded: set up (onLoad), unlisted until a call to that URL opens one
+   * (uni-app-plus registerPage reuses its webview, addCurrentPage, while it is not on the stack already).
+   */
+  const preloaded = new Map<string, SimPage>()
   const makePage = (path: string, url: string, fromOutside = false): SimPage => {
     const options = mp ? mpOptions(url) : app ? (fromOutside ? appLaunchOptions : appOptions)(url) : fromOutside ? h5AddressBarOptions(url) : h5Options(url)
     const $page = { fullPath: url, options, ...(app && { id: fromOutside ? (webviews = 1) : ++webviews }) }
@@ -344,7 +352,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       else if (!existing) load(stack[0])
       return !existing
     }
-    const page = makePage(path, url)
+    const kept = app && preloaded.get(url)
+    const reused = kept && !stack.includes(kept) ? kept : undefined
+    const page = reused ?? makePage(path, url)
     if (method === 'reLaunch') {
       stack = []
       tabInstances = new Map()
@@ -353,7 +363,9 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
     const arrive = () => {
       stack.push(page)
       if (page.isTab) tabInstances.set(path, page)
-      load(page)
+      // A preloaded page has loaded already: its webview's show event fires its onShow (createNVuePage).
+      if (reused) sim.onPage?.('show', page)
+      else load(page)
     }
     const waiting = held.get(path)
     if (waiting && method === 'navigateTo' && web) waiting.push(arrive)
@@ -493,9 +505,21 @@ export function createUniSimulator(options: SimulatorOptions): UniSimulator {
       reLaunch: api('reLaunch'),
       navigateBack: api('navigateBack'),
       // uni-h5's: loads the page's code (route.loader()); fails for a path it has no route for, the entry
-      // page's own path included (its route is '/'). The App's refuses a vue page (formatArgs; these are all vue).
+      // page's own path included (its route is '/'). The App's refuses a vue page (formatArgs); an nvue page it sets up
+      // in a webview of its own (createNVuePage): its onLoad runs, its onShow not (initHooks: openType 'preloadPage'),
+      // and it is not listed. A URL preloaded already it leaves as it is, and answers nothing.
       preloadPage(options) {
-        if (app) return void later(() => options.fail?.({ errMsg: 'preloadPage:fail can not preload vue page' }))
+        if (app) {
+          const url = String(options.url)
+          if (!nvue.has(url.split('?')[0])) return void later(() => options.fail?.({ errMsg: 'preloadPage:fail can not preload vue page' }))
+          if (preloaded.has(url)) return
+          const page = makePage(url.split('?')[0], url)
+          page.$page.openType = 'preloadPage'
+          preloaded.set(url, page)
+          later(() => options.success?.({ errMsg: 'preloadPage:ok' }))
+          // The page's code runs in its webview, after the API has answered.
+          return void later(() => sim.onPage?.('load', page))
+        }
         const url = String(options.url).split('?')[0]
         const path = url === '/' ? entry : url
         const known = routes.has(path) && url !== entry

@@ -626,4 +626,24 @@ describe('router on the App', () => {
     expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/user/settings'])
     expect(preloads).toEqual([])
   })
+
+  it("an nvue page the app preloads (uni.preloadPage: its onLoad runs, it is not shown) is not where the app is; once opened it is", async () => {
+    h = harness('app', { withApp: true, nvue: ['/pages/detail/detail'] })
+    const read: string[] = []
+    const note = (hook: string) => (route: string) => read.push(`${hook} ${route}: ${h.router.currentRoute.value.path}`)
+    mountPages(h.sim, h.router, { onLoad: note('onLoad'), onShow: note('onShow') })
+    h.sim.launch('/pages/home/home')
+    await h.router.push('/pages/user/profile')
+    // The profile page preloads the page it leads to, as uni's docs advise for an nvue page.
+    h.sim.uni.preloadPage({ url: '/pages/detail/detail' })
+    await h.sim.settle()
+    // Set up, not shown: its own onLoad reads the page the app is on.
+    expect(read.slice(-1)).toEqual(['onLoad pages/detail/detail: /pages/user/profile'])
+    expect(h.sim.getCurrentPages().map((page) => page.route)).toEqual(['pages/home/home', 'pages/user/profile'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/user/profile')
+    // Opened, it shows (no second onLoad).
+    await h.router.push('/pages/detail/detail')
+    expect(read.slice(-1)).toEqual(['onShow pages/detail/detail: /pages/detail/detail'])
+    expect(h.router.currentRoute.value.path).toBe('/pages/detail/detail')
+  })
 })

@@ -555,7 +555,9 @@ export function createRouter(options: RouterOptions): Router {
   /** A page loads (before its own onLoad): it is where the app is, with the options it was opened with. */
   function loaded(page: PageInstance, pageOptions?: Record<string, string | undefined>): void {
     const own = ownRecord(page)
-    if (!own) return
+    // Not an nvue page the App's uni.preloadPage sets up: it runs the page's onLoad there and then, but not its onShow
+    // (uni-app-plus initHooks, openType 'preloadPage'), and lists it only once a call opens it, which shows it.
+    if (!own || own.openType === 'preloadPage') return
     const path = '/' + own.route
     // The call that opened it is the first on its way to it: WeChat carries them out in the order made. A push's page
     // is listed now.
