@@ -36,15 +36,20 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(seen.route.query).toEqual(query)
   })
 
-  // uni runs the hooks a page's setup registers before an app mixin's: the router's are put first.
-  it.each([false, true])("a page's own onLoad and onShow read router.currentRoute as that page (plain: %s), after a push and after the system back", async (plain) => {
+  // uni runs the hooks a page's setup registers before an app mixin's: the router's are put first. A component's
+  // useRoute() registers its page's onShow after the page's own: the router's brings the page's kept route along.
+  it.each([
+    ['calls useRoute()', {}],
+    ['calls no useRoute()', { plain: true }],
+    ['has a component that calls useRoute()', { plain: true, child: true }],
+  ])("a page's own onLoad and onShow read router.currentRoute as that page (a page that %s), after a push and after the system back", async (_, shape) => {
     h = harness(platform, { withApp: true })
     const read: string[] = []
     const note = (hook: string) => (route: string) => {
       const { path, query } = h.router.currentRoute.value
       read.push(`${hook} ${route}: ${path} ${JSON.stringify(query)}`)
     }
-    mountPages(h.sim, h.router, { plain, onLoad: note('onLoad'), onShow: note('onShow') })
+    mountPages(h.sim, h.router, { ...shape, onLoad: note('onLoad'), onShow: note('onShow') })
     h.sim.launch('/pages/home/home')
     await h.router.push({ path: '/pages/detail/detail', query: { id: 7 } })
     await h.sim.settle()

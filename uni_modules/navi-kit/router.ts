@@ -20,7 +20,7 @@ import type {
   RouterOptions,
   Router,
 } from './types'
-import { keptRoutes, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
+import { keptShows, setActiveRouter, shownAgain, type RouterInternals } from './useApi'
 
 /**
  * Puts `hook` first among a page's `name` hooks: uni keeps them on the page's Vue instance, in the array its
@@ -585,8 +585,9 @@ export function createRouter(options: RouterOptions): Router {
       // uni-h5's page record knows the URL it was opened at (a mini program's does not, and takes no query).
       if (currentPlatform() === 'h5' && typeof own.fullPath == 'string') tabUrls.set(path, own.fullPath)
     }
-    // A page that keeps its own route (useRoute) sets currentRoute from its own onShow, right after this one.
-    if (keptRoutes.has(page)) return
+    // A page that keeps its own route (useRoute) is where that route says, a tab page's handed-off query and all.
+    const keptShow = keptShows.get(page)
+    if (keptShow) return keptShow()
     try {
       // The page's own record, not the top of getCurrentPages(): a browser back while the page left is still
       // loading makes uni-h5 drop the page shown from that list.

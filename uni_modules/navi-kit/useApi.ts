@@ -19,12 +19,20 @@ const PAGE_ROUTE: InjectionKey<Readonly<Route>> = Symbol()
 /**
  * The route each component that called useRoute() keeps, by its public instance:
  * a second call in the same component gets the same route (inject does not see
- * the component's own provide). A page in here sets currentRoute from its onShow;
- * uni runs a page's setup hooks before the app's mixin hooks, so the router's mixin
- * must leave such a page alone or it would overwrite its route (a tab page's
- * handed-off query is gone by then).
+ * the component's own provide). A page in here is where that route says: its
+ * options alone would lose a tab page's handed-off query (taken once), so the
+ * router's onShow sets currentRoute from this route (keptShows), not from them.
  */
 export const keptRoutes = new WeakMap<object, Readonly<Route>>()
+
+/**
+ * The onShow of each page that keeps its route, by the page's public instance. The router's onShow runs it, first of
+ * the page's hooks: the page's own onShow may come before useRoute's (registered ahead of useRoute() in its setup, or
+ * the page's component calls useRoute(), which registers after the page's setup) and must read currentRoute as that
+ * page. useRoute's own onShow runs it again (the query is taken by then: the same route), and is the one a page of an
+ * app that never installed the router has.
+ */
+export const keptShows = new WeakMap<object, () => void>()
 
 /**
  * The onShow of each tab page that keeps its route, by path (the latest instance). A switchTab to the tab page
@@ -91,7 +99,7 @@ export function useRoute(): Readonly<Route> {
     provide(PAGE_ROUTE, (route = shallowReadonly(page)))
     keptRoutes.set(instance!.proxy!, route)
     // Kept by the page too, when a component asked first: the page's other components get the same route, and the
-    // router's onShow leaves the page to this route's own onShow, as it does a page that asked itself.
+    // router's onShow sets currentRoute from it (keptShows below), as for a page that asked itself.
     keptRoutes.set(pageInstance!.proxy!, route)
     // A tab page's handed-off query is delivered once (taken here), so a later tap on
     // the native tab bar, which no router call sees, does not bring an old query back.
@@ -106,6 +114,7 @@ export function useRoute(): Readonly<Route> {
       current.value = { ...toRaw(page) }
     }
     onShow(show)
+    keptShows.set(pageInstance!.proxy!, show)
     if (page.isTab) shownAgain.set(page.path, show)
   }
   return route
