@@ -435,17 +435,20 @@ describe('stack policy with pushes on their way', () => {
 
 // On H5 the second push supersedes the first while its page's code loads: WeChat's case only.
 describe('stack policy on mp-weixin', () => {
-  it("a push from the 9th page's own onLoad opens the 10th: the push that opened the 9th is no longer on its way", async () => {
+  /** 9 pages open (home and 8 details), each page's onLoad handed to `onLoad`. */
+  async function nineOpen(onLoad: (route: string, options: Record<string, string | undefined>) => void) {
     h = harness('mp-weixin', { withApp: true })
-    let pushed: Promise<unknown> | undefined
-    mountPages(h.sim, h.router, {
-      onLoad: (route, options) => {
-        // "Open the next step at once": a wizard's step 9 sends the user on to step 10 as it loads.
-        if (route === 'pages/detail/detail' && (options as { i?: string }).i === '8') pushed ??= h.router.push('/pages/user/profile')
-      },
-    })
+    mountPages(h.sim, h.router, { onLoad: (route, options) => onLoad(route, options as Record<string, string | undefined>) })
     h.sim.launch('/pages/home/home')
     for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
+  }
+
+  it("a push from the 9th page's own onLoad opens the 10th: the push that opened the 9th is no longer on its way", async () => {
+    let pushed: Promise<unknown> | undefined
+    // "Open the next step at once": a wizard's step 9 sends the user on to step 10 as it loads.
+    await nineOpen((route, options) => {
+      if (route === 'pages/detail/detail' && options.i === '8') pushed ??= h.router.push('/pages/user/profile')
+    })
     await pushed
     await h.sim.settle()
     expect(h.calls.slice(-1)).toEqual(['navigateTo /pages/user/profile'])
@@ -454,15 +457,10 @@ describe('stack policy on mp-weixin', () => {
   })
 
   it("a replace and a push to the same page made together at 9 pages: the page the replace opens loads first, and is not the push's (a push from its onLoad redirects)", async () => {
-    h = harness('mp-weixin', { withApp: true })
     let pushed: Promise<unknown> | undefined
-    mountPages(h.sim, h.router, {
-      onLoad: (route, options) => {
-        if (route === 'pages/user/settings' && (options as { step?: string }).step === 'a') pushed ??= h.router.push('/pages/user/profile')
-      },
+    await nineOpen((route, options) => {
+      if (route === 'pages/user/settings' && options.step === 'a') pushed ??= h.router.push('/pages/user/profile')
     })
-    h.sim.launch('/pages/home/home')
-    for (let i = 1; i < 9; i++) await h.router.push({ path: '/pages/detail/detail', query: { i } })
     // WeChat carries them out in order: the replace's page loads while the push's has yet to join the stack.
     await Promise.all([h.router.replace('/pages/user/settings?step=a'), h.router.push('/pages/user/settings?step=b')])
     await h.sim.settle()
