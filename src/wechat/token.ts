@@ -6,9 +6,10 @@
  * invalidate the token every other instance (and any other system) is using.
  */
 import type { Store } from '../stores/store'
-import { isErrcode, withBackoff, type WechatClient } from './client'
+import { ServiceError } from '../service/types'
+import { isErrcode, withBackoff, type StableToken, type WechatClient } from './client'
 import { SharedCredential } from './credential'
-import { TOKEN_REJECTED } from './errcodes'
+import { QUOTA_SPENT, TOKEN_REJECTED } from './errcodes'
 
 export interface AccessTokenOptions {
   client: WechatClient
@@ -29,14 +30,32 @@ export function createAccessToken(options: AccessTokenOptions): SharedCredential
     fetchTimeoutMs: options.timeoutMs * 3,
     onFetch: options.onFetch,
     fetch: async () => {
-      const token = await withBackoff(() => options.client.stableToken(options.appId, options.secret), {
-        attempts: 3,
-        baseMs: 200,
-      })
+      let token: StableToken
+      try {
+        token = await withBackoff(() => options.client.stableToken(options.appId, options.secret), {
+          attempts: 3,
+          baseMs: 200,
+        })
+      } catch (error) {
+        // stable_token's own daily call limit (45009), not the link quota: passed on as a quota errcode it would mark
+        // the day's links (or Short Links) spent until midnight, on every instance, long after the limit is cleared.
+        if (isErrcode(error, ...QUOTA_SPENT)) throw tokenLimitReached(error.errcode ?? 45009)
+        throw error
+      }
       return { value: token.access_token, expiresInSeconds: token.expires_in }
     },
   })
 }
+
+/** WeChat refused stable_token for the day: a 503 that names the token, so no one reads it as the link quota. */
+const tokenLimitReached = (errcode: number): ServiceError =>
+  new ServiceError(
+    'token-unavailable',
+    503,
+    `WeChat refused an access token: stable_token's daily call limit for this appid is reached (${errcode}). Another system may be fetching tokens for it in a loop; WeChat's clear_quota resets the limit, or it resets at midnight Beijing time.`,
+    undefined,
+    errcode,
+  )
 
 /**
  * Runs `call` with a valid token; when WeChat refuses that token (40001,

@@ -115,6 +115,19 @@ describe('access token', () => {
     expect(emulator.control.counters().calls.stable_token).toBe(3)
   })
 
+  it("a stable_token refused for the day (45009, its own daily call limit) is no link quota answer: nothing is marked spent, the next request mints", async () => {
+    const svc = await service()
+    emulator.control.setFaults({ forceErrcode: { api: 'stable_token', errcode: 45009, times: 2 } })
+    for (const request of [() => mint(svc, 1), () => svc.mint({ kind: 'shortlink', path: 'pages/a/a' })]) {
+      const refused = await request().catch((error: unknown) => error)
+      expect(refused).toMatchObject({ code: 'token-unavailable', status: 503, errcode: 45009 })
+    }
+    // The limit lifted (clear_quota, or another system stopped fetching): links are minted at once, not after midnight.
+    await expect(mint(svc, 2)).resolves.toMatchObject({ url: expect.stringMatching(/^weixin:\/\/dl\/business\/\?t=/) })
+    await expect(svc.mint({ kind: 'shortlink', path: 'pages/a/a' })).resolves.toMatchObject({ url: expect.stringMatching(/^#小程序:\/\//) })
+    expect(emulator.control.counters().calls.generatescheme).toBe(1)
+  })
+
   it('never force-refreshes: two instances with separate stores both keep working', async () => {
     const [a, b] = [await service(), await service()]
     await mint(a, 1)
