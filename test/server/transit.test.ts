@@ -234,6 +234,16 @@ describe("transit page with WeChat's whole character set in cq and query", () =>
     expect(link.href).toMatch(/^https:\/\/wxaurl\.cn\/\w+\?cq=it%27s%28a%29%2Ab%21$/)
   })
 
+  it('a page for upstream trouble says to try again, without the operator-facing detail', async () => {
+    stack.emulator?.control.setFaults({ forceErrcode: { api: 'generatescheme', errcode: 40001, times: 2 } })
+    const res = await fetch(`${base}/go/wechat?path=pages/index/index&query=trouble%3D1`, { headers: { 'user-agent': ANDROID_UA } })
+    const body = await res.text()
+    stack.emulator?.control.clearFaults()
+    expect(res.status).toBe(503)
+    expect(body).toContain('请稍后再试')
+    expect(body).not.toContain('force-refreshes')
+  })
+
   it('inside WeChat (no original id) with the quota spent says to open the page in the browser, instead of a scheme WeChat will not open', async () => {
     stack.emulator?.control.exhaustQuota()
     const res = await fetch(`${base}/go/wechat?path=pages/plain/p&query=a%3D1`, { headers: { 'user-agent': WECHAT_UA } })
@@ -242,6 +252,17 @@ describe("transit page with WeChat's whole character set in cq and query", () =>
     expect(body).toContain('id="navi-error"')
     expect(body).toContain('Open this page in the phone&#39;s browser')
     expect(body).not.toContain('weixin://')
+  })
+
+  it("on a phone with the quota spent and no plaintext fallback, the page tells the person what to do, not the operator's configuration", async () => {
+    stack.emulator?.control.exhaustQuota()
+    const res = await fetch(`${base}/go/wechat?path=pages/goods/list`, { headers: { 'user-agent': ANDROID_UA } })
+    const body = await res.text()
+    expect(res.status).toBe(503)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(body).toContain('今日链接额度已用完')
+    expect(body).toContain('after midnight, Beijing time')
+    expect(body).not.toContain('NAVI_')
   })
 
   it('redirects to the plaintext fallback with the query and cq percent-encoded', async () => {

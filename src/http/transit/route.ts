@@ -50,6 +50,18 @@ const ERROR_TITLES: Record<number, string> = {
 const QUOTA_SPENT_TITLE = '今日链接额度已用完 · Today\'s link quota is spent'
 const QUOTA_SPENT_IN_WECHAT =
   '请点右上角「…」选择在浏览器中打开本页，或北京时间 0 点后再试。Open this page in the phone\'s browser (… → Open in Browser), or try again after midnight, Beijing time.'
+const QUOTA_SPENT_IN_BROWSER = '请北京时间 0 点后再试。Please try again after midnight, Beijing time.'
+const TRY_AGAIN = '请稍后再试。Please try again in a moment.'
+
+/**
+ * What the person holding the phone reads for a failure: a 4xx says what is wrong with the link (its author reads
+ * it too); a 5xx message is written for API callers and operators (NAVI_* variables, force_refresh, clear_quota),
+ * so the page says what the person can do instead, and the log keeps the detail.
+ */
+function pageMessage(status: number, code: string, message: string): { title?: string; message: string } {
+  if (code === 'quota-exhausted') return { title: QUOTA_SPENT_TITLE, message: QUOTA_SPENT_IN_BROWSER }
+  return status >= 500 ? { message: TRY_AGAIN } : { message }
+}
 
 function pageUrl(request: FastifyRequest, publicUrl: string | undefined): string {
   const base = publicUrl ?? `${request.protocol}://${request.host}`
@@ -125,9 +137,10 @@ export async function transitRoutes(app: FastifyInstance, options: TransitOption
       errorHandler: (error, request, reply) => {
         const view = viewError(error, request)
         if (view.unexpected) request.log.error({ err: error }, 'transit page failed')
-        const title = ERROR_TITLES[view.status] ?? '暂时无法打开 · Cannot open right now'
+        const shown = pageMessage(view.status, view.body.error.code, view.body.error.message)
+        const title = shown.title ?? ERROR_TITLES[view.status] ?? '暂时无法打开 · Cannot open right now'
         reply.headers(view.headers)
-        return sendPage(reply, view.status, { kind: 'error', title, message: view.body.error.message }, options.sandbox)
+        return sendPage(reply, view.status, { kind: 'error', title, message: shown.message }, options.sandbox)
       },
     },
     async (request, reply) => {
