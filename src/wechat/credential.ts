@@ -68,8 +68,17 @@ export class SharedCredential {
 
   /** A valid credential; renews it once under `renewBeforeMs` remains, waiting for that only when nothing usable is held. */
   async get(): Promise<string> {
-    const held = this.held
+    let held = this.held
     if (held && this.fresh(held)) return held.value
+    if (!this.usable(held)) {
+      // Nothing usable in hand (just started, or what it held expired): the store may hold one another instance is
+      // using in its last minutes. Served as the held one is, instead of every request of this instance waiting for
+      // (or failing with) a renewal that another instance may be making already.
+      const shared = parse(await this.options.store.get(this.options.key))
+      if (this.usable(shared) && !this.usable(this.held)) this.held = shared
+      held = this.held
+      if (held && this.fresh(held)) return held.value
+    }
     const renewal = (this.inflight ??= this.obtain().finally(() => {
       this.inflight = null
     }))

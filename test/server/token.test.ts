@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SANDBOX_APP, startEmulator, type Emulator } from '../../src/emulator'
 import { createLinkService } from '../../src/service/createLinkService'
 import type { LinkService } from '../../src/service/types'
+import { MemoryStore } from '../../src/stores/memory'
 import { coreConfig } from './setup/core'
 
 let emulator: Emulator
@@ -73,6 +74,22 @@ describe('access token', () => {
     expect(counters.calls.stable_token).toBe(2)
     expect(counters.tokenFetches).toBe(1)
     expect(counters.calls.generatescheme).toBe(4)
+  })
+
+  it("in its last 5 minutes a token shared through the store serves an instance that does not hold it yet (just started) while the renewal is on its way", async () => {
+    const store = new MemoryStore({ now })
+    const config = coreConfig(emulator.url, SANDBOX_APP, { wechat: { ...coreConfig(emulator.url, SANDBOX_APP).wechat, timeoutMs: 1000 } })
+    const first = await createLinkService(config, { now, store })
+    services.push(first)
+    await mint(first, 1)
+    clock += 7200_000 - 4 * 60_000 // 4 minutes left: renewal due, the shared token still valid
+    emulator.control.setFaults({ delayMs: 3000, apis: ['stable_token'] })
+    const started = await createLinkService(config, { now, store })
+    services.push(started)
+    // It gets its link with the token every other instance is still using, not a 503 after a stable_token timeout.
+    expect((await mint(started, 2)).url).toMatch(/^weixin:/)
+    expect(emulator.control.counters().tokenFetches).toBe(1)
+    expect(emulator.control.counters().calls.generatescheme).toBe(2)
   })
 
   it('survives a 40001 storm with one refetch, each request retried once', async () => {
