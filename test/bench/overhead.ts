@@ -5,10 +5,13 @@
  * every side, so the difference per navigation is the router's own work.
  * The peers run on the same simulator in the same process.
  */
+import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createRouter as createNaviRouter } from '../../uni_modules/navi-kit/router'
-import { pages } from '../sim/fixture'
-import { createUniSimulator, type UniSimulator } from '../sim/uni-simulator'
+import { pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
+import type { createRouter } from '../../uni_modules/navi-kit/router'
+import type { pages } from '../sim/fixture'
+import type { createUniSimulator, UniSimulator } from '../sim/uni-simulator'
 
 const TARGET = '/pages/detail/detail'
 const QUERY = { id: '42', tab: 'info' }
@@ -44,7 +47,11 @@ async function measure(sides: Array<[string, Navigate]>, sim: UniSimulator, iter
   for (const [, navigate] of sides) await sample(sim, navigate, iterations)
   const samples = sides.map((): number[] => [])
   for (let round = 0; round < rounds; round++)
-    for (const [index, [, navigate]] of sides.entries()) samples[index].push(await sample(sim, navigate, iterations))
+    // Each round starts with another side: what a side leaves behind (garbage to collect) slows the next one.
+    for (let step = 0; step < sides.length; step++) {
+      const index = (round + step) % sides.length
+      samples[index].push(await sample(sim, sides[index][1], iterations))
+    }
   return sides.map(([name], index) => ({
     name,
     micros: median(samples[index]),
@@ -52,7 +59,38 @@ async function measure(sides: Array<[string, Navigate]>, sim: UniSimulator, iter
   }))
 }
 
-export async function measureOverhead(iterations = 5000, rounds = 11): Promise<OverheadRow[]> {
+const root = path.resolve(__dirname, '..', '..')
+
+/**
+ * The router as an app ships it (esbuild --bundle --minify, as the size is measured), with the simulator it drives,
+ * in one bundle so they share the platform seam. Not the TypeScript source through tsx: tsx keeps every function's
+ * name (esbuild keepNames), a call per closure made, which the router pays on every push and the peers, loaded from
+ * their built packages, never do.
+ */
+async function loadBuilt(): Promise<{ createRouter: typeof createRouter; pages: typeof pages; createUniSimulator: typeof createUniSimulator }> {
+  const outfile = path.join(root, 'node_modules', '.cache', 'navi-kit-bench', 'overhead.mjs')
+  await build({
+    stdin: {
+      contents: [
+        "export { createRouter } from './uni_modules/navi-kit/router'",
+        "export { pages } from './test/sim/fixture'",
+        "export { createUniSimulator } from './test/sim/uni-simulator'",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    outfile,
+    external: ['vue', '@dcloudio/uni-app'],
+    logLevel: 'silent',
+  })
+  return import(pathToFileURL(outfile).href)
+}
+
+export async function measureOverhead(iterations = 1000, rounds = 101): Promise<OverheadRow[]> {
+  const { createRouter: createNaviRouter, pages, createUniSimulator } = await loadBuilt()
   const sim = createUniSimulator({ pages, platform: 'h5', callbacks: 'microtask' })
   const restore = sim.install()
   try {
