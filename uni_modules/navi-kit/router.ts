@@ -74,8 +74,10 @@ function topPage(): PageRecord | undefined {
 /** Hears the browser's next popstate (the back button, or uni-h5's own history.go); returns the undo. */
 function onPopstate(listener: () => void): () => void {
   if (typeof addEventListener != 'function') return () => {}
+  // The undo takes the listener off the window it was put on, whatever the global names by the time it runs.
+  const remove = removeEventListener
   addEventListener('popstate', listener, { once: true })
-  return () => removeEventListener('popstate', listener)
+  return () => remove('popstate', listener)
 }
 
 /**
@@ -86,8 +88,9 @@ function pageLeft(): Promise<unknown> | undefined {
   // No popstate to hear outside a browser (a server render, a test in Node): nothing to wait for.
   if (currentPlatform() === 'h5' && typeof addEventListener == 'function')
     return new Promise<void>((done) => {
-      const stop = onPopstate(done)
-      setTimeout(() => (stop(), done()), LEAVE_MS)
+      // Heard: no timer is left behind (one per back, else).
+      const stop = onPopstate(() => (clearTimeout(timer), done()))
+      const timer = setTimeout(() => (stop(), done()), LEAVE_MS)
     })
 }
 
