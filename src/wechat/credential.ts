@@ -70,10 +70,11 @@ export class SharedCredential {
   async get(): Promise<string> {
     let held = this.held
     if (held && this.fresh(held)) return held.value
-    if (!this.usable(held)) {
+    if (!this.usable(held) && !this.inflight) {
       // Nothing usable in hand (just started, or what it held expired): the store may hold one another instance is
       // using in its last minutes. Served as the held one is, instead of every request of this instance waiting for
-      // (or failing with) a renewal that another instance may be making already.
+      // (or failing with) a renewal that another instance may be making already. Once a renewal is on its way it
+      // reads the store itself (obtain): the requests that wait for it read it no more.
       const shared = parse(await this.options.store.get(this.options.key))
       if (this.usable(shared) && !this.usable(this.held)) this.held = shared
       held = this.held
