@@ -9,6 +9,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { root, SHIPPED } from './size'
 import type { createRouter } from '../../uni_modules/navi-kit/router'
 import type { pages } from '../sim/fixture'
 import type { createUniSimulator, UniSimulator } from '../sim/uni-simulator'
@@ -59,8 +60,6 @@ async function measure(sides: Array<[string, Navigate]>, sim: UniSimulator, iter
   }))
 }
 
-const root = path.resolve(__dirname, '..', '..')
-
 /**
  * The router as an app ships it (esbuild --bundle --minify, as the size is measured), with the simulator it drives,
  * in one bundle so they share the platform seam. Not the TypeScript source through tsx: tsx keeps every function's
@@ -79,12 +78,8 @@ async function loadBuilt(): Promise<{ createRouter: typeof createRouter; pages: 
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true,
-    minify: true,
-    format: 'esm',
+    ...SHIPPED,
     outfile,
-    external: ['vue', '@dcloudio/uni-app'],
-    logLevel: 'silent',
   })
   return import(pathToFileURL(outfile).href)
 }

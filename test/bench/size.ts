@@ -2,11 +2,20 @@
  * Bundle size, the way an app pays for it: esbuild --bundle --minify
  * --format=esm with vue and @dcloudio/uni-app external, then gzip -9.
  */
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import path from 'node:path'
 
-const root = path.resolve(__dirname, '..', '..')
+export const root = path.resolve(__dirname, '..', '..')
+
+/** How an app's build bundles the code: the options every bench figure is measured with. */
+export const SHIPPED = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  external: ['vue', '@dcloudio/uni-app'],
+  logLevel: 'silent',
+} as const satisfies BuildOptions
 
 export interface SizeRow {
   name: string
@@ -16,13 +25,9 @@ export interface SizeRow {
 
 export async function bundleSize(name: string, entrySource: string): Promise<SizeRow> {
   const result = await build({
+    ...SHIPPED,
     stdin: { contents: entrySource, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
     write: false,
-    external: ['vue', '@dcloudio/uni-app'],
-    logLevel: 'silent',
   })
   const code = result.outputFiles[0].contents
   return { name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length }
