@@ -15,6 +15,7 @@ declare module './uni_modules/navi-kit/types' {
     "stack": "/pages/stack/stack"
     "launch": "/pages/launch/launch"
     "raw": "/pages/raw/raw"
+    "component": "/pages/component/component"
     "pkg/report": "/pkg/pages/report/report"
   }
 }

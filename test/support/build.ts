@@ -25,10 +25,11 @@ function marker(platform: BuildPlatform): string {
   return path.join(buildDir(platform), platform === 'h5' ? 'index.html' : 'app.js')
 }
 
-/** Inputs of a uni build: the demo app (its subpackage too), the plugin, the Vite plugin of src/build. */
+/** Inputs of a uni build: the demo app (its subpackage and easycom components too), the plugin, the Vite plugin of src/build. */
 const sourceEntries = [
   'pages',
   'pkg',
+  'components',
   'static',
   'uni_modules',
   path.join('src', 'build'),

@@ -21,5 +21,6 @@ export const ROUTES = {
   double: 'pages/double/double',
   stack: 'pages/stack/stack',
   raw: 'pages/raw/raw',
+  component: 'pages/component/component',
   report: 'pkg/pages/report/report',
 } as const
