@@ -69,6 +69,36 @@ describe('back', () => {
     await expect.poll(() => h5.app.text(ROUTES.push, '#current')).toBe('/pages/push/push')
   })
 
+  // The page calls no useRoute(); its component does, so useRoute()'s onShow comes after the page's own (and before the
+  // component's own, registered after its useRoute()). The page left is detail, with a query of its own.
+  it.each([
+    ["the page above's back button (router.back())", 'router'],
+    ["the browser's back button", 'browser'],
+  ])("%s to a page whose component calls useRoute(): the page's own onShow and the component's read that page's route, not the page left", async (_case, how) => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-component', ROUTES.component)
+    await h5.app.expectJson(ROUTES.component, '#badge-query', TYPED_QUERY)
+    await h5.app.tapTo(ROUTES.component, '#open-detail', ROUTES.detail)
+    const left = { path: '/pages/detail/detail', query: { from: 'component' } }
+    await h5.app.expectJson(ROUTES.detail, '#onshow-current', left)
+    if (how === 'router') await h5.app.tapTo(ROUTES.detail, '#back', ROUTES.component)
+    else {
+      await h5.browser.page.goBack()
+      await h5.app.waitForPage(ROUTES.component)
+    }
+    // Shown again, so these are the back's readings, not the push's.
+    await expect.poll(() => h5.app.text(ROUTES.component, '#page-shows')).toBe('2')
+    await expect.poll(() => h5.app.text(ROUTES.component, '#badge-shows')).toBe('2')
+    const here = { path: '/pages/component/component', query: TYPED_QUERY }
+    expect(await h5.app.json(ROUTES.component, '#page-shown')).toEqual(here)
+    expect(await h5.app.json(ROUTES.component, '#badge-shown-current')).toEqual(here)
+    expect(await h5.app.json(ROUTES.component, '#badge-shown-route')).toEqual(here)
+    expect(await h5.app.text(ROUTES.component, '#badge-path')).toBe(here.path)
+    expect(await h5.app.json(ROUTES.component, '#badge-query')).toEqual(TYPED_QUERY)
+    expect(h5.browser.errors).toEqual([])
+  })
+
   it('a push the moment back() resolves opens its page on top of the page below (uni-h5 pops the page left on popstate)', async () => {
     await h5.app.open()
     await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)

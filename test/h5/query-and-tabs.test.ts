@@ -36,6 +36,23 @@ describe('push with a typed query', () => {
     expect(await h5.app.json(ROUTES.detail, '#decoded-json')).toEqual(TYPED_QUERY)
   })
 
+  it("a component's useRoute() in a page that calls none reads the page's path and exact typed query, and so does the page's own onShow", async () => {
+    await h5.app.open()
+    await h5.app.tapTo(ROUTES.home, '#to-push', ROUTES.push)
+    await h5.app.tapTo(ROUTES.push, '#push-component', ROUTES.component)
+    const here = { path: '/pages/component/component', query: TYPED_QUERY }
+    // As the component renders it.
+    await expect.poll(() => h5.app.text(ROUTES.component, '#badge-path')).toBe(here.path)
+    await h5.app.expectJson(ROUTES.component, '#badge-query', TYPED_QUERY)
+    // In the component's own onShow (uni-h5 runs it once at once: the page showed before it set up) and the page's.
+    expect(await h5.app.text(ROUTES.component, '#badge-shows')).toBe('1')
+    expect(await h5.app.json(ROUTES.component, '#badge-shown-route')).toEqual(here)
+    expect(await h5.app.json(ROUTES.component, '#badge-shown-current')).toEqual(here)
+    expect(await h5.app.text(ROUTES.component, '#page-shows')).toBe('1')
+    expect(await h5.app.json(ROUTES.component, '#page-shown')).toEqual(here)
+    expect(h5.browser.errors).toEqual([])
+  })
+
   it('a plain link opened from outside reads as strings', async () => {
     await h5.app.open('pages/detail/detail?id=abc&from=link')
     await h5.app.expectJson(ROUTES.detail, '#query-json', { id: 'abc', from: 'link' })
