@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildDir } from '../support/build'
+import { TYPED_QUERY } from '../support/expected'
 import { bootMiniProgram, type MiniProgram } from '../support/mp-weixin/mini-program'
 import { MAX_PAGES } from '../support/mp-weixin/wechat-router'
 
@@ -50,6 +51,32 @@ describe('back', () => {
     second.tap('#back')
     await mp.waitFor(() => expect(mp.current().node).toBe(first.node))
     expect(first.json('#query-json')).toEqual({ by: 'name' })
+  })
+
+  // The page calls no useRoute(); its component does, so useRoute()'s onShow comes after the page's own (and before the
+  // component's own, registered after its useRoute()). The page left is detail, with a query of its own.
+  it.each([
+    ["the page above's back button (router.back())", 'router'],
+    ['the system back button', 'system'],
+  ])("%s to a page whose component calls useRoute(): the page's own onShow and the component's read that page's route, not the page left", async (_case, how) => {
+    const home = await mp.relaunch('/pages/home/home')
+    const push = await mp.tapTo(home, '#to-push', 'pages/push/push')
+    const page = await mp.tapTo(push, '#push-component', 'pages/component/component')
+    const badge = page.component('#badge')
+    await mp.waitFor(() => expect(badge.json('#badge-query')).toEqual(TYPED_QUERY))
+    const detail = await mp.tapTo(page, '#open-detail', 'pages/detail/detail')
+    await mp.waitFor(() => expect(detail.json('#onshow-current')).toEqual({ path: '/pages/detail/detail', query: { from: 'component' } }))
+    const back = how === 'router' ? await mp.tapTo(detail, '#back', 'pages/component/component') : await mp.systemBack()
+    expect(back.node).toBe(page.node)
+    // Shown again, so these are the back's readings, not the push's.
+    await mp.waitFor(() => expect(page.text('#page-shows')).toBe('2'))
+    await mp.waitFor(() => expect(badge.text('#badge-shows')).toBe('2'))
+    const here = { path: '/pages/component/component', query: TYPED_QUERY }
+    expect(page.json('#page-shown')).toEqual(here)
+    expect(badge.json('#badge-shown-current')).toEqual(here)
+    expect(badge.json('#badge-shown-route')).toEqual(here)
+    expect(badge.text('#badge-path')).toBe(here.path)
+    expect(badge.json('#badge-query')).toEqual(TYPED_QUERY)
   })
 
   it('a double tap on back (a second back() while the first is on its way) closes one page', async () => {

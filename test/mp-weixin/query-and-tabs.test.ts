@@ -41,6 +41,21 @@ describe('push with a typed query', () => {
     expect(mp.depth()).toBe(3)
   })
 
+  it("a component's useRoute() in a page that calls none reads the page's path and exact typed query, and so does the page's own onShow", async () => {
+    const page = await mp.tapTo(push, '#push-component', 'pages/component/component')
+    const badge = page.component('#badge')
+    const here = { path: '/pages/component/component', query: TYPED_QUERY }
+    // As the component renders it (WeChat hands the page its query with onLoad).
+    await mp.waitFor(() => expect(badge.json('#badge-query')).toEqual(TYPED_QUERY))
+    expect(badge.text('#badge-path')).toBe(here.path)
+    // In the component's own onShow (WeChat attaches the page's components before its onLoad: it runs with the page's) and the page's.
+    expect(badge.text('#badge-shows')).toBe('1')
+    expect(badge.json('#badge-shown-route')).toEqual(here)
+    expect(badge.json('#badge-shown-current')).toEqual(here)
+    expect(page.text('#page-shows')).toBe('1')
+    expect(page.json('#page-shown')).toEqual(here)
+  })
+
   it('a share card made from route.fullPath reopens the page with the same typed query', async () => {
     const detail = await mp.tapTo(push, '#push-typed', 'pages/detail/detail')
     await mp.waitFor(() => expect(detail.json('#query-json')).toEqual(TYPED_QUERY))

@@ -78,6 +78,13 @@ export class MpPage {
     return JSON.parse(this.text(selector))
   }
 
+  /** The custom component at `selector` (e.g. `#badge`), whose own elements its page's lookups do not reach. */
+  component(selector: string): MpPage {
+    const found = this.find(selector)
+    if (!found) throw new Error(`${this.route}: no component at ${selector}`)
+    return new MpPage(`${this.route} ${selector}`, found)
+  }
+
   /** Taps an element as a finger would (uni handles `tap` events). */
   tap(selector: string): void {
     const found = this.find(selector)
