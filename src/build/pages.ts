@@ -100,6 +100,15 @@ export function readPagesJson(root: string, build: BuildContext | string = curre
 }
 
 /**
+ * The project folder (package.json, node_modules, where commands run) of the
+ * app whose pages.json is in `root`: `root` itself (HBuilderX layout), or the
+ * folder above in the CLI layout, where pages.json is in `<project>/src`.
+ */
+export function projectDir(root: string): string {
+  return !fs.existsSync(path.join(root, 'package.json')) && path.basename(root) === 'src' ? path.dirname(path.resolve(root)) : root
+}
+
+/**
  * Every build the app can make: each uni platform, and each custom platform
  * the app declares in package.json (`uni-app.scripts.<name>.env.UNI_PLATFORM`
  * plus its `define`). `root` holds pages.json; in the CLI layout that is
@@ -107,8 +116,7 @@ export function readPagesJson(root: string, build: BuildContext | string = curre
  */
 export function allBuilds(root: string): BuildContext[] {
   const builds: BuildContext[] = UNI_PLATFORMS.map((platform) => ({ platform }))
-  const here = path.join(root, 'package.json')
-  const file = !fs.existsSync(here) && path.basename(root) === 'src' ? path.join(root, '..', 'package.json') : here
+  const file = path.join(projectDir(root), 'package.json')
   if (!fs.existsSync(file)) return builds
   type Scripts = Record<string, { env?: { UNI_PLATFORM?: string }; define?: Record<string, boolean> }>
   const scripts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { 'uni-app'?: { scripts?: Scripts } })['uni-app']?.scripts ?? {}

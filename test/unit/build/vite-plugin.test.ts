@@ -200,22 +200,38 @@ describe('naviKit() on a dev server', () => {
 })
 
 describe('src/build copied into an app, as the readme says', () => {
-  /** An app of `type` with src/build copied to tools/build and the plugin beside it; node_modules shared. */
-  function appWith(type: 'module' | 'commonjs'): string {
-    const app = fs.mkdtempSync(path.join(os.tmpdir(), `navi-kit-${type}-`))
+  /**
+   * An app of `type` with src/build copied where the readme says and the plugin beside uni(); node_modules shared.
+   * HBuilderX layout: pages.json, uni_modules/ and tools/build/ at the project root. CLI layout: all three in src/
+   * (src/tools/build/), package.json and vite.config.ts beside src/.
+   */
+  function appWith(type: 'module' | 'commonjs', layout: 'hbuilderx' | 'cli' = 'hbuilderx'): { app: string; root: string; helper: string } {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), `navi-kit-${type}-${layout}-`))
+    const root = layout === 'cli' ? path.join(app, 'src') : app
+    const helper = layout === 'cli' ? 'src/tools/build' : 'tools/build'
     const repo = path.resolve(__dirname, '../../..')
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'shop', private: true, type }))
-    fs.cpSync(path.join(repo, 'src/build'), path.join(app, 'tools/build'), { recursive: true })
-    fs.cpSync(path.join(repo, 'uni_modules/navi-kit'), path.join(app, 'uni_modules/navi-kit'), { recursive: true })
+    fs.cpSync(path.join(repo, 'src/build'), path.join(app, helper), { recursive: true })
+    fs.cpSync(path.join(repo, 'uni_modules/navi-kit'), path.join(root, 'uni_modules/navi-kit'), { recursive: true })
     fs.symlinkSync(path.join(repo, 'node_modules'), path.join(app, 'node_modules'), 'dir')
-    fs.writeFileSync(path.join(app, 'pages.json'), '{ "pages": [ { "path": "pages/home/home" }, /* #ifdef H5 */ { "path": "pages/web/web" } /* #endif */ ] }')
-    fs.writeFileSync(path.join(app, 'vite.config.ts'), "import { naviKit } from './tools/build/vite-plugin'\nexport default { plugins: [naviKit()] }\n")
-    return app
+    fs.writeFileSync(path.join(root, 'pages.json'), '{ "pages": [ { "path": "pages/home/home" }, /* #ifdef H5 */ { "path": "pages/web/web" } /* #endif */ ] }')
+    fs.writeFileSync(path.join(app, 'vite.config.ts'), `import { naviKit } from './${helper}/vite-plugin'\nexport default { plugins: [naviKit()] }\n`)
+    return { app, root, helper }
   }
 
-  it.each(['module', 'commonjs'] as const)('loads in vite.config.ts of a "type": "%s" app and writes the route types there', async (type) => {
-    const app = appWith(type)
+  const cases = [
+    ['module', 'hbuilderx'],
+    ['commonjs', 'hbuilderx'],
+    ['module', 'cli'],
+    ['commonjs', 'cli'],
+  ] as const
+
+  it.each(cases)('loads in vite.config.ts of a "type": "%s" app (%s layout) and writes the route types beside pages.json', async (type, layout) => {
+    const { app, root, helper } = appWith(type, layout)
+    const before = process.env.UNI_INPUT_DIR
     try {
+      // uni sets UNI_INPUT_DIR (<project>/src by default) before it loads vite.config.ts.
+      process.env.UNI_INPUT_DIR = root
       const { loadConfigFromFile } = await import('vite')
       const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, path.join(app, 'vite.config.ts'), app, 'silent')
       const plugin = (loaded?.config.plugins ?? []).flat().find((candidate) => (candidate as { name?: string })?.name === 'navi-kit') as unknown as {
@@ -224,22 +240,32 @@ describe('src/build copied into an app, as the readme says', () => {
       }
       plugin.configResolved({ root: app })
       plugin.buildStart.call({ addWatchFile: () => {} })
-      const types = fs.readFileSync(path.join(app, 'navi-routes.d.ts'), 'utf8')
+      const types = fs.readFileSync(path.join(root, 'navi-routes.d.ts'), 'utf8')
       expect(types).toContain('"home": "/pages/home/home"')
       expect(types).toContain('"web": "/pages/web/web"')
+      // The command the file tells the app to run is the app's own copy, run from the project folder.
+      expect(types).toContain(`// Regenerate: npx tsx ${helper}/generate-routes.ts `)
     } finally {
+      if (before === undefined) delete process.env.UNI_INPUT_DIR
+      else process.env.UNI_INPUT_DIR = before
       fs.rmSync(app, { recursive: true, force: true })
     }
   })
 
-  it.each(['module', 'commonjs'] as const)('regenerates the route types from the command line in a "type": "%s" app', (type) => {
-    const app = appWith(type)
+  it.each(cases)('regenerates the route types from the command line in a "type": "%s" app (%s layout)', (type, layout) => {
+    const { app, root, helper } = appWith(type, layout)
     try {
       const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx')
-      const run = spawnSync(tsx, ['tools/build/generate-routes.ts'], { cwd: app, encoding: 'utf8' })
+      const run = spawnSync(tsx, [`${helper}/generate-routes.ts`], { cwd: app, encoding: 'utf8' })
       expect(run.stderr).toBe('')
-      expect(run.stdout.trim()).toBe('wrote navi-routes.d.ts')
-      expect(fs.readFileSync(path.join(app, 'navi-routes.d.ts'), 'utf8')).toContain('"home": "/pages/home/home"')
+      // Named as the project folder sees it: in the CLI layout the file lands in src/.
+      const written = layout === 'cli' ? 'src/navi-routes.d.ts' : 'navi-routes.d.ts'
+      expect(run.stdout.trim()).toBe(`wrote ${written}`)
+      const types = fs.readFileSync(path.join(root, 'navi-routes.d.ts'), 'utf8')
+      expect(types).toContain('"home": "/pages/home/home"')
+      expect(types).toContain(`// Regenerate: npx tsx ${helper}/generate-routes.ts `)
+      // Run again, it names the command it was run as.
+      expect(spawnSync(tsx, [`${helper}/generate-routes.ts`], { cwd: app, encoding: 'utf8' }).stdout.trim()).toBe(`${written} is up to date`)
     } finally {
       fs.rmSync(app, { recursive: true, force: true })
     }
