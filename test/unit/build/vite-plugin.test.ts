@@ -250,7 +250,7 @@ describe('src/build copied into an app, as the readme says', () => {
       else process.env.UNI_INPUT_DIR = before
       fs.rmSync(app, { recursive: true, force: true })
     }
-  })
+  }, 30_000)
 
   it.each(cases)('regenerates the route types from the command line in a "type": "%s" app (%s layout)', (type, layout) => {
     const { app, root, helper } = appWith(type, layout)
@@ -269,5 +269,5 @@ describe('src/build copied into an app, as the readme says', () => {
     } finally {
       fs.rmSync(app, { recursive: true, force: true })
     }
-  })
+  }, 30_000)
 })
