@@ -271,3 +271,31 @@ describe('src/build copied into an app, as the readme says', () => {
     }
   }, 30_000)
 })
+
+describe('virtual-pages.d.ts copied into an app', () => {
+  it("types virtual:navi-kit/pages as PagesJson also in an app with no '@/' path in its tsconfig", () => {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'navi-kit-vtypes-'))
+    const repo = path.resolve(__dirname, '../../..')
+    try {
+      fs.cpSync(path.join(repo, 'src/build'), path.join(app, 'tools/build'), { recursive: true })
+      fs.cpSync(path.join(repo, 'uni_modules/navi-kit'), path.join(app, 'uni_modules/navi-kit'), { recursive: true })
+      fs.symlinkSync(path.join(repo, 'node_modules'), path.join(app, 'node_modules'), 'dir')
+      // A tsconfig as the readme allows it: relative imports, no "paths"; skipLibCheck as most apps have it (with it, an
+      // import the .d.ts cannot resolve made the module `any`, silently; without it, TS2307 on '@/uni_modules/navi-kit').
+      fs.writeFileSync(
+        path.join(app, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2020', lib: ['ES2020', 'DOM'], types: ['@dcloudio/types'], skipLibCheck: true, noEmit: true },
+          files: ['tools/build/virtual-pages.d.ts', 'main.ts'],
+        }),
+      )
+      fs.writeFileSync(path.join(app, 'main.ts'), "import pages from 'virtual:navi-kit/pages'\nexport const wrong: number = pages\n")
+      const tsc = path.join(repo, 'node_modules/.bin/tsc')
+      const run = spawnSync(tsc, ['-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' })
+      // Typed, not `any`: the mistake is caught.
+      expect(run.stdout).toContain("Type 'PagesJson' is not assignable to type 'number'")
+    } finally {
+      fs.rmSync(app, { recursive: true, force: true })
+    }
+  }, 30_000)
+})
