@@ -234,6 +234,13 @@ export function writeSnippetProgram(root: string, snippets: Snippet[], dir = pat
   // The demo's route names as the generator writes them now, not the committed copy (which may lag pages.json).
   fs.writeFileSync(path.join(dir, 'navi-routes.d.ts'), routeTypes(allPageTables(root)))
   const up = path.relative(dir, root).split(path.sep).join('/')
+  // The readmes tell an app to copy src/build/ to tools/build/ (src/tools/build/ in the CLI layout): those copies
+  // are the repo's own helper, re-exported where a block imports it.
+  for (const copy of ['tools/build', 'src/tools/build']) {
+    fs.mkdirSync(path.join(dir, copy), { recursive: true })
+    const helper = path.relative(path.join(dir, copy), path.join(root, 'src/build/vite-plugin')).split(path.sep).join('/')
+    fs.writeFileSync(path.join(dir, copy, 'vite-plugin.ts'), `export * from '${helper}'\n`)
+  }
   const tsconfig = {
     extends: `${up}/tsconfig.json`,
     compilerOptions: {
