@@ -89,6 +89,8 @@ export class RedisStore implements Store {
   private brokenUntil = 0
   private epoch: string | null = null
   private flushing: Promise<void> | null = null
+  /** Counts wait in `counters` for Redis (set when one is buffered, cleared by a flush that hands them all over). */
+  private unflushed = false
   private closed = false
 
   constructor(options: RedisStoreOptions) {
@@ -136,7 +138,11 @@ export class RedisStore implements Store {
   private async either<T>(shared: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
     if (!this.ready()) return fallback()
     try {
-      return await shared()
+      const value = await shared()
+      // Redis answers again after a stall that kept the connection open: no 'ready' event comes to hand it
+      // the counts made meanwhile, and cached links may not count anything for a long time.
+      if (this.unflushed && !this.flushing) void this.flushCounters()
+      return value
     } catch (error) {
       this.commandFailed()
       this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'redis command failed; using local state')
@@ -234,6 +240,7 @@ export class RedisStore implements Store {
     }
     // Redis away (or an earlier buffer not flushed yet): keep the count, flush it later.
     state.pending += by
+    this.unflushed = true
     if (this.ready()) void this.flushCounters()
     return state.lastTotal + state.pending
   }
@@ -279,6 +286,7 @@ export class RedisStore implements Store {
             state.pending -= by
           }
         }
+        this.unflushed = this.pendingCounts() > 0
         if (lostData) this.logger?.warn({ store: 'redis' }, 'redis came back empty; quota totals restored from this instance')
       } catch (error) {
         this.commandFailed()

@@ -171,4 +171,22 @@ describe('redis store after a command timed out (breaker open)', () => {
       await close()
     }
   })
+
+  it('hands a count made meanwhile to Redis once Redis answers again, without a reconnect or another count', async () => {
+    // A stall (SIGSTOP, a slow command) keeps the connection 'ready': no 'ready' event comes to flush the buffer.
+    // Cached links then keep the store busy with reads only; the count must not wait for the next fresh mint.
+    const { store, peek, trip, close } = await tripped()
+    try {
+      await trip()
+      await store.addCount('quota:day', 1, 60_000) // reserved while the breaker was open
+      expect(store.pendingCounts()).toBe(1)
+      await new Promise((resolve) => setTimeout(resolve, 2100)) // the breaker closes
+      await store.get('link:cached') // a cache hit's read: Redis answers
+      await eventually(async () => (await peek.get('quota:day')) === '1', 2000, 'the count reaches Redis')
+      expect(store.pendingCounts()).toBe(0)
+      await eventually(async () => store.health() === 'ok', 3000, 'health back to ok')
+    } finally {
+      await close()
+    }
+  })
 })
