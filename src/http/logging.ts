@@ -4,6 +4,7 @@
  * 2. every finished line passes a scrubber that replaces the configured secret
  *    values and any `access_token=…` wherever they appear — in messages, error
  *    text, upstream URLs — because redaction by path cannot see inside strings.
+ *    It blanks a caller's per-user data (`cq=…`) the same way.
  */
 import type { FastifyBaseLogger } from 'fastify'
 import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino'
@@ -51,8 +52,12 @@ export function createScrubber(secrets: readonly string[]): (line: string) => st
   const longestFirst = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp)
   const secretPattern = longestFirst.length ? new RegExp(longestFirst.join('|'), 'g') : null
   const tokenPattern = /(access_token|accessToken|jsapi_ticket|ticket)(\\?"?\s*[=:]\s*\\?"?)([^&\s"\\,}]+)/g
+  // cq is the caller's per-user data (a user id, a campaign): no secret, but no log needs it either. Only the name
+  // cq itself (`&cq=`, `"cq":`), not a word that ends in it.
+  const perUserPattern = /(?<![\w-])(cq)(\\?"?\s*[=:]\s*\\?"?)([^&#\s"\\,}]+)/g
+  const blank = (_m: string, name: string, sep: string) => `${name}${sep}${REDACTED}`
   return (line) => {
-    let out = line.replace(tokenPattern, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    let out = line.replace(tokenPattern, blank).replace(perUserPattern, blank)
     if (secretPattern) out = out.replace(secretPattern, REDACTED)
     return out
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServiceError, type LinkService } from '../../src/service/types'
 import { SANDBOX_APP } from '../../src/emulator'
 import { ERRCODES } from '../../src/wechat/errcodes'
-import { API_KEY, AUTH, startStack, type Stack } from './http-harness'
+import { ANDROID_UA, API_KEY, AUTH, startStack, type Stack } from './http-harness'
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = AUTH) => ({
   method: 'POST' as const,
@@ -344,6 +344,19 @@ describe('sandbox label, logs, health and metrics', () => {
     expect(text).not.toContain(SANDBOX_APP.secret)
     expect(text).not.toContain('TOKEN123456')
     expect(text).toContain('[Redacted]')
+  })
+
+  it("keeps a caller's per-user data (cq) out of the log: the transit page's URL and a minted link's", async () => {
+    const before = real.logLines.length
+    await real.app.inject({ method: 'GET', url: '/go/wechat?path=pages/index/index&cq=user%3D7731-cq', headers: { 'user-agent': ANDROID_UA } })
+    await real.app.inject(post('/v1/wechat/scheme', { path: 'pages/index/index', cq: 'user=7731-cq' }))
+    real.app.log.info({ link: 'weixin://dl/business/?t=T&cq=user%3D7731-cq', body: { cq: 'user=7731-cq' } }, 'minted')
+    real.app.log.info('a name that only ends in cq stays: acq=kept')
+    const text = real.logLines.slice(before).join('')
+    expect(text).toContain('/go/wechat')
+    expect(text).not.toContain('7731')
+    expect(text).toContain('cq=[Redacted]')
+    expect(text).toContain('acq=kept')
   })
 
   it('healthz reports status, sandbox and parts', async () => {
