@@ -65,6 +65,28 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     ])
   })
 
+  it.each([
+    ['calls useRoute()', {}],
+    ['has a component that calls useRoute()', { plain: true, child: true }],
+  ])("a tab page's own onShow reads router.currentRoute with the query it was handed, after a back to it too (a page that %s)", async (_, shape) => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const read: string[] = []
+    mountPages(h.sim, h.router, { ...shape, onShow: (route) => read.push(`${route}: ${h.router.currentRoute.value.fullPath} ${JSON.stringify(h.router.currentRoute.value.query)}`) })
+    h.sim.launch('/pages/detail/detail')
+    await h.router.push({ path: '/pages/mine/mine', query: { from: 'detail', n: 2 } })
+    await h.sim.settle()
+    await h.router.push('/pages/user/profile')
+    await h.sim.settle()
+    h.sim.systemBack()
+    await h.sim.settle()
+    await tick()
+    expect(read.filter((line) => line.startsWith('pages/mine/mine'))).toEqual([
+      'pages/mine/mine: /pages/mine/mine?from=detail&n=2&_nkt=n {"from":"detail","n":2}',
+      'pages/mine/mine: /pages/mine/mine?from=detail&n=2&_nkt=n {"from":"detail","n":2}',
+    ])
+    expect(h.router.currentRoute.value.query).toEqual({ from: 'detail', n: 2 })
+  })
+
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)
