@@ -584,6 +584,23 @@ describe.each([...SEMANTICS, 'app'] as const)('interceptors around navi-kit on %
     await h.sim.settle()
     expect(topPath(h.sim)).toBe('/pages/user/profile')
   })
+
+  // A confirm dialog's `invoke: (o) => ask().then(() => o)`: taken for cancelled a task later, then uni goes ahead. The
+  // page it shows is the same page as the one the push was made on (two detail pages), so only the back tells.
+  it('a raw uni.navigateBack a Promise holds past the cancel check, once it goes ahead, supersedes a push still in its guards', async () => {
+    h = harness(platform, { withApp: true })
+    mountPages(h.sim, h.router)
+    await pushAndSettle(h, '/pages/detail/detail?n=1')
+    await pushAndSettle(h, '/pages/detail/detail?n=2')
+    h.router.beforeEach(() => tick(30).then(() => true))
+    h.sim.uni.addInterceptor('navigateBack', { invoke: (options) => tick(10).then(() => options) })
+    const pushed = h.router.push('/pages/user/profile').then(() => 'opened', (e: NavigationError) => e.code)
+    h.sim.uni.navigateBack({})
+    expect(await pushed).toBe('aborted')
+    await h.sim.settle()
+    expect(h.sim.getCurrentPages().map((page) => page.$page.fullPath)).toEqual(['/pages/home/home', '/pages/detail/detail?n=1'])
+    expect(h.router.currentRoute.value.fullPath).toBe('/pages/detail/detail?n=1')
+  })
 })
 
 describe('a raw back an async interceptor lets through, on mp-weixin', () => {
