@@ -523,15 +523,14 @@ export function createRouter(options: RouterOptions): Router {
     // At most LEAVE_MS: an answer that never comes (another plugin's interceptor cancelling the call, which the
     // interceptor sees at once but for one an interceptor before navi-kit's cancels) holds none up longer.
     departUntil(Promise.race([popped ?? new Promise<void>((done) => setTimeout(done, LEAVE_MS)), answer]))
-    let heard = false
+    // uni answers a call once (ok or fail), and only one that went ahead: `undefined` (not gone ahead, see
+    // interceptRawCalls) comes before any, and is followed by none if the call was cancelled, by a late one if a
+    // Promise held it.
     return (ok) => {
-      // Not gone ahead (see interceptRawCalls): no answer comes if it was cancelled, a late one if a Promise holds it.
-      // Until that late one, it left no page: it supersedes nothing still in its guards.
-      if (ok === undefined) return void (answered(), heard || stayed(id))
-      if (heard) return
-      heard = true
-      // uni-h5 answers ok before it pops the page: its popstate ends the wait. (A late one left a page after all.)
-      if (ok && !keptOnApp(top)) return void (backs.has(id) && backs.set(id, true), popped || answered())
+      // uni-h5 answers ok before it pops the page: its popstate ends the wait. A late ok left a page after all: it
+      // supersedes again. (Once the backs are cleared, no navigation still on its way is older than this one.)
+      if (ok && !keptOnApp(top)) return void (backs.set(id, true), popped || answered())
+      // Refused, or not gone ahead: it left no page (so far), and supersedes nothing still in its guards.
       answered()
       stayed(id)
     }
