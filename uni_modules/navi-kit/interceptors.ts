@@ -1,6 +1,6 @@
 import type { NavigationError } from './errors'
 import { isOutsideUrl } from './location'
-import { navigationApi, navigationTarget, type UniCallOptions, type UniCallbackResult } from './platform'
+import { navigationApi, type UniCallOptions, type UniCallbackResult } from './platform'
 import type { Route } from './types'
 
 /** Set on navi-kit's own uni calls, so its interceptors let them through. */
@@ -11,8 +11,6 @@ export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch'
 /** The uni calls navi-kit makes and intercepts. */
 export type UniMethod = NavigationMethod | 'switchTab' | 'navigateBack'
 
-/** The API objects navi-kit's interceptors are on (a test's simulated uni is a new one each time). */
-const installedOn = new WeakSet<object>()
 /** A call's callbacks: uni wraps them, and uni-h5 takes them off, as the call goes ahead. */
 const CALLBACKS = ['success', 'fail', 'complete'] as const
 const callbacksOf = (options: UniCallOptions) => CALLBACKS.map((name) => options[name])
@@ -50,7 +48,6 @@ export function goesAhead(method: UniMethod, options: UniCallOptions, call: () =
   const handedBack = call()
   const seen = copies.get(token)
   return (
-    !installedOn.has(navigationTarget()) ||
     returns[method] === before ||
     (!!seen && !stillHolds(seen.copy, seen.callbacks)) ||
     typeof (handedBack as PromiseLike<unknown> | undefined)?.then == 'function'
@@ -160,5 +157,4 @@ export function interceptRawCalls(
         returned(method)
       },
     })
-  installedOn.add(navigationTarget())
 }

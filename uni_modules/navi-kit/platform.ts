@@ -277,8 +277,6 @@ export const currentPages = (): readonly PageRecord[] => (overrides.getCurrentPa
 
 /** uni's navigation calls, as `seam().uni`. */
 export const navigationApi = (): NavigationApi => overrides.uni ?? defaultNavigationApi
-/** What navigationApi() calls: the object interceptors are added to (the default API wraps the global uni). */
-export const navigationTarget = (): object => overrides.uni ?? uni
 
 /** The platforms whose page stack WeChat-style limits apply to. */
 export const isMiniProgram = (platform: string): boolean => platform.startsWith('mp-') || platform === 'quickapp-webview'
