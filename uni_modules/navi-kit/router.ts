@@ -2,7 +2,7 @@ import { shallowRef } from 'vue'
 import { NavigationError, type NavigationErrorCode } from './errors'
 import { useCallbacks } from './guards'
 import { putPayload, tabQueries } from './handoff'
-import { goesAhead, interceptRawCalls, OWN_CALL, type NavigationMethod, type RawCall, type UniMethod } from './interceptors'
+import { goesAhead, interceptRawCalls, type NavigationMethod, type RawCall, type UniMethod } from './interceptors'
 import { ARRIVE_MS, DEFAULT_QUERY_LIMIT, LEAVE_MS, MAX_REDIRECTS, MINI_PROGRAM_MAX_STACK } from './limits'
 import { isOutsideUrl, normalizePath } from './location'
 import { currentPages, currentPlatform, isMiniProgram, navigationApi, ownRecord, type PageInstance, type PageRecord, type UniCallbackResult, type UniCallOptions } from './platform'
@@ -116,13 +116,12 @@ function loadPage(url: string): Promise<'loaded' | 'left' | 'late'> {
 }
 
 /**
- * A uni call as a Promise of what uni answers, marked as navi-kit's own; `fail` →
+ * A uni call as a Promise of what uni answers, marked as navi-kit's own (goesAhead's token); `fail` →
  * 'platform' with uni's errMsg. A throw (uni, or another plugin's interceptor) is the
  * platform failing too, not a guard; another interceptor's "no" (an app's login check) is aborted, as a guard's is.
  */
 const callUni = (method: UniMethod, options: UniCallOptions) =>
   new Promise<UniCallbackResult>((resolve, reject) => {
-    options[OWN_CALL] = 1
     options.success = resolve
     options.fail = ({ errMsg } = {}) => reject(fail('platform', `uni.${method} failed: ${errMsg}`, errMsg))
     try {
