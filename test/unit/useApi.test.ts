@@ -87,6 +87,24 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ from: 'detail', n: 2 })
   })
 
+  it.each([
+    ['calls useRoute()', {}],
+    ['has a component that calls useRoute()', { plain: true, child: true }],
+  ])("a tab page already open, pushed again with a new query, reads that query in its own onShow (a page that %s)", async (_, shape) => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    const read: unknown[] = []
+    mountPages(h.sim, h.router, { ...shape, onShow: (route) => route === 'pages/mine/mine' && read.push(h.router.currentRoute.value.query) })
+    h.sim.launch('/pages/detail/detail')
+    await h.router.push({ path: '/pages/mine/mine', query: { n: 1 } })
+    await h.sim.settle()
+    await h.router.push('/pages/home/home')
+    await h.sim.settle()
+    await h.router.push({ path: '/pages/mine/mine', query: { n: 2 } })
+    await h.sim.settle()
+    await tick()
+    expect(read).toEqual([{ n: 1 }, { n: 2 }])
+  })
+
   it('a page opened from outside (share card, H5 refresh) reads its URL', () => {
     h = harness(platform, { withApp: true })
     const seenOf = mountPages(h.sim, h.router)
