@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { defineComponent, getCurrentInstance } from 'vue'
 import { decodeQuery } from '../../uni_modules/navi-kit/query'
 import { NavigationError } from '../../uni_modules/navi-kit/errors'
 import { harness, n, SEMANTICS, topPath, type Harness } from '../sim/fixture'
@@ -19,6 +21,29 @@ async function failure(promise: Promise<unknown>): Promise<NavigationError> {
 }
 
 describe.each(SEMANTICS)('router on %s', (platform) => {
+  // uni calls App.vue's own onShow hooks (those on its instance) as the app shows, before the page's: App.vue is no
+  // page, and the router's page hooks are not put on it.
+  it("App.vue's own onShow (the app back from the background) reads currentRoute as the page on top, its handed query and all", async () => {
+    h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
+    mountPages(h.sim, h.router)
+    h.sim.launch('/pages/detail/detail')
+    await h.router.push({ path: '/pages/mine/mine', query: { n: 2 } })
+    await h.sim.settle()
+    const read: unknown[] = []
+    const App = defineComponent({
+      setup() {
+        const instance = getCurrentInstance() as unknown as { ctx: Record<string, unknown>; onShow?: (() => void)[] }
+        instance.ctx.$mpType = 'app'
+        ;(instance.onShow ??= []).push(() => read.push(h.router.currentRoute.value.query))
+        return () => null
+      },
+    })
+    const app = mount(App, { global: { plugins: [h.router] } })
+    for (const hook of (app.vm.$ as unknown as { onShow: (() => void)[] }).onShow) hook()
+    expect(read).toEqual([{ n: 2 }])
+    app.unmount()
+  })
+
   it('push opens a page with navigateTo and resolves to its route', async () => {
     h = harness(platform)
     const route = await h.router.push('/pages/detail/detail')
