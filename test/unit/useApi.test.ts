@@ -22,6 +22,12 @@ async function tapTabBar(h: Harness, path: string, h5Url = path) {
   await tick()
 }
 
+/** The two ways a page reads its route: itself, or through a component of its own. */
+const READERS = [
+  ['calls useRoute()', {}],
+  ['has a component that calls useRoute()', { plain: true, child: true }],
+] as const
+
 describe.each(SEMANTICS)('useRoute on %s', (platform) => {
   it("in a page's setup gives that page's typed route; a child component gets the same", async () => {
     h = harness(platform, { withApp: true })
@@ -65,10 +71,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     ])
   })
 
-  it.each([
-    ['calls useRoute()', {}],
-    ['has a component that calls useRoute()', { plain: true, child: true }],
-  ])("a tab page's own onShow reads router.currentRoute with the query it was handed, after a back to it too (a page that %s)", async (_, shape) => {
+  it.each(READERS)("a tab page's own onShow reads router.currentRoute with the query it was handed, after a back to it too (a page that %s)", async (_, shape) => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const read: string[] = []
     mountPages(h.sim, h.router, { ...shape, onShow: (route) => read.push(`${route}: ${h.router.currentRoute.value.fullPath} ${JSON.stringify(h.router.currentRoute.value.query)}`) })
@@ -87,10 +90,7 @@ describe.each(SEMANTICS)('useRoute on %s', (platform) => {
     expect(h.router.currentRoute.value.query).toEqual({ from: 'detail', n: 2 })
   })
 
-  it.each([
-    ['calls useRoute()', {}],
-    ['has a component that calls useRoute()', { plain: true, child: true }],
-  ])("a tab page already open, pushed again with a new query, reads that query in its own onShow (a page that %s)", async (_, shape) => {
+  it.each(READERS)("a tab page already open, pushed again with a new query, reads that query in its own onShow (a page that %s)", async (_, shape) => {
     h = harness(platform, { withApp: true, launchUrl: '/pages/detail/detail' })
     const read: unknown[] = []
     mountPages(h.sim, h.router, { ...shape, onShow: (route) => route === 'pages/mine/mine' && read.push(h.router.currentRoute.value.query) })
