@@ -244,8 +244,8 @@ export function writeSnippetProgram(root: string, snippets: Snippet[], dir = pat
   const tsconfig = {
     extends: `${up}/tsconfig.json`,
     compilerOptions: {
-      baseUrl: up,
-      paths: { '@/*': ['./*'] },
+      // paths without baseUrl resolve from this file (TypeScript 6 deprecates baseUrl).
+      paths: { '@/*': [`${up}/*`] },
       // A block's relative imports (`./App.vue`, `./src/build/vite-plugin`) resolve from the root, where main.ts and
       // vite.config.ts live; so does navi-routes.d.ts's `declare module './uni_modules/navi-kit/types'`.
       rootDirs: [up, '.'],
