@@ -115,8 +115,8 @@ export function interceptRawCalls(
       if (errMsg?.endsWith('fail onBackPress')) refused = true
     },
     // The page's own "no" (an "unsaved changes" prompt) is no error to report, as a guard's is not: uni-h5's
-    // <navigator open-type="navigateBack"> calls navigateBack without callbacks, and nobody handles the Promise it
-    // refuses. uni-h5 refuses within the call, before it hands back that Promise: it is marked handled here, and
+    // <navigator open-type="navigateBack"> calls navigateBack without callbacks (before uni 5.01, which passes a fail
+    // that logs), and nobody handles the Promise it refuses. uni-h5 refuses within the call, before it hands back that Promise: it is marked handled here, and
     // code that awaits it still hears the refusal. Any other failure is left as uni leaves it.
     returnValue(value) {
       returned('navigateBack')
