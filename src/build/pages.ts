@@ -5,7 +5,19 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser'
 import type { PageEntry, PagesJson } from '../../uni_modules/navi-kit/types'
 
 type Preprocess = (code: string, context: object, options: { type: string }) => string
-type ScopedContext = (platform: string, userContext?: string | Record<string, boolean>) => { preVueContext: object }
+type PreContext = Record<string, unknown>
+type UserContext = string | Record<string, boolean>
+
+/** What navi-kit reads of `@dcloudio/uni-cli-shared/dist/preprocess/context`. */
+export interface PreContextModule {
+  /** From uni 3.0.0-4030620241128001 (HBuilderX 4.36) on; uni 4.29 and older have only the global context. */
+  initScopedPreContext?: (platform: string, userContext?: UserContext) => { preVueContext: PreContext }
+  /** Every uni 3: sets uni's one global context, the one its own build reads. */
+  initPreContext: (platform: string, userContext?: UserContext) => void
+  getPreVueContext: () => PreContext
+  getPreNVueContext: () => PreContext
+  getPreUVueContext: () => PreContext
+}
 
 /** The platforms uni builds a Vue 3 app for, as `UNI_PLATFORM` names them. */
 export const UNI_PLATFORMS = [
@@ -39,20 +51,43 @@ export const currentBuild = (): BuildContext => ({
   define: process.env.UNI_CUSTOM_CONTEXT,
 })
 
+const requireHere = () => createRequire(import.meta.url)
+
 /**
- * uni's own conditional-compilation pass (`// #ifdef MP-WEIXIN` …) for one
- * build, with a context of its own, so the global one uni's build set up
- * stays untouched.
+ * The `#ifdef` context of one build (`.vue` files' and pages.json's), made
+ * without touching the one uni's own build is reading. Older uni (before
+ * initScopedPreContext) has only its global context: it is set for this
+ * build, copied, and put back as it was, all in one synchronous step.
  */
-function preprocessFor(build: BuildContext, code: string): string {
+export function preContextFor(
+  build: BuildContext,
   // uni-cli-shared is CommonJS with no exports map for these files: required, from an app of either module type
   // ("type": "module" has no `require` of its own; Vite's config bundler and tsx both give import.meta.url).
-  const require = createRequire(import.meta.url)
-  const { preprocess } = require('@dcloudio/uni-cli-shared/lib/preprocess') as { preprocess: Preprocess }
-  const { initScopedPreContext } = require('@dcloudio/uni-cli-shared/dist/preprocess/context') as {
-    initScopedPreContext: ScopedContext
+  context: PreContextModule = requireHere()('@dcloudio/uni-cli-shared/dist/preprocess/context') as PreContextModule,
+): PreContext {
+  const userContext = build.define || undefined
+  if (context.initScopedPreContext) return context.initScopedPreContext(build.platform, userContext).preVueContext
+  const globals = [context.getPreVueContext(), context.getPreNVueContext(), context.getPreUVueContext()]
+  const saved = globals.map((global) => ({ ...global }))
+  // initPreContext assigns over what is there: a key an earlier build defined (a custom platform) would stay.
+  const refill = (values: PreContext[]) =>
+    globals.forEach((global, i) => {
+      for (const key of Object.keys(global)) delete global[key]
+      Object.assign(global, values[i])
+    })
+  refill([{}, {}, {}])
+  try {
+    context.initPreContext(build.platform, userContext)
+    return { ...globals[0] }
+  } finally {
+    refill(saved)
   }
-  return preprocess(code, initScopedPreContext(build.platform, build.define || undefined).preVueContext, { type: 'js' })
+}
+
+/** uni's own conditional-compilation pass (`// #ifdef MP-WEIXIN` …) for one build. */
+function preprocessFor(build: BuildContext, code: string): string {
+  const { preprocess } = requireHere()('@dcloudio/uni-cli-shared/lib/preprocess') as { preprocess: Preprocess }
+  return preprocess(code, preContextFor(build), { type: 'js' })
 }
 
 const pick = (pages: PageEntry[] | undefined): PageEntry[] =>

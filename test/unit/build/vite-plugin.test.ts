@@ -1,11 +1,12 @@
 // @vitest-environment node
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServer } from 'vite'
-import { allBuilds, readPagesJson } from '../../../src/build/pages'
+import { allBuilds, preContextFor, readPagesJson, type PreContextModule } from '../../../src/build/pages'
 import { allPageTables, routeTypes, writeRouteTypes } from '../../../src/build/generate-routes'
 import { naviKit, PAGES_MODULE } from '../../../src/build/vite-plugin'
 
@@ -116,6 +117,27 @@ describe('readPagesJson', () => {
     fs.writeFileSync(path.join(broken, 'pages.json'), '{ "pages": [ { "path": } ] }')
     expect(() => readPagesJson(broken, 'h5')).toThrow(/pages\.json: ValueExpected/)
     fs.rmSync(broken, { recursive: true })
+  })
+})
+
+describe('preContextFor on uni 4.29 and older (no initScopedPreContext)', () => {
+  const uniContext = createRequire(import.meta.url)('@dcloudio/uni-cli-shared/dist/preprocess/context') as Required<PreContextModule>
+  const older: PreContextModule = { ...uniContext, initScopedPreContext: undefined }
+  const globals = () => [uniContext.getPreVueContext(), uniContext.getPreNVueContext(), uniContext.getPreUVueContext()].map((global) => ({ ...global }))
+
+  it.each([
+    { platform: 'mp-weixin' },
+    { platform: 'h5' },
+    { platform: 'app' },
+    { platform: 'mp-alipay', define: '{"MP-DINGTALK":true}' },
+    { platform: 'mp-alipay', define: { 'MP-DINGTALK': true } },
+  ])('gives the context the scoped call gives for $platform $define, and leaves the one uni\'s build reads as it was', (build) => {
+    // The build uni is running: an App build with a custom define of its own, which must neither leak in nor be lost.
+    uniContext.initPreContext('app', '{"MP-FOO":true}')
+    const before = globals()
+    expect(preContextFor(build, older)).toEqual(uniContext.initScopedPreContext(build.platform, build.define).preVueContext)
+    expect(globals()).toEqual(before)
+    expect(before[0]).toMatchObject({ APP: true, MP_FOO: true, MP_WEIXIN: false })
   })
 })
 
