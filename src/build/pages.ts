@@ -12,7 +12,7 @@ type UserContext = string | Record<string, boolean>
 export interface PreContextModule {
   /** From uni 3.0.0-4030620241128001 (HBuilderX 4.36) on; uni 4.29 and older have only the global context. */
   initScopedPreContext?: (platform: string, userContext?: UserContext) => { preVueContext: PreContext }
-  /** Every uni 3: sets uni's one global context, the one its own build reads. */
+  /** In every uni checked (4.14 to 5.01): sets uni's one global context, the one its own build reads. */
   initPreContext: (platform: string, userContext?: UserContext) => void
   getPreVueContext: () => PreContext
   getPreNVueContext: () => PreContext
