@@ -30,12 +30,15 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts `redis-server` on `port` (default: a free one) and resolves once it accepts connections. */
-export async function startRedis(port?: number): Promise<RunningRedis> {
+/**
+ * Starts `redis-server` on `port` (default: a free one) and resolves once it accepts connections. `args`: more
+ * of redis-server's own options (`['--rename-command', 'HELLO', '']` answers as Redis 5 and older do).
+ */
+export async function startRedis(port?: number, args: string[] = []): Promise<RunningRedis> {
   const chosen = port ?? (await freePort())
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
